@@ -1,0 +1,51 @@
+# faultlines: the two commands are `make demo` and `make test`; both set everything up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_DB ?= demo.db
+PORT   ?= 8000
+
+.PHONY: setup demo test lint bench assets browser-deps clean slow
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test,dev,parquet]"
+	touch $(STAMP)
+
+setup: $(STAMP) assets
+
+# Front-end libraries come from the npm registry at setup (pinned in package.json), never committed.
+assets: faultlines/serve/static/vendor/.stamp
+faultlines/serve/static/vendor/.stamp: package.json scripts/build_assets.sh
+	bash scripts/build_assets.sh
+	touch $@
+
+# Debian's chromium for the browser tests (skipped with a reason when it cannot be installed).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 \
+	  || echo "note: could not install Debian chromium; browser tests will be skipped"; }
+
+demo: setup
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/faultlines ingest --db $(DEMO_DB) --demo
+	$(BIN)/faultlines summary --db $(DEMO_DB)
+	@if [ "$${DEMO_SERVE:-1}" = "1" ]; then $(BIN)/faultlines serve --db $(DEMO_DB) --port $(PORT); fi
+
+test: setup browser-deps
+	$(BIN)/python -m pytest
+
+slow: setup browser-deps
+	$(BIN)/python -m pytest --slow
+
+lint: setup
+	$(BIN)/ruff check faultlines tests benchmarks
+	$(BIN)/mypy faultlines
+
+bench: setup
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info faultlines/serve/static/vendor

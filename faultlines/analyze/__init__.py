@@ -1,0 +1,59 @@
+"""Analyze stage: sentences, actor mentions, places and time expressions of each document.
+
+``Analyzer`` wires the services (spaCy pipeline, actor knowledge base, gazetteer) once and runs over
+batches of documents with ``nlp.pipe``. Each component is a plain callable that can be used on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from faultlines.config import Settings
+from faultlines.model import Analysis, Document, Sentence
+
+
+class Analyzer:
+    """Runs the analysis components over documents. Services are injected; defaults are built lazily."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        nlp: Any = None,
+        kb: Any = None,
+        gazetteer: Any = None,
+    ) -> None:
+        from faultlines.analyze.actors import ActorKB, ActorRecognizer
+        from faultlines.analyze.dates import TimeResolver
+        from faultlines.analyze.nlp import load_nlp
+        from faultlines.analyze.places import Gazetteer, PlaceResolver
+
+        self.settings = settings or Settings()
+        self.nlp = nlp if nlp is not None else load_nlp(self.settings.model)
+        self.kb = kb if kb is not None else ActorKB.load(self.settings.actor_files)
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
+        PlaceResolver.add_to_pipeline(self.nlp, self.gazetteer)
+        self.recognize_actors = ActorRecognizer(self.kb, self.nlp)
+        self.resolve_places = PlaceResolver(self.gazetteer)
+        self.resolve_times = TimeResolver()
+
+    def analyze(self, documents: Iterable[Document]) -> Iterator[Analysis]:
+        """One Analysis per document, in order (batched through ``nlp.pipe``)."""
+        docs = list(documents) if not isinstance(documents, list) else documents
+        texts = (d.clean_text for d in docs)
+        for document, sdoc in zip(docs, self.nlp.pipe(texts, batch_size=self.settings.batch_size), strict=True):
+            yield self.analyze_parsed(document, sdoc)
+
+    def __call__(self, document: Document) -> Analysis:
+        return next(self.analyze([document]))
+
+    def analyze_parsed(self, document: Document, sdoc: Any) -> Analysis:
+        sentences = [Sentence(s.start_char, s.end_char, s.text) for s in sdoc.sents]
+        actors = self.recognize_actors(sdoc, document)
+        places = self.resolve_places(sdoc, document, actors)
+        times = self.resolve_times(sdoc, document)
+        return Analysis(document, sdoc, sentences, actors, places, times)
+
+
+__all__ = ["Analyzer"]

@@ -1,0 +1,36 @@
+"""Extract stage: events (type, participants, casualties, factuality, date, place), relations, claims, framing."""
+
+from __future__ import annotations
+
+from faultlines.config import Settings
+from faultlines.model import Analysis, Extraction
+
+
+class Extractor:
+    """Runs every extractor over one analysed document. Services (the actor KB) are injected."""
+
+    def __init__(self, kb: object, settings: Settings | None = None) -> None:
+        from faultlines.extract.claims import ClaimExtractor
+        from faultlines.extract.events import EventExtractor
+        from faultlines.extract.framing import FramingAnalyzer
+        from faultlines.extract.relations import RelationExtractor
+
+        self.settings = settings or Settings()
+        self.kb = kb
+        self.events = EventExtractor(kb)
+        self.relations = RelationExtractor(kb)
+        self.claims = ClaimExtractor()
+        self.framing = FramingAnalyzer()
+
+    def __call__(self, analysis: Analysis) -> Extraction:
+        return Extraction(
+            document=analysis.document,
+            events=self.events(analysis),
+            relations=self.relations(analysis),
+            claims=self.claims(analysis),
+            framing=self.framing(analysis),
+            analysis=analysis,
+        )
+
+
+__all__ = ["Extractor"]

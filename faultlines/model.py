@@ -1,0 +1,358 @@
+"""The data shapes that travel between stages.
+
+Every stage takes and returns these small frozen dataclasses; no stage reaches into another's internals.
+All character offsets (``start``/``end``) index a document's **clean text** unless a field says otherwise;
+``Document.to_raw`` maps them back to the raw text it was cleaned from.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+# ---------------------------------------------------------------------------------------------------- vocabularies
+
+DatePrecision = Literal["day", "week", "part-of-month", "month", "year", "range", "unknown"]
+PlacePrecision = Literal["point", "city", "admin2", "admin1", "country", "region", "unknown"]
+Factuality = Literal[
+    "asserted",  # the text states it happened / is happening
+    "reported",  # attributed to a source ("police said ...")
+    "hypothetical",  # conditionals, questions, counterfactuals
+    "predicted",  # future, plans, expectations
+    "negated",
+    "habitual",  # generic or repeated patterns, no single incident
+    "background",  # a reference to a long-past period, not a new incident
+]
+EVENT_FACTUALITIES: frozenset[str] = frozenset({"asserted", "reported"})
+RelationType = Literal[
+    "supports", "allied", "fights", "attacks", "opposes", "rivals", "controls", "leads", "member_of"
+]
+RELATION_TYPES: tuple[str, ...] = (
+    "supports", "allied", "fights", "attacks", "opposes", "rivals", "controls", "leads", "member_of",
+)
+
+# ACLED event types and sub-event types, spelled as ACLED spells them.
+ACLED_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
+    "Explosions/Remote violence": (
+        "Chemical weapon", "Air/drone strike", "Suicide bomb", "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED", "Grenade",
+    ),
+    "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
+    "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": (
+        "Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+        "Headquarters or base established", "Looting/property destruction", "Non-violent transfer of territory",
+        "Other",
+    ),
+}
+SUB_EVENT_TYPES: dict[str, str] = {sub: typ for typ, subs in ACLED_TYPES.items() for sub in subs}
+
+
+# ---------------------------------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Maps offsets in clean text back to offsets in raw text.
+
+    Stored as aligned segments: clean[c : c+n] == raw[r : r+n] for every (c, r, n) in ``segments``,
+    sorted by c. Characters of clean text that were synthesised (e.g. a newline joining two kept blocks)
+    map to the raw offset of the next kept character.
+    """
+
+    segments: tuple[tuple[int, int, int], ...] = ()
+
+    @classmethod
+    def identity(cls, length: int) -> OffsetMap:
+        return cls(((0, 0, length),)) if length else cls(())
+
+    def to_raw(self, offset: int) -> int:
+        if not self.segments:
+            return offset
+        starts = [s[0] for s in self.segments]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return self.segments[0][1]
+        c, r, n = self.segments[i]
+        if offset <= c + n:
+            return r + (offset - c)
+        # synthesised character: map to the start of the next segment
+        if i + 1 < len(self.segments):
+            return self.segments[i + 1][1]
+        return r + n
+
+    def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """A clean-text span as a raw-text span (the end maps as the end of the last character)."""
+        if end <= start:
+            s = self.to_raw(start)
+            return s, s
+        return self.to_raw(start), self.to_raw(end - 1) + 1
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: raw text as received, clean text for analysis, and metadata."""
+
+    id: str  # sha256 of the raw text (hex); the idempotency key
+    name: str  # file name, record id or title: how users refer to it
+    raw_text: str
+    clean_text: str
+    offset_map: OffsetMap = field(default_factory=OffsetMap)
+    published: date | None = None
+    published_precision: DatePrecision = "unknown"
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    source_path: str | None = None
+    source_format: str = "text"  # text | html | markdown | jsonl | json
+    encoding: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        return self.offset_map.span_to_raw(start, end)
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    """An input that could not be read; recorded, never fatal for the batch."""
+
+    source: str  # path or "<stdin>:LINE" or "FILE:LINE"
+    reason: str  # short machine code, e.g. "binary", "empty", "too-large", "undecodable", "malformed-record"
+    detail: str = ""
+
+
+# ---------------------------------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor from the knowledge base (or created for an unknown name)."""
+
+    id: str  # slug, e.g. "isis", "shia-militias"
+    name: str  # canonical display name, e.g. "Islamic State"
+    type: str  # ACLED class or person/political party/organization/coalition/state
+    country: str | None = None  # ISO2
+    aliases: tuple[str, ...] = ()
+    part_of: str | None = None  # parent actor id
+    codes: tuple[tuple[str, str], ...] = ()  # (scheme, code), e.g. ("cameo", "IRQMIL")
+    generic: bool = False  # a typed generic actor ("gunmen", "civilians")
+    known: bool = True  # False for actors created from unknown names found in text
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    text: str
+    start: int
+    end: int
+    actor: Actor
+    how: str = "kb"  # kb | ner | generic | demonym | acronym | backoff | new
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry (GeoNames ids where known; curated entries use negative ids)."""
+
+    geonameid: int | None
+    name: str
+    lat: float | None
+    lon: float | None
+    country_code: str | None
+    admin1: str | None = None
+    admin2: str | None = None
+    feature: str | None = None  # GeoNames feature code, e.g. PPLA, ADM1, PCLI
+    population: int = 0
+    precision: PlacePrecision = "city"
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    text: str
+    start: int
+    end: int
+    place: Place
+    relation: str | None = None  # None (in), "near", or a bearing like "northeast"
+    distance_km: float | None = None
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    """A resolved temporal expression. ``start``/``end`` dates are None when unknown."""
+
+    text: str | None
+    char_start: int | None
+    char_end: int | None
+    start: date | None
+    end: date | None
+    precision: DatePrecision
+
+    @classmethod
+    def unknown(cls) -> TimeExpression:
+        return cls(None, None, None, None, None, "unknown")
+
+
+@dataclass
+class Analysis:
+    """Everything the analyze stage knows about one document. ``spacy_doc`` is the parsed clean text."""
+
+    document: Document
+    spacy_doc: Any
+    sentences: list[Sentence] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------------- extraction
+
+
+@dataclass(frozen=True)
+class Count:
+    """A casualty figure as a low-high range. ``high`` None means open-ended ("over 40" -> low 41, high None)."""
+
+    low: int | None = None
+    high: int | None = None
+    text: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.low is not None or self.high is not None
+
+
+@dataclass(frozen=True)
+class Participant:
+    text: str
+    actor: Actor
+    how: str = "stated"  # stated | attributed | claimed
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event mention in one document (what a coder would code from one sentence/clause)."""
+
+    event_type: str
+    sub_event_type: str
+    quote: str
+    start: int  # span of the evidence (usually the sentence) in clean text
+    end: int
+    trigger: str = ""
+    date: TimeExpression = field(default_factory=TimeExpression.unknown)
+    location: PlaceMention | None = None
+    perpetrators: tuple[Participant, ...] = ()
+    targets: tuple[Participant, ...] = ()
+    killed: Count = field(default_factory=Count)
+    injured: Count = field(default_factory=Count)
+    casualties: Count = field(default_factory=Count)  # combined killed+injured figures ("killing and injuring 70")
+    abducted: Count = field(default_factory=Count)
+    arrested: Count = field(default_factory=Count)
+    factuality: str = "asserted"
+    salience: float = 0.0
+
+    @property
+    def is_event(self) -> bool:
+        return self.factuality in EVENT_FACTUALITIES
+
+
+@dataclass(frozen=True)
+class Relation:
+    subject: Actor
+    relation: str  # one of RELATION_TYPES
+    object: Actor
+    quote: str
+    start: int
+    end: int
+    trigger: str = ""
+    factuality: str = "asserted"
+    subject_text: str = ""
+    object_text: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A causal claim: the text says ``cause`` causes, caused or will cause ``effect``."""
+
+    cause: str
+    effect: str
+    quote: str
+    start: int
+    end: int
+    cue: str = ""
+    cause_span: tuple[int, int] | None = None
+    effect_span: tuple[int, int] | None = None
+    score: float = 1.0
+    actors: tuple[str, ...] = ()  # actor ids named in the claim
+
+
+@dataclass(frozen=True)
+class FramingMention:
+    """How one sentence of one document speaks of one actor."""
+
+    actor: Actor
+    label: str  # the words used for the actor in this sentence
+    sentence_start: int
+    sentence_end: int
+    loaded_terms: tuple[str, ...] = ()
+    tone: float = 0.0  # -1 (hostile) .. +1 (favourable)
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document."""
+
+    document: Document
+    events: list[Event] = field(default_factory=list)  # every event mention, factual or not
+    relations: list[Relation] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    framing: list[FramingMention] = field(default_factory=list)
+    analysis: Analysis | None = None
+
+    @property
+    def factual_events(self) -> list[Event]:
+        return [e for e in self.events if e.is_event]
+
+
+# ---------------------------------------------------------------------------------------------------- incidents
+
+
+@dataclass(frozen=True)
+class IncidentSource:
+    """One document's report of an incident, with that document's own figures."""
+
+    document_id: str
+    document_name: str
+    event: Event
+    outlet: str | None = None
+
+
+@dataclass
+class Incident:
+    """A real-world event merged across every document (and mention) that reports it."""
+
+    id: str
+    event_type: str
+    sub_event_type: str
+    date: TimeExpression
+    location: Place | None
+    location_precision: str
+    perpetrators: list[str]  # canonical actor names
+    targets: list[str]
+    killed: Count
+    injured: Count
+    disputed: list[str]
+    sources: list[IncidentSource]
+    reasons: list[dict[str, Any]] = field(default_factory=list)  # why members were merged
+    corrected: bool = False
