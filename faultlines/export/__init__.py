@@ -1,1 +1,218 @@
-"""export stage."""
+"""Export stage: JSON Lines (the corpus contract), ACLED-style CSV, GeoJSON, GEXF/GraphML networks, Parquet.
+
+Every writer reads through the named queries in ``faultlines.store.queries`` and writes files only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from faultlines.errors import FaultlinesError, OptionalDependencyMissing
+from faultlines.store import Store, queries
+
+FORMATS = ("jsonl", "csv", "geojson", "gexf", "graphml", "parquet", "framing")
+
+# ACLED's interaction codes by actor class.
+INTER_CODES = {
+    "state forces": 1, "state": 1, "rebel group": 2, "political militia": 3, "identity militia": 4, "militia": 3,
+    "rioters": 5, "protesters": 6, "civilians": 7, "external/other forces": 8, "coalition": 8,
+}
+ACLED_COLUMNS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1",
+    "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso",
+    "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "fatalities_low", "fatalities_high", "injured_low", "injured_high", "disputed", "date_end",
+    "date_precision", "sources", "corrected", "faultlines_id",
+]
+TIME_PRECISION = {"day": 1, "week": 2, "part-of-month": 2, "month": 3, "range": 3, "year": 3}
+GEO_PRECISION = {"point": 1, "city": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 3}
+
+
+def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    n = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            n += 1
+    return n
+
+
+def incident_export_rows(conn: Any) -> Iterable[dict[str, Any]]:
+    """Incidents in the contract shape, with their sources side by side, in date order (paged, bounded memory)."""
+    offset, page = 0, 500
+    while True:
+        rows = queries.list_incidents(conn, limit=page, offset=offset, sort="date", with_sources=True)
+        if not rows:
+            return
+        for inc in rows:
+            inc["sources"] = [{k: s[k] for k in ("document", "outlet", "published", "quote", "start", "end",
+                                                  "raw_start", "raw_end", "date", "location", "perpetrators",
+                                                  "targets", "killed", "injured", "casualties")} for s in inc["sources"]]
+            yield inc
+        offset += page
+
+
+def export_jsonl(store: Store, out: Path) -> dict[str, int]:
+    """``DIR`` receives incidents, actors, relations, claims, documents (.jsonl) and the framing table."""
+    out.mkdir(parents=True, exist_ok=True)
+    c = store.conn
+    counts = {
+        "incidents": _write_jsonl(out / "incidents.jsonl", incident_export_rows(c)),
+        "actors": _write_jsonl(out / "actors.jsonl", queries.list_actors(c, limit=10**9)),
+        "relations": _write_jsonl(out / "relations.jsonl", queries.list_relations(c)),
+        "claims": _write_jsonl(out / "claims.jsonl", queries.list_claims(c)),
+        "documents": _write_jsonl(out / "documents.jsonl", queries.document_rows_for_export(c)),
+        "framing": _write_jsonl(out / "framing.jsonl", queries.framing_table(c)),
+    }
+    return counts
+
+
+def acled_rows(conn: Any) -> Iterable[dict[str, Any]]:
+    """One row per incident with ACLED's column names (plus faultlines' ranges, disputes and provenance)."""
+    types = {r["name"]: r["type"] for r in conn.execute("SELECT name, type FROM actors")}
+    for inc in incident_export_rows(conn):
+        perps, targs = inc["actors"]["perpetrators"], inc["actors"]["targets"]
+        i1 = INTER_CODES.get(types.get(perps[0], ""), 0) if perps else 0
+        i2 = INTER_CODES.get(types.get(targs[0], ""), 0) if targs else 0
+        loc, d = inc["location"], inc["date"]
+        yield {
+            "event_id_cnty": inc["id"], "event_date": d["start"] or "",
+            "year": (d["start"] or "")[:4], "time_precision": TIME_PRECISION.get(d["precision"], ""),
+            "event_type": inc["event_type"], "sub_event_type": inc["sub_event_type"],
+            "actor1": perps[0] if perps else "", "assoc_actor_1": "; ".join(perps[1:]), "inter1": i1 or "",
+            "actor2": targs[0] if targs else "", "assoc_actor_2": "; ".join(targs[1:]), "inter2": i2 or "",
+            "interaction": int(f"{min(i1, i2)}{max(i1, i2)}") if i1 and i2 else (i1 or i2 or ""),
+            "civilian_targeting": "Civilian targeting" if i2 == 7 else "",
+            "iso": loc["country_code"] or "", "country": loc["country_code"] or "", "admin1": loc["admin1"] or "",
+            "location": loc["name"] or "", "latitude": loc["lat"] if loc["lat"] is not None else "",
+            "longitude": loc["lon"] if loc["lon"] is not None else "",
+            "geo_precision": GEO_PRECISION.get(loc["precision"] or "", ""),
+            "source": "; ".join(sorted({s["outlet"] or s["document"] for s in inc["sources"]})),
+            "source_scale": "", "notes": (inc["sources"][0]["quote"] if inc["sources"] else "")[:1000],
+            "fatalities": inc["killed"]["low"] if inc["killed"]["low"] is not None else "",
+            "fatalities_low": inc["killed"]["low"], "fatalities_high": inc["killed"]["high"],
+            "injured_low": inc["injured"]["low"], "injured_high": inc["injured"]["high"],
+            "disputed": "; ".join(inc["disputed"]), "date_end": d["end"] or "", "date_precision": d["precision"],
+            "sources": len(inc["sources"]), "corrected": int(inc["corrected"]), "faultlines_id": inc["id"],
+        }
+
+
+def csv_text(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def incidents_geojson(conn: Any, **filters: Any) -> dict[str, Any]:
+    feats = []
+    offset = 0
+    while True:
+        rows = queries.list_incidents(conn, limit=1000, offset=offset, **filters)
+        if not rows:
+            break
+        offset += 1000
+        for inc in rows:
+            loc = inc["location"]
+            if loc["lat"] is None or loc["lon"] is None:
+                continue
+            props = {k: v for k, v in inc.items() if k != "location"}
+            props.update({"place": loc["name"], "admin1": loc["admin1"], "country_code": loc["country_code"],
+                          "place_precision": loc["precision"]})
+            feats.append({"type": "Feature", "id": inc["id"],
+                          "geometry": {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]},
+                          "properties": props})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def network_graph(conn: Any) -> Any:
+    """The actor network as a networkx MultiDiGraph (edge weight = number of documents)."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    rels = queries.list_relations(conn)
+    ids = {r["subject_id"] for r in rels} | {r["object_id"] for r in rels}
+    for a in conn.execute("SELECT id, name, type, country FROM actors"):
+        if a["id"] in ids:
+            g.add_node(a["id"], label=a["name"], type=a["type"], country=a["country"] or "")
+    sign = {"supports": 1, "allied": 1, "member_of": 1, "leads": 1, "controls": 1,
+            "fights": -1, "attacks": -1, "opposes": -1, "rivals": -1}
+    for r in rels:
+        g.add_edge(r["subject_id"], r["object_id"], key=r["relation"], relation=r["relation"], weight=r["weight"],
+                   sign=sign.get(r["relation"], 0), outlets="; ".join(r["outlets"]),
+                   first_seen=r["first_seen"] or "", last_seen=r["last_seen"] or "",
+                   quote=r["sources"][0]["quote"][:500] if r["sources"] else "")
+    return g
+
+
+def export(store: Store, fmt: str, out: Path) -> dict[str, Any]:
+    """Write ``fmt`` for the whole database into ``out`` (a folder for jsonl/parquet, else a file or folder)."""
+    c = store.conn
+    if fmt == "jsonl":
+        return export_jsonl(store, out)
+    if out.suffix == "" or out.is_dir():
+        out.mkdir(parents=True, exist_ok=True)
+        out = out / {"csv": "incidents.csv", "geojson": "incidents.geojson", "gexf": "network.gexf",
+                     "graphml": "network.graphml", "parquet": "", "framing": "framing.csv"}[fmt] if fmt != "parquet" \
+            else out
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        rows = list(acled_rows(c))
+        out.write_text(csv_text(rows, ACLED_COLUMNS), encoding="utf-8")
+        return {"incidents": len(rows), "file": str(out)}
+    if fmt == "geojson":
+        fc = incidents_geojson(c)
+        out.write_text(json.dumps(fc, ensure_ascii=False, default=str), encoding="utf-8")
+        return {"features": len(fc["features"]), "file": str(out)}
+    if fmt in ("gexf", "graphml"):
+        import networkx as nx
+
+        g = network_graph(c)
+        (nx.write_gexf if fmt == "gexf" else nx.write_graphml)(g, out)
+        return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "file": str(out)}
+    if fmt == "framing":
+        rows = queries.framing_table(c)
+        flat = [{**r, "labels": "; ".join(f"{k} ({v})" for k, v in r["labels"].items()),
+                 "loaded_terms": "; ".join(f"{k} ({v})" for k, v in r["loaded_terms"].items())} for r in rows]
+        out.write_text(csv_text(flat, ["outlet", "actor_id", "actor", "sentences", "tone", "labels", "loaded_terms"]),
+                       encoding="utf-8")
+        return {"rows": len(rows), "file": str(out)}
+    if fmt == "parquet":
+        return export_parquet(store, out)
+    raise FaultlinesError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def export_parquet(store: Store, out: Path) -> dict[str, Any]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise OptionalDependencyMissing("Parquet export", "parquet") from exc
+    out.mkdir(parents=True, exist_ok=True)
+    c = store.conn
+    tables = {
+        "incidents": list(acled_rows(c)),
+        "actors": [{k: (json.dumps(v) if isinstance(v, list | dict) else v) for k, v in a.items()}
+                   for a in queries.list_actors(c, limit=10**9)],
+        "relations": [{k: v for k, v in r.items() if k not in ("sources", "outlets")} | {
+            "outlets": "; ".join(r["outlets"])} for r in queries.list_relations(c)],
+        "claims": [{k: v for k, v in r.items() if k not in ("sources", "actors")} for r in queries.list_claims(c)],
+    }
+    counts = {}
+    for name, rows in tables.items():
+        if rows:
+            pq.write_table(pa.Table.from_pylist(rows), out / f"{name}.parquet")
+        counts[name] = len(rows)
+    return counts
+
+
+__all__ = ["FORMATS", "export", "export_jsonl", "acled_rows", "incidents_geojson", "network_graph", "csv_text",
+           "ACLED_COLUMNS"]

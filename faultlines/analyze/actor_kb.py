@@ -1,0 +1,327 @@
+"""The actor knowledge base: canonical actors, their aliases, generic actors and demonyms, loaded from data files.
+
+Everything named here lives in ``faultlines/data`` (YAML); users add their own YAML or CSV files on top.
+Names are compared after ``normalize_name``; the alias table is keyed by tuples of normalized words so the
+recognizer can match it against the words of a text without any per-alias scanning.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from faultlines.model import Actor
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ACTOR_DIR = DATA_DIR / "actors"
+
+_APOSTROPHES = "'’‘ʿʼ`´"
+# A word: dotted initials ("U.S."), or letters/digits possibly joined by inner apostrophes ("Asa'ib"), but not
+# a possessive "'s" ("Iran's" -> "Iran").
+_WORD_RE = re.compile(
+    r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[" + _APOSTROPHES + r"](?![sS]\b)[^\W_]+)*"
+)
+_DROP_ALWAYS = frozenset({"the", "al", "el"})
+_DROP_BEFORE_HYPHEN = frozenset({"ad", "as", "an", "ar", "ash", "at", "az", "adh", "ath", "ed", "es", "en", "er"})
+_HYPHENS = "-‐‑‒–—"
+_STRIP_TABLE = str.maketrans("", "", _APOSTROPHES + ".")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a text: its span, its surface with dots removed, and its normalized form ('' if dropped)."""
+
+    start: int
+    end: int
+    surface: str
+    norm: str
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def iter_words(text: str) -> Iterator[Word]:
+    """The words of ``text`` with offsets; article "the" and Arabic "al-"/"el-" get an empty normalized form."""
+    for m in _WORD_RE.finditer(text):
+        if m.group() in ("s", "S") and m.start() and text[m.start() - 1] in _APOSTROPHES:
+            continue  # the "s" of a possessive
+        surface = m.group().translate(_STRIP_TABLE)
+        low = _fold(surface).lower()
+        nxt = text[m.end() : m.end() + 1]
+        if low in _DROP_ALWAYS or (low in _DROP_BEFORE_HYPHEN and nxt and nxt in _HYPHENS):
+            low = ""
+        yield Word(m.start(), m.end(), surface, low)
+
+
+def normalize_name(text: str) -> str:
+    """A name in comparable form: no case, diacritics, apostrophes, hyphens, leading "the" or "al-" prefixes."""
+    return " ".join(w.norm for w in iter_words(text) if w.norm)
+
+
+def name_key(text: str) -> tuple[str, ...]:
+    """The normalized words of a name, the key of the alias table."""
+    return tuple(w.norm for w in iter_words(text) if w.norm)
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", normalize_name(text)).strip("-") or "actor"
+
+
+@dataclass(frozen=True)
+class AliasEntry:
+    """What an alias key points at, and the conditions under which a match of it counts."""
+
+    actor_id: str
+    metonym: bool = False  # a place name standing for the actor: counts only in an agent-like role
+    exact_forms: frozenset[str] = frozenset()  # short aliases: the exact surfaces (dots removed) that may match
+    capitalized: bool = False  # single capitalized word: the text must be capitalized too
+    stopword: bool = False  # short alias that is also an English word ("IS", "US"): needs a name-like token
+
+
+@dataclass
+class GenericNoun:
+    cls: str
+    actor_id: str
+
+
+@dataclass
+class _Raw:
+    """An actor record before freezing: fields plus metonyms (not part of the shared Actor dataclass)."""
+
+    fields: dict[str, Any]
+    metonyms: list[str] = field(default_factory=list)
+
+
+_STOP_SHORT = frozenset({"is", "us", "it", "an", "as", "at", "in", "on", "or", "be", "do", "no", "so", "to", "up",
+                         "we", "me", "he", "my", "by", "am", "if", "of", "go", "mit", "nrc"})
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split("|") if v.strip()]
+    return [str(v) for v in value]
+
+
+def _read_records(path: Path) -> list[dict[str, Any]]:
+    """Actor records of one YAML or CSV file."""
+    if path.suffix.lower() == ".csv":
+        with path.open(newline="", encoding="utf-8") as fh:
+            return [dict(row) for row in csv.DictReader(fh)]
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if isinstance(data, dict):
+        data = data.get("actors", [])
+    return list(data)
+
+
+def _merge(raws: dict[str, _Raw], rec: dict[str, Any], source: str) -> None:
+    aid = str(rec.get("id") or "").strip() or slugify(str(rec.get("name") or ""))
+    if not aid or aid == "actor":
+        log.warning("actor record without id or name in %s skipped", source)
+        return
+    aliases = _as_list(rec.get("aliases"))
+    metonyms = _as_list(rec.get("metonyms"))
+    codes = rec.get("codes") or {}
+    if isinstance(codes, str):  # CSV: "cameo:IRQMIL|..."
+        codes = dict(c.split(":", 1) for c in codes.split("|") if ":" in c)
+    if aid in raws:  # a later file adds to an existing actor
+        old = raws[aid]
+        old.fields["aliases"] = list(dict.fromkeys([*old.fields["aliases"], *aliases]))
+        old.metonyms = list(dict.fromkeys([*old.metonyms, *metonyms]))
+        for key in ("name", "type", "country", "part_of"):
+            if rec.get(key) and not old.fields.get(key):
+                old.fields[key] = str(rec[key])
+        old.fields["codes"] = {**old.fields["codes"], **{str(k): str(v) for k, v in codes.items()}}
+        return
+    name = str(rec.get("name") or aid)
+    raws[aid] = _Raw(
+        {
+            "id": aid,
+            "name": name,
+            "type": str(rec.get("type") or "organization"),
+            "country": str(rec["country"]) if rec.get("country") else None,
+            "aliases": list(dict.fromkeys([name, *aliases])),
+            "part_of": str(rec["part_of"]) if rec.get("part_of") else None,
+            "codes": {str(k): str(v) for k, v in codes.items()},
+            "generic": bool(rec.get("generic", False)),
+        },
+        metonyms,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> tuple[tuple[tuple[str, dict[str, Any]], ...], dict[str, Any], dict[str, Any]]:
+    """The shipped actor records (file, record), generic-actor table and demonym table, parsed once."""
+    records = []
+    for path in sorted(ACTOR_DIR.glob("*.yaml")):
+        records += [(path.name, rec) for rec in _read_records(path)]
+    generic = yaml.safe_load((DATA_DIR / "generic_actors.yaml").read_text(encoding="utf-8")) or {}
+    demonyms = yaml.safe_load((DATA_DIR / "demonyms.yaml").read_text(encoding="utf-8")) or {}
+    return tuple(records), generic, demonyms
+
+
+class ActorKB:
+    """Canonical actors and the tables that map names, generic nouns and demonyms onto them."""
+
+    def __init__(self, records: Iterable[tuple[str, dict[str, Any]]], generic: dict[str, Any],
+                 demonyms: dict[str, Any]) -> None:
+        raws: dict[str, _Raw] = {}
+        for source, rec in records:
+            _merge(raws, rec, source)
+        for rec in generic.get("actors", []):
+            _merge(raws, {**rec, "generic": True}, "generic_actors.yaml")
+        self._actors: dict[str, Actor] = {}
+        self.metonyms: dict[str, tuple[str, ...]] = {}
+        for aid, raw in raws.items():
+            f = raw.fields
+            self._actors[aid] = Actor(
+                id=aid, name=f["name"], type=f["type"], country=f["country"], aliases=tuple(f["aliases"]),
+                part_of=f["part_of"], codes=tuple(sorted(f["codes"].items())), generic=f["generic"],
+            )
+            self.metonyms[aid] = tuple(raw.metonyms)
+        for actor in self._actors.values():
+            if actor.part_of and actor.part_of not in self._actors:
+                log.warning("actor %s: part_of %s is not in the knowledge base", actor.id, actor.part_of)
+        self.aliases: dict[tuple[str, ...], AliasEntry] = {}
+        self.conflicts: list[tuple[str, str, str]] = []  # (alias, kept actor, other actor)
+        for actor in self._actors.values():
+            if actor.generic:
+                continue
+            for alias in actor.aliases:
+                self._add_alias(alias, actor.id, metonym=False)
+            for alias in self.metonyms.get(actor.id, ()):
+                self._add_alias(alias, actor.id, metonym=True)
+        self.max_alias_len = max((len(k) for k in self.aliases), default=1)
+        # generic nouns and demonyms
+        self.generic_nouns: dict[tuple[str, ...], GenericNoun] = {}
+        for noun, (cls, aid) in (generic.get("nouns") or {}).items():
+            if aid not in self._actors:
+                log.warning("generic noun %r points at unknown actor %s", noun, aid)
+                continue
+            self.generic_nouns[name_key(noun)] = GenericNoun(str(cls), str(aid))
+        self.max_generic_len = max((len(k) for k in self.generic_nouns), default=1)
+        roles = generic.get("roles") or {}
+        self.agent_deps = frozenset(roles.get("deps") or ())
+        self.agent_preps = frozenset(p.lower() for p in roles.get("preps") or ())
+        self.place_heads = frozenset(str(h).lower() for h in generic.get("place_heads") or ())
+        self.demonyms: dict[tuple[str, ...], tuple[str, dict[str, str]]] = {}
+        for word, table in (demonyms or {}).items():
+            table = {str(k): str(v) for k, v in (table or {}).items()}
+            missing = [v for v in table.values() if v not in self._actors]
+            if missing:
+                log.warning("demonym %r points at unknown actors %s", word, missing)
+                table = {k: v for k, v in table.items() if v in self._actors}
+            self.demonyms[name_key(str(word))] = (str(word), table)
+        self._new: dict[str, Actor] = {}
+
+    def _add_alias(self, alias: str, actor_id: str, *, metonym: bool) -> None:
+        key = name_key(alias)
+        if not key:
+            return
+        compact = "".join(key)
+        exact = alias.translate(_STRIP_TABLE).replace(" ", "")
+        short = len(compact) <= 3
+        old = self.aliases.get(key)
+        if old is not None and old.actor_id != actor_id:
+            self.conflicts.append((alias, old.actor_id, actor_id))
+            log.debug("alias %r of %s already names %s; later one wins", alias, actor_id, old.actor_id)
+            old = None
+        forms = (old.exact_forms if old else frozenset()) | ({exact} if short else frozenset())
+        capitalized = len(key) == 1 and alias[:1].isupper() and not short
+        if old is not None:
+            capitalized = capitalized and old.capitalized
+            metonym = metonym and old.metonym
+        self.aliases[key] = AliasEntry(
+            actor_id, metonym=metonym, exact_forms=forms if short else frozenset(), capitalized=capitalized,
+            stopword=short and compact in _STOP_SHORT,
+        )
+
+    # ------------------------------------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, extra_files: Iterable[Path | str] = ()) -> ActorKB:
+        """The shipped knowledge base plus the user's YAML/CSV files (later files may extend earlier actors)."""
+        extra = tuple(Path(p) for p in extra_files)
+        if not extra:
+            return _default_kb()
+        records, generic, demonyms = _shipped()
+        more: list[tuple[str, dict[str, Any]]] = []
+        for path in extra:
+            more += [(str(path), rec) for rec in _read_records(path)]
+        return cls([*records, *more], generic, demonyms)
+
+    # ------------------------------------------------------------------------------------------------ queries
+
+    @property
+    def actors(self) -> list[Actor]:
+        return list(self._actors.values())
+
+    def __len__(self) -> int:
+        return len(self._actors)
+
+    def get(self, actor_id: str) -> Actor | None:
+        return self._actors.get(actor_id) or self._new.get(actor_id)
+
+    def lookup(self, text: str) -> Actor | None:
+        """The actor whose alias (or place-name metonym) equals ``text`` after normalization."""
+        entry = self.aliases.get(name_key(text))
+        return self._actors.get(entry.actor_id) if entry else None
+
+    def ancestors(self, actor_id: str) -> list[Actor]:
+        """The chain of ``part_of`` parents, nearest first (cycles are cut)."""
+        out: list[Actor] = []
+        seen = {actor_id}
+        actor = self.get(actor_id)
+        while actor is not None and actor.part_of and actor.part_of not in seen:
+            seen.add(actor.part_of)
+            actor = self.get(actor.part_of)
+            if actor is not None:
+                out.append(actor)
+        return out
+
+    def generic(self, key: str) -> Actor:
+        """A generic actor by id or by one of its nouns ("gunmen"); unknown keys give the unidentified armed group."""
+        actor = self._actors.get(key)
+        if actor is None:
+            noun = self.generic_nouns.get(name_key(key))
+            actor = self._actors.get(noun.actor_id) if noun else None
+        if actor is None:
+            actor = self._actors.get("unidentified-armed-group") or self.new_actor(key, "political militia")
+        return actor
+
+    def new_actor(self, name: str, type: str) -> Actor:
+        """An actor for a name the knowledge base does not know; the same name always gives the same actor."""
+        clean = " ".join(name.split())
+        key = normalize_name(clean)
+        if key in self._new:
+            return self._new[key]
+        aid = slugify(clean)
+        if aid in self._actors:
+            aid = f"new-{aid}"
+        actor = Actor(id=aid, name=clean, type=type, aliases=(clean,), known=False)
+        self._new[key] = actor
+        return actor
+
+
+
+@functools.lru_cache(maxsize=1)
+def _default_kb() -> ActorKB:
+    records, generic, demonyms = _shipped()
+    return ActorKB(records, generic, demonyms)
+
+
+__all__ = ["ActorKB", "AliasEntry", "GenericNoun", "Word", "iter_words", "name_key", "normalize_name", "slugify"]

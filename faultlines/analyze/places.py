@@ -1,0 +1,298 @@
+"""Toponym resolution: find place names in a parsed document and pick the gazetteer entry each one means.
+
+Candidates are spaCy GPE/LOC/FAC entities plus proper-noun spans the model missed when a locative cue ("in",
+"near", "X province") says they are places. Each name is resolved once per document with a score mixing the
+gazetteer prior (feature class, population) with document context: the countries and admin1 regions the article
+names, and "X province" / "city of X" hints. Offsets ("75 miles northeast of Baghdad", "near X") become a
+``relation`` and ``distance_km`` on the mention.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from faultlines.analyze.gazetteer import DATA_DIR, Gazetteer, normalize_name
+from faultlines.model import ActorMention, Document, PlaceMention
+
+log = logging.getLogger(__name__)
+
+RULER_NAME = "faultlines_places"
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+DEMONYM_LABELS = frozenset({"NORP", "LANGUAGE", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+EMBEDDING_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW"})  # names that may contain a place name
+EMBEDDED_WEIGHT = 0.5
+STRONG_POPULATION = 20000
+Candidate = tuple[str, int, int, str | None, float]  # lookup text, start, end, hint, weight
+ADMIN_WORDS = frozenset({"province", "governorate", "region", "state", "prefecture", "oblast", "district"})
+SETTLEMENT_WORDS = frozenset({"city", "town", "village", "district", "neighbourhood", "neighborhood", "suburb"})
+LOCATIVE_CUES = frozenset({"in", "near", "at", "outside", "around", "from", "into", "toward", "towards", "across",
+                           "of", "to", "through", "inside", "between"})
+ARTICLES = frozenset({"al", "el", "ad", "as", "ar", "at", "an", "az", "ash", "adh"})
+MILES_KM = 1.609344
+
+_BEARINGS = "north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west"
+_OFFSET_RE = re.compile(
+    r"(?:(?P<num>\d+(?:[.,]\d+)?)\s*-?\s*(?P<unit>miles?|mi|kilometers?|kilometres?|kms?)\s+(?:\([^)]{0,30}\)\s+)?)?"
+    rf"(?:(?P<bearing>{_BEARINGS})(?:ern)?\s+(?:of\s+)?(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?"
+    r"|(?P<near>near|outside|close to|on the outskirts of|in the outskirts of|outskirts of|around|nearby)\s+"
+    r"(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?)$",
+    re.IGNORECASE,
+)
+
+
+def _load_lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [x.strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip() and not x.startswith("#")]
+
+
+def _load_stop_names() -> frozenset[str]:
+    return frozenset(normalize_name(x) for x in _load_lines(DATA_DIR / "not_places.txt"))
+
+
+class PlaceResolver:
+    """Callable: (spaCy doc, Document, actor mentions) -> resolved PlaceMentions sorted by start."""
+
+    def __init__(self, gazetteer: Gazetteer, *, focus_countries: Sequence[str] = ()) -> None:
+        self.gazetteer = gazetteer
+        self.focus_countries = tuple(focus_countries)
+        self.stop_names = _load_stop_names()
+
+    # ------------------------------------------------------------------------------------------------ pipeline
+
+    @staticmethod
+    def add_to_pipeline(nlp: Any, gazetteer: Gazetteer | None = None) -> None:
+        """Add (once) an entity ruler before ``ner`` with the curated place names the model tends to miss."""
+        if RULER_NAME in nlp.pipe_names:
+            return
+        patterns = []
+        seen: set[tuple[str, ...]] = set()
+        names = _load_lines(DATA_DIR / "ner_patterns.txt")
+        import csv
+
+        supplement = DATA_DIR / "supplement.csv"
+        labels: dict[str, str] = {}
+        if supplement.exists():
+            with open(supplement, encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    label = "GPE" if row.get("precision") in ("city", "admin1", "admin2", "country") else "LOC"
+                    if row.get("feature") in ("MILB", "AIRB", "DAM", "OILR", "PRN"):
+                        label = "FAC"
+                    for n in [row["name"], *(row.get("aliases") or "").split(";")]:
+                        if n.strip():
+                            names.append(n.strip())
+                            labels[n.strip()] = label
+        for name in names:
+            words = tuple(t.text.lower() for t in nlp.make_doc(name))
+            if len(words) == 1 and len(words[0]) <= 3 or words in seen:
+                continue  # too short to be a safe pattern ("KRI")
+            seen.add(words)
+            patterns.append({"label": labels.get(name, "GPE"), "pattern": [{"LOWER": w} for w in words],
+                             "id": "faultlines-place"})
+        before = "ner" if "ner" in nlp.pipe_names else None
+        ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, before=before, config={"overwrite_ents": True})
+        ruler.add_patterns(patterns)
+
+    # ------------------------------------------------------------------------------------------------ resolution
+
+    def __call__(self, sdoc: Any, document: Document | None = None,
+                 actor_mentions: Iterable[ActorMention] = ()) -> list[PlaceMention]:
+        spans = self._candidate_spans(sdoc, list(actor_mentions))
+        if not spans:
+            return []
+        # first pass: context-free best guesses give the document's countries and admin1 regions
+        countries: Counter[str] = Counter(self.focus_countries * 2)
+        admins: Counter[tuple[str, str]] = Counter()
+        for text, _s, _e, hint, _w in spans:
+            ids = self._ids(text, hint)
+            if not ids:
+                continue
+            best = self.gazetteer.records[max(ids, key=self.gazetteer.prior)]
+            weight = 2.0 if best[6] in ("PCLI", "ADM1") else 1.0
+            if best[4]:
+                countries[best[4]] += weight
+            if best[4] and best[5]:
+                admins[(best[4], best[5])] += weight
+        top = max(countries.values()) if countries else 1.0
+        chosen: dict[tuple[str, str | None], tuple[int, float]] = {}
+        out: list[PlaceMention] = []
+        for text, start, end, hint, weight in spans:
+            key = (normalize_name(text), hint)
+            if key not in chosen:
+                ids = self._ids(text, hint)
+                if not ids:
+                    continue
+                scored = [(self._score(i, text, hint, countries, top, admins), i) for i in ids[:200]]
+                score, best_id = max(scored)
+                chosen[key] = (best_id, score)
+            best_id, score = chosen[key]
+            relation, dist = self._offset(sdoc.text, start)
+            out.append(PlaceMention(sdoc.text[start:end], start, end, self.gazetteer.place(best_id), relation, dist,
+                                    round(weight * min(1.0, max(0.05, score / 10)), 3)))
+        out.sort(key=lambda m: (m.start, m.end))
+        return out
+
+    def _ids(self, text: str, hint: str | None) -> list[int]:
+        """Gazetteer candidates, filtered by a province/city hint when the text gave one."""
+        ids = self.gazetteer.lookup_ids(text)
+        if hint == "admin" and ids:
+            admin = [i for i in ids if self.gazetteer.records[i][6] == "ADM1"]
+            ids = admin or ids
+        return ids
+
+    def _score(self, i: int, text: str, hint: str | None, countries: Counter[str], top: float,
+               admins: Counter[tuple[str, str]]) -> float:
+        r = self.gazetteer.records[i]
+        score = self.gazetteer.prior(i)
+        if r[4]:
+            score += 4.0 * countries.get(r[4], 0) / top
+        if r[4] and r[5] and r[6] != "ADM1" and admins.get((r[4], r[5])):
+            score += 2.0
+        if r[0] is not None and r[0] < 0:
+            score += 1.0  # curated entries exist because they matter for the conflicts we cover
+        if hint == "admin" and r[6] == "ADM1":
+            score += 5.0
+        elif hint == "settlement" and r[8] == "city":
+            score += 2.0
+        if normalize_name(r[1]) == normalize_name(text):
+            score += 0.5
+        return score
+
+    @staticmethod
+    def _offset(text: str, start: int) -> tuple[str | None, float | None]:
+        """("northeast", 120.7) for "75 miles northeast of X", ("near", None) for "near X", else (None, None)."""
+        m = _OFFSET_RE.search(text[max(0, start - 80):start])
+        if not m:
+            return None, None
+        relation = (m.group("bearing") or "near").lower().replace("-", "")
+        dist = None
+        if m.group("num"):
+            value = float(m.group("num").replace(",", "."))
+            dist = round(value * MILES_KM, 1) if m.group("unit").lower().startswith("mi") else value
+        return relation, dist
+
+    # ------------------------------------------------------------------------------------------------ candidates
+
+    def _candidate_spans(self, sdoc: Any, actors: list[ActorMention]) -> list[Candidate]:
+        """Every span that may be a place, with its lookup text, hint ("admin"/"settlement"/None) and weight."""
+        spans: list[Candidate] = []
+        taken: set[int] = set()
+        person_words = {t.lower_ for e in sdoc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        for ent in sdoc.ents:
+            label = ent.label_
+            toks = list(ent)
+            while toks and toks[0].lower_ == "the":
+                toks = toks[1:]
+            if not toks:
+                continue
+            cand: Candidate | None = None
+            if label in PLACE_LABELS:
+                if len(toks) == 1 and toks[0].tag_ in ("JJ", "NNPS") and toks[0].pos_ != "PROPN":
+                    continue  # demonyms tagged as GPE ("Iranian")
+                cand = self._span_candidate(sdoc, toks, actors)
+            elif label in DEMONYM_LABELS:
+                continue
+            elif all(t.pos_ == "PROPN" for t in toks) and len(toks) <= 3:
+                # a place NER gave another label: a metonym ("Tunis said"), or a town tagged as a person
+                cand = self._span_candidate(sdoc, toks, actors, need_cue=True)
+                if cand is None and not (len(toks) == 1 and toks[0].lower_ in person_words):
+                    cand = self._span_candidate(sdoc, toks, actors, need_strong=True)
+            if cand is None and label in EMBEDDING_LABELS and len(toks) > 1:
+                cand = self._embedded(sdoc, toks, actors)
+            if cand:
+                spans.append(cand)
+                taken.update(range(cand[1], cand[2]))
+        # proper-noun runs outside any entity
+        run: list[Any] = []
+        for tok in [*sdoc, None]:
+            if tok is not None and tok.pos_ == "PROPN" and not tok.ent_type_ and tok.idx not in taken:
+                run.append(tok)
+                continue
+            if run and len(run) <= 3:
+                cand = self._span_candidate(sdoc, run, actors, need_cue=True)
+                if cand:
+                    spans.append(cand)
+            run = []
+        spans.sort(key=lambda c: c[1])
+        return spans
+
+    def _embedded(self, sdoc: Any, toks: list[Any], actors: list[ActorMention]) -> Candidate | None:
+        """A strong place name inside an organisation name ("the Toronto Transit Commission"), with a low weight."""
+        for n in (3, 2, 1):
+            for k in range(0, len(toks) - n + 1):
+                part = toks[k:k + n]
+                if not all(t.pos_ == "PROPN" for t in part) or len(part) == len(toks):
+                    continue
+                text = sdoc.text[part[0].idx:part[-1].idx + len(part[-1])]
+                if self._strong(text, exact=True):
+                    start, end = part[0].idx, part[-1].idx + len(part[-1])
+                    if not self._inside_actor(start, end, actors):
+                        return text, start, end, None, EMBEDDED_WEIGHT
+        return None
+
+    def _span_candidate(self, sdoc: Any, toks: list[Any], actors: list[ActorMention],
+                        need_cue: bool = False, need_strong: bool = False) -> Candidate | None:
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
+        hint: str | None = None
+        full = sdoc.text[start:end]
+        last = toks[-1].lower_
+        if len(toks) > 1 and last in ADMIN_WORDS | SETTLEMENT_WORDS and not self.gazetteer.lookup_ids(full):
+            hint, toks = ("admin" if last in ADMIN_WORDS else "settlement"), toks[:-1]
+        else:
+            nxt = sdoc[toks[-1].i + 1] if toks[-1].i + 1 < len(sdoc) else None
+            if nxt is not None and nxt.lower_ in ADMIN_WORDS:
+                hint, end = "admin", nxt.idx + len(nxt)
+            elif nxt is not None and nxt.lower_ in SETTLEMENT_WORDS and nxt.lower_ != "district":
+                hint = "settlement"
+        first = toks[0]
+        if first.i >= 2 and sdoc[first.i - 1].text == "-" and sdoc[first.i - 2].lower_ in ARTICLES \
+                and sdoc[first.i - 1].idx == sdoc[first.i - 2].idx + len(sdoc[first.i - 2]):
+            toks = [sdoc[first.i - 2], sdoc[first.i - 1], *toks]  # "Al-Fallujah" tokenized as Al / - / Fallujah
+            start = min(start, toks[0].idx)
+        text = sdoc.text[toks[0].idx:toks[-1].idx + len(toks[-1])]
+        key = normalize_name(text)
+        if not key or key in self.stop_names or not self.gazetteer.lookup_ids(text):
+            return None
+        if self._inside_actor(start, end, actors):
+            return None
+        if need_strong:
+            return (text, start, end, hint, 1.0) if self._strong(text, exact=True) else None
+        if need_cue and hint is None:
+            prev = sdoc[toks[0].i - 1] if toks[0].i > 0 else None
+            coordinated = (prev is not None and prev.lower_ in ("and", "or", ",") and prev.i > 0
+                           and sdoc[prev.i - 1].ent_type_ in PLACE_LABELS)
+            if not coordinated and (prev is None or prev.lower_ not in LOCATIVE_CUES):
+                return None
+            if prev is not None and prev.lower_ in ("of", "to", "from") and not self._strong(text):
+                return None
+            if toks[0].i + len(toks) < len(sdoc) and sdoc[toks[0].i + len(toks)].pos_ == "PROPN":
+                return None
+        return text, start, end, hint, 1.0
+
+    def _strong(self, text: str, exact: bool = False) -> bool:
+        """A name the gazetteer knows as a sizeable place, a region or a curated entry (``exact``: main names only)."""
+        key = normalize_name(text)
+        for i in self.gazetteer.lookup_ids(text)[:5]:
+            r = self.gazetteer.records[i]
+            if exact and normalize_name(r[1]) != key and r[6] not in ("PCLI", "ADM1", "CONT", "RGN"):
+                continue
+            big = STRONG_POPULATION * (5 if exact else 1)
+            if r[7] >= big or r[6] in ("PCLI", "ADM1", "CONT", "RGN") or (r[0] is not None and r[0] < 0):
+                return True
+        return False
+
+    @staticmethod
+    def _inside_actor(start: int, end: int, actors: list[ActorMention]) -> bool:
+        """True when the span sits strictly inside a longer actor mention (a name part, not a metonym)."""
+        for a in actors:
+            if a.start <= start and end <= a.end and (a.end - a.start) > (end - start):
+                return True
+        return False
+
+
+__all__ = ["PlaceResolver", "Gazetteer", "RULER_NAME"]

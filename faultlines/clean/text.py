@@ -1,0 +1,163 @@
+"""Clean plain text and Markdown: drop comment sections, page furniture and markup, keep offsets into the raw text."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from faultlines.clean.result import CleanResult
+from faultlines.clean.rules import CleaningRules, InlineRule, load_rules
+from faultlines.clean.tracked import Edit, TrackedText
+
+log = logging.getLogger(__name__)
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_MAX_RULE_LINE = 600  # longer lines are body text: no line rule looks at them
+_LIST_MARKER = re.compile(r"\s*(\d{1,5}[.)]|[-*+•])\s")
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_CR = re.compile(r"\r\n?")
+_TRAILING_SPACE = re.compile(r"[ \t\f\v\u00a0\u200b\ufeff]+(?=\n|\Z)")
+_INVISIBLE = re.compile(r"[\u200b\ufeff\u00ad]")
+_BLANK_RUN = re.compile(r"\n{3,}")
+_LEAD = re.compile(r"\A\s+")
+_TAIL = re.compile(r"\s+\Z")
+
+
+def clean_text(raw: str, *, rules: CleaningRules | None = None, markup: bool = True) -> CleanResult:
+    """Clean ``raw`` plain text or Markdown; ``markup=False`` leaves inline markup alone (for extracted HTML)."""
+    rules = rules or load_rules()
+    tracked = TrackedText(raw)
+    metadata: dict[str, Any] = {}
+    tracked.apply(_line_edits(raw, rules, metadata))
+    if markup:
+        for rule in rules.inline_rules:
+            tracked.apply(_inline_edits(tracked.text, rule))
+    tracked.apply(_newline_edits(tracked.text))
+    tracked.apply(_space_edits(tracked.text))
+    tracked.apply(_blank_edits(tracked.text))
+    return CleanResult(tracked.text, tracked.offset_map(), tuple(tracked.removed), metadata)
+
+
+def strip_markup(line: str, rules: CleaningRules) -> str:
+    """The line with its inline markup removed, for rule matching only (offsets are not tracked here)."""
+    for rule in rules.inline_rules:
+        if rule.action == "unescape":
+            line = rule.pattern.sub(lambda m: html.unescape(m.group(0)), line)
+        elif rule.keep is not None:
+            keep = rule.keep
+            line = rule.pattern.sub(lambda m, k=keep: m.group(k) or "", line)
+        else:
+            line = rule.pattern.sub("", line)
+    return line.strip()
+
+
+def _lines(raw: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end including the newline, content without line ending) for each line."""
+    for m in _LINE.finditer(raw):
+        yield m.start(), m.end(), m.group(0).rstrip("\r\n")
+
+
+def _line_edits(raw: str, rules: CleaningRules, metadata: dict[str, Any]) -> list[Edit]:
+    edits: list[Edit] = []
+    min_comment_pos = rules.comment_min_position * len(raw)
+    nonblank = 0
+    for start, end, content in _lines(raw):
+        if not content.strip():
+            continue
+        nonblank += 1
+        if len(content) > _MAX_RULE_LINE:
+            continue
+        view = strip_markup(content, rules)
+        if nonblank <= rules.byline_max_index:
+            _read_byline(view, content.strip(), rules, metadata)
+        if start >= min_comment_pos and _is_comment_header(view, rules):
+            edits.append(Edit(start, len(raw), "", "comment-section"))
+            break
+        rule = next((r.name for r in rules.line_rules if r.matches(view)), None)
+        if rule is None and _is_link_spam(view, content, rules):
+            rule = rules.spam_name
+        if rule is not None:
+            edits.append(Edit(start, end, "", rule))
+    return edits
+
+
+def _is_comment_header(view: str, rules: CleaningRules) -> bool:
+    return len(view) <= rules.comment_max_length and any(p.fullmatch(view) for p in rules.comment_headers)
+
+
+def _is_link_spam(view: str, content: str, rules: CleaningRules) -> bool:
+    if len(view) > rules.spam_max_length:
+        return False
+    terms = {m.group(0).lower() for m in rules.spam_terms.finditer(view)}
+    if len(terms) >= rules.spam_min_terms:
+        return True
+    return bool(terms) and (bool(_LIST_MARKER.match(content)) or bool(_URL.search(content))
+                            or len(view) <= rules.spam_short_length)
+
+
+def _read_byline(view: str, raw_line: str, rules: CleaningRules, metadata: dict[str, Any]) -> None:
+    if len(view) > rules.byline_max_length:
+        return
+    for pattern in rules.byline_patterns:
+        m = pattern.fullmatch(view) or pattern.fullmatch(raw_line)
+        if m:
+            for key, value in m.groupdict().items():
+                if value and key not in metadata:
+                    metadata[key] = value.strip()
+            return
+
+
+def _inline_edits(text: str, rule: InlineRule) -> list[Edit]:
+    edits: list[Edit] = []
+    for m in rule.pattern.finditer(text):
+        if rule.action == "unescape":
+            rep = html.unescape(m.group(0))
+            if rep != m.group(0):
+                edits.append(Edit(m.start(), m.end(), rep, rule.name))
+        elif rule.keep is not None and m.group(rule.keep) is not None:
+            g0, g1 = m.span(rule.keep)
+            edits.append(Edit(m.start(), g0, "", rule.name))
+            edits.append(Edit(g1, m.end(), "", rule.name))
+        else:
+            edits.append(Edit(m.start(), m.end(), "", rule.name))
+    return edits
+
+
+def _newline_edits(text: str) -> list[Edit]:
+    """Line endings to ``\\n``."""
+    edits = [Edit(m.start(), m.start() + 1, "", "whitespace") if m.group(0) == "\r\n"
+             else Edit(m.start(), m.end(), "\n", "whitespace") for m in _CR.finditer(text)]
+    return edits
+
+
+def _space_edits(text: str) -> list[Edit]:
+    """Invisible characters and trailing spaces out."""
+    edits = [Edit(m.start(), m.end(), "", "whitespace") for m in _INVISIBLE.finditer(text)]
+    edits += [Edit(m.start(), m.end(), "", "whitespace") for m in _TRAILING_SPACE.finditer(text)]
+    return _disjoint(edits)
+
+
+def _blank_edits(text: str) -> list[Edit]:
+    """At most one blank line between paragraphs; no leading or trailing whitespace."""
+    edits = [Edit(m.start() + 2, m.end(), "", "whitespace") for m in _BLANK_RUN.finditer(text)]
+    for m in (_LEAD.search(text), _TAIL.search(text)):
+        if m:
+            edits.append(Edit(m.start(), m.end(), "", "whitespace"))
+    return _disjoint(edits)
+
+
+def _disjoint(edits: list[Edit]) -> list[Edit]:
+    """Merge overlapping deletions so TrackedText.apply keeps all of them."""
+    out: list[Edit] = []
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if out and e.start < out[-1].end and not e.replacement and not out[-1].replacement:
+            prev = out[-1]
+            out[-1] = Edit(prev.start, max(prev.end, e.end), "", prev.rule)
+        elif out and e.start < out[-1].end:
+            continue
+        else:
+            out.append(e)
+    return out

@@ -1,0 +1,529 @@
+"""The ``faultlines`` command line: each command parses arguments, calls one library function, prints the result.
+
+Exit status: 0 success; 1 error (message on stderr); 2 usage error; 3 ingest finished but some inputs failed
+(the good ones are stored; the failures are listed and recorded in the database).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from faultlines.config import Settings
+from faultlines.errors import FaultlinesError
+
+DEFAULT_DB = "faultlines.db"
+db_option = click.option("--db", default=DEFAULT_DB, envvar="FAULTLINES_DB", show_default=True,
+                         help="SQLite database file (env FAULTLINES_DB).")
+fmt_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+                          show_default=True, help="Output format.")
+
+
+def _store(db: str, readonly: bool = True) -> Any:
+    from faultlines.store import Store
+
+    if readonly and not Path(db).exists():
+        raise click.ClickException(f"no database at {db} (run `faultlines ingest --db {db} FOLDER` first)")
+    return Store(db, readonly=readonly)
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: _cell(r.get(k), 10**6) for k in columns})
+        click.echo(buf.getvalue(), nl=False)
+        return
+    click.echo(table(rows, columns))
+
+
+def _cell(v: Any, width: int = 40) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, list | tuple):
+        v = ", ".join(str(x) for x in v)
+    s = str(v).replace("\n", " ")
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def table(rows: Iterable[dict[str, Any]], columns: list[str], width: int = 40) -> str:
+    """A plain-text table (the CLI's default output)."""
+    cells = [[_cell(r.get(c), width) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(out)
+
+
+class FaultlinesGroup(click.Group):
+    """Turns library errors into a clear message and exit status 1 (no stack trace)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FaultlinesError as exc:
+            click.echo(f"error [{exc.code}]: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=FaultlinesGroup)
+@click.version_option(package_name="faultlines")
+def cli() -> None:
+    """faultlines: news articles about armed conflict -> sourced incidents, actors, networks and claims.
+
+    \b
+    Example:
+        faultlines ingest --db conflict.db articles/ --meta articles/manifest.jsonl
+        faultlines incidents --db conflict.db
+    """
+
+
+# ---------------------------------------------------------------------------------------------------- ingest
+@cli.command()
+@db_option
+@click.argument("paths", nargs=-1)
+@click.option("--meta", "manifest", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON Lines manifest: per-file published/outlet/author/url/title.")
+@click.option("--demo", is_flag=True, help="Ingest the bundled demo corpus (with its manifest).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: all cores; 1 = in-process).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
+@click.option("--address", default=None, help="Ray cluster address (with --engine ray), e.g. ray://host:10001.")
+@click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Extra actor knowledge-base file (YAML or CSV); repeatable.")
+@click.option("--max-bytes", type=int, default=None, help="Record files larger than this as too-large.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest(db: str, paths: tuple[str, ...], manifest: Path | None, demo: bool, workers: int | None, engine: str,
+           address: str | None, actor_files: tuple[Path, ...], max_bytes: int | None, as_json: bool,
+           quiet: bool) -> None:
+    """Read articles (files, folders, - for stdin) into the database, extract and resolve incidents.
+
+    Formats: .txt .md .html/.htm .jsonl .json. Re-running is safe: documents are keyed by content hash.
+    Inputs that cannot be read are recorded with a reason and listed; the run goes on (exit status 3).
+
+    \b
+    Example:
+        faultlines ingest --db conflict.db articles/ --meta articles/manifest.jsonl
+    """
+    from faultlines.pipeline import ingest as run_ingest
+
+    if demo:
+        from faultlines.demo import corpus_dir, manifest_path
+
+        paths = (*paths, str(corpus_dir()))
+        manifest = manifest or manifest_path()
+    if not paths:
+        raise click.UsageError("give at least one file or folder (or --demo)")
+    settings = Settings.from_env(workers=workers, engine=engine, ray_address=address,
+                                 actor_files=tuple(actor_files) or None, max_bytes=max_bytes)
+    bar = None
+    if not quiet and not as_json and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit="file", desc="ingest", file=sys.stderr)
+    try:
+        report = run_ingest(list(paths), db, manifest=manifest, settings=settings,
+                            progress=(lambda n: bar.update(n)) if bar else None, stdin=sys.stdin)
+    finally:
+        if bar:
+            bar.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        click.echo(f"{report.stored} stored, {report.duplicates} already stored, {report.resumed} resumed, "
+                   f"{report.extracted} extracted, {len(report.failures)} failed, "
+                   f"{report.incidents} incidents updated ({report.seconds:.1f}s) -> {db}")
+        for f in report.failures:
+            click.echo(f"  failed: {f.source}: {f.reason}" + (f" ({f.detail})" if f.detail else ""), err=True)
+    sys.exit(report.exit_code)
+
+
+# ---------------------------------------------------------------------------------------------------- extract
+@cli.command()
+@click.option("--in", "src", required=True, help="Input JSON Lines ({id, text|html, published?, ...}); - for stdin.")
+@click.option("--out", "dst", required=True, help="Output JSON Lines; - for stdout.")
+def extract(src: str, dst: str) -> None:
+    """Extract places, actors, events, relations and claims per document, without a database.
+
+    One output line per input line (a malformed line gives a line with an "error" key).
+
+    \b
+    Example:
+        faultlines extract --in articles.jsonl --out extracted.jsonl
+    """
+    from faultlines.pipeline import extract_records
+
+    def records() -> Iterable[Any]:
+        fh = sys.stdin if src == "-" else open(src, encoding="utf-8", errors="replace")  # noqa: SIM115
+        with fh if src != "-" else _nullctx(fh):
+            for n, line in enumerate(fh):
+                if not line.strip():
+                    continue
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError:
+                    yield {"id": f"line-{n + 1}", "__malformed__": True}
+
+    out = sys.stdout if dst == "-" else open(dst, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        for rec in extract_records(records(), Settings.from_env()):
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    finally:
+        if dst != "-":
+            out.close()
+
+
+class _nullctx:
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __enter__(self) -> Any:
+        return self.obj
+
+    def __exit__(self, *a: object) -> None:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------- export
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "gexf", "graphml", "parquet",
+                                                    "framing"]), default="jsonl", show_default=True)
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Output folder (or file).")
+def export(db: str, fmt: str, out: Path) -> None:
+    """Export the database: jsonl (incidents/actors/relations/claims/documents), ACLED-style csv, geojson,
+    gexf/graphml (actor network), parquet, framing (outlet x actor table).
+
+    \b
+    Example:
+        faultlines export --db conflict.db --format jsonl --out export/
+        faultlines export --db conflict.db --format csv --out incidents.csv
+    """
+    from faultlines.export import export as run_export
+
+    with _store(db) as store:
+        res = run_export(store, fmt, out)
+    click.echo(json.dumps(res))
+
+
+# ---------------------------------------------------------------------------------------------------- listings
+@cli.command()
+@db_option
+@fmt_option
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--type", "event_type", default=None, help="Event type or sub-event type.")
+@click.option("--actor", default=None, help="Actor id or name.")
+@click.option("--place", default=None, help="Place or province name.")
+@click.option("--outlet", default=None)
+@click.option("--since", "date_from", default=None, help="ISO date.")
+@click.option("--until", "date_to", default=None, help="ISO date.")
+@click.option("--disputed", is_flag=True, help="Only incidents whose sources disagree.")
+@click.option("--sort", default="date", show_default=True,
+              type=click.Choice(["date", "-date", "killed", "-killed", "sources", "-sources", "type"]))
+def incidents(db: str, fmt: str, limit: int, **filters: Any) -> None:
+    """List incidents (one real event, however many sources report it).
+
+    \b
+    Example:
+        faultlines incidents --db conflict.db --type "Violence against civilians" --disputed
+    """
+    from faultlines.store import queries
+
+    sort = filters.pop("sort")
+    with _store(db) as store:
+        rows = queries.list_incidents(store.conn, limit=limit, sort=sort, **filters)
+    flat = [{"id": r["id"], "date": _date_str(r["date"]), "type": r["sub_event_type"],
+             "place": r["location"]["name"], "admin1": r["location"]["admin1"],
+             "perpetrators": r["actors"]["perpetrators"], "targets": r["actors"]["targets"],
+             "killed": _range_str(r["killed"]), "sources": r["source_count"], "disputed": r["disputed"]}
+            for r in rows]
+    _emit(rows if fmt == "json" else flat, fmt, ["id", "date", "type", "place", "admin1", "perpetrators", "targets",
+                                               "killed", "sources", "disputed"])
+
+
+def _date_str(d: dict[str, Any]) -> str:
+    if not d.get("start"):
+        return "unknown"
+    if d["precision"] == "day" or d["start"] == d["end"]:
+        return str(d["start"])
+    return f"{d['start']}..{d['end']} ({d['precision']})"
+
+
+def _range_str(c: dict[str, Any]) -> str:
+    lo, hi = c.get("low"), c.get("high")
+    if lo is None and hi is None:
+        return ""
+    if hi is None:
+        return f"{lo}+"
+    if lo is None:
+        return f"<={hi}"
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+@cli.group()
+def incident() -> None:
+    """Show one incident, or correct the resolver (merge, split, edit): corrections survive re-ingestion."""
+
+
+@incident.command("show")
+@db_option
+@click.argument("incident_id")
+@click.option("--json", "as_json", is_flag=True)
+def incident_show(db: str, incident_id: str, as_json: bool) -> None:
+    """An incident with every source side by side and the reasons it was merged.
+
+    \b
+    Example:
+        faultlines incident show --db conflict.db inc-3f2a9c0d1e2b
+    """
+    from faultlines.errors import NotFound
+    from faultlines.store import queries
+
+    with _store(db) as store:
+        inc = queries.get_incident(store.conn, incident_id)
+    if inc is None:
+        raise NotFound(f"no incident {incident_id}")
+    if as_json:
+        click.echo(json.dumps(inc, indent=2, ensure_ascii=False, default=str))
+        return
+    loc = inc["location"]
+    click.echo(f"{inc['id']}  {inc['event_type']} / {inc['sub_event_type']}")
+    click.echo(f"  date:    {_date_str(inc['date'])}")
+    click.echo(f"  place:   {loc['name'] or 'unknown'} ({loc['admin1'] or '-'}, {loc['country_code'] or '-'}; "
+               f"{loc['precision']})")
+    click.echo(f"  actors:  {', '.join(inc['actors']['perpetrators']) or '?'} -> "
+               f"{', '.join(inc['actors']['targets']) or '?'}")
+    click.echo(f"  killed:  {_range_str(inc['killed']) or 'unknown'}   injured: {_range_str(inc['injured']) or 'unknown'}")
+    click.echo(f"  disputed: {', '.join(inc['disputed']) or 'none'}")
+    click.echo(f"  sources ({len(inc['sources'])}):")
+    for s in inc["sources"]:
+        click.echo(f"   - {s['document']} [{s['outlet'] or 'unknown outlet'}, {s['published'] or 'undated'}] "
+                   f"date {_date_str(s['date'])}, place {s['location']['name'] or '?'}, "
+                   f"killed {_range_str(s['killed']) or '?'}")
+        click.echo(f"     \"{s['quote']}\" [{s['start']}:{s['end']}]")
+    if inc["reasons"]:
+        click.echo("  merged because:")
+        for r in inc["reasons"]:
+            parts = "; ".join(f"{k} {v['score']} ({v['why']})" for k, v in r["parts"].items())
+            click.echo(f"   - {r['a']} + {r['b']}: score {r['score']}: {parts}")
+
+
+@incident.command("merge")
+@db_option
+@click.argument("a")
+@click.argument("b")
+@click.option("--note", default=None)
+def incident_merge(db: str, a: str, b: str, note: str | None) -> None:
+    """Merge incident B into A (an analyst correction, kept across re-ingestion).
+
+    \b
+    Example:
+        faultlines incident merge --db conflict.db inc-aaaa inc-bbbb
+    """
+    from faultlines.resolve.corrections import merge_incidents
+
+    with _store(db, readonly=False) as store:
+        click.echo(merge_incidents(store, a, b, note=note))
+
+
+@incident.command("split")
+@db_option
+@click.argument("incident_id")
+@click.option("--source", "document", required=True, help="Document name (or id) whose report is split off.")
+def incident_split(db: str, incident_id: str, document: str) -> None:
+    """Split one source's report off an incident into its own incident.
+
+    \b
+    Example:
+        faultlines incident split --db conflict.db inc-aaaa --source report-3.txt
+    """
+    from faultlines.resolve.corrections import split_incident
+
+    with _store(db, readonly=False) as store:
+        for iid in split_incident(store, incident_id, document):
+            click.echo(iid)
+
+
+@incident.command("edit")
+@db_option
+@click.argument("incident_id")
+@click.argument("assignments", nargs=-1, required=True)
+def incident_edit(db: str, incident_id: str, assignments: tuple[str, ...]) -> None:
+    """Set incident fields (field=value), e.g. killed_low=12 sub_event_type="Armed clash".
+
+    \b
+    Example:
+        faultlines incident edit --db conflict.db inc-aaaa killed_low=40 killed_high=75
+    """
+    from faultlines.resolve.corrections import edit_incident
+
+    with _store(db, readonly=False) as store:
+        for a in assignments:
+            if "=" not in a:
+                raise click.UsageError(f"expected field=value, got {a!r}")
+            field, value = a.split("=", 1)
+            edit_incident(store, incident_id, field.strip(), value)
+    click.echo(incident_id)
+
+
+@cli.command()
+@db_option
+@fmt_option
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--q", default=None, help="Name or alias contains.")
+@click.option("--type", "actor_type", default=None)
+def actors(db: str, fmt: str, limit: int, q: str | None, actor_type: str | None) -> None:
+    """List actors with their aliases, type, mentions and incidents.
+
+    \b
+    Example:
+        faultlines actors --db conflict.db --q militia
+    """
+    from faultlines.store import queries
+
+    with _store(db) as store:
+        rows = queries.list_actors(store.conn, q=q, type=actor_type, limit=limit)
+    _emit(rows, fmt, ["id", "name", "type", "country", "part_of", "mentions", "documents", "incidents", "aliases"])
+
+
+@cli.command()
+@db_option
+@fmt_option
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--outlet", default=None)
+def documents(db: str, fmt: str, limit: int, outlet: str | None) -> None:
+    """List stored documents.
+
+    \b
+    Example:
+        faultlines documents --db conflict.db --format csv
+    """
+    from faultlines.store import queries
+
+    with _store(db) as store:
+        rows = queries.list_documents(store.conn, outlet=outlet, limit=limit)
+    _emit(rows, fmt, ["name", "outlet", "published", "published_precision", "source_format", "status", "chars",
+                      "events", "id"])
+
+
+@cli.command()
+@db_option
+@fmt_option
+def failures(db: str, fmt: str) -> None:
+    """List inputs that could not be ingested, with the reason.
+
+    \b
+    Example:
+        faultlines failures --db conflict.db
+    """
+    from faultlines.store import queries
+
+    with _store(db) as store:
+        rows = queries.list_failures(store.conn)
+    _emit(rows, fmt, ["run_id", "source", "stage", "reason", "detail", "recorded_at"])
+
+
+@cli.command()
+@db_option
+@fmt_option
+def stats(db: str, fmt: str) -> None:
+    """Counts: documents, incidents, actors, relations, claims, failures.
+
+    \b
+    Example:
+        faultlines stats --db conflict.db --format json
+    """
+    from faultlines.store import queries
+
+    with _store(db) as store:
+        s = queries.stats(store.conn)
+    if fmt == "json":
+        click.echo(json.dumps(s, indent=2))
+        return
+    rows = [{"what": k, "value": json.dumps(v) if isinstance(v, dict) else v} for k, v in s.items()]
+    _emit(rows, fmt, ["what", "value"])
+
+
+@cli.command()
+@db_option
+@click.option("--limit", type=int, default=30, show_default=True)
+def summary(db: str, limit: int) -> None:
+    """A readable summary: counts, a table of incidents, and how to explore further.
+
+    \b
+    Example:
+        faultlines summary --db demo.db
+    """
+    from faultlines.store import queries
+
+    with _store(db) as store:
+        s = queries.stats(store.conn)
+        rows = queries.list_incidents(store.conn, limit=limit, sort="date")
+    click.echo(f"\n{s['documents']} documents from {s['outlets']} outlets -> {s['incidents']} incidents "
+               f"({s['multi_source_incidents']} reported by several sources, {s['disputed_incidents']} disputed), "
+               f"{s['actors']} actors, {s['relations']} relations, {s['claims']} causal claims, "
+               f"{s['ingest_failures']} inputs refused.\n")
+    flat = [{"date": _date_str(r["date"]), "type": r["sub_event_type"], "place": r["location"]["name"],
+             "perpetrators": r["actors"]["perpetrators"], "targets": r["actors"]["targets"],
+             "killed": _range_str(r["killed"]), "src": r["source_count"], "disputed": r["disputed"], "id": r["id"]}
+            for r in rows]
+    click.echo(table(flat, ["date", "type", "place", "perpetrators", "targets", "killed", "src", "disputed", "id"],
+                     width=32))
+    click.echo(f"\nExplore: faultlines incident show --db {db} ID | faultlines actors --db {db} | "
+               f"faultlines export --db {db} --format csv --out incidents.csv | faultlines serve --db {db}")
+
+
+@cli.command()
+@db_option
+def resolve(db: str) -> None:
+    """Re-resolve every incident from scratch (corrections are re-applied). Normally ingest does this incrementally.
+
+    \b
+    Example:
+        faultlines resolve --db conflict.db
+    """
+    from faultlines.resolve import resolve_all
+
+    with _store(db, readonly=False) as store:
+        click.echo(f"{resolve_all(store, Settings.from_env())} incidents")
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--allow-edits", is_flag=True, help="Open the database read-write for analyst corrections.")
+@click.option("--token", default=None, envvar="FAULTLINES_TOKEN", help="Edit token (default: a random one).")
+def serve(db: str, host: str, port: int, allow_edits: bool, token: str | None) -> None:
+    """Serve the web UI and JSON API (read-only unless --allow-edits).
+
+    \b
+    Example:
+        faultlines serve --db demo.db --port 8000
+    """
+    from faultlines.serve import run
+
+    if not Path(db).exists():
+        raise click.ClickException(f"no database at {db}")
+    run(db, host=host, port=port, allow_edits=allow_edits, token=token)
+
+
+def main() -> None:
+    cli(prog_name="faultlines")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The shipped causal-sentence classifier: a small spaCy ``textcat`` trained on the Causal News Corpus.
+
+The model directory holds a blank-English spaCy pipeline with one ``textcat`` component (labels ``causal`` and
+``other``) and ``faultlines.json`` with the decision thresholds tuned on the training split.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MODEL_DIR = Path(__file__).parent / "models" / "causal"
+CAUSAL, OTHER = "causal", "other"
+META_FILE = "faultlines.json"
+
+# Decision defaults, used when the model directory carries no tuned thresholds.
+DEFAULT_THRESHOLDS = {"accept": 0.5, "cue_floor": 0.2, "strong_cue_floor": 0.05}
+
+
+def split_of(index: str, folds: int = 5) -> int:
+    """Deterministic fold of a corpus row: sha1 of its ``index`` modulo ``folds`` (fold 0 is held out)."""
+    return int(hashlib.sha1(index.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def is_heldout(index: str) -> bool:
+    """True for the 20% of rows never used for training or tuning."""
+    return split_of(index) == 0
+
+
+@dataclass(frozen=True)
+class Example:
+    index: str
+    text: str
+    label: bool
+
+
+def read_cnc(path: Path) -> list[Example]:
+    """Rows of a Causal News Corpus subtask-1 CSV (columns index, text, label)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return [
+            Example(row["index"], row["text"], row["label"].strip() == "1")
+            for row in csv.DictReader(fh)
+            if row.get("text")
+        ]
+
+
+class CausalModel:
+    """Scores sentences: probability that the sentence states a cause-effect relation."""
+
+    def __init__(self, nlp: Any, thresholds: dict[str, float] | None = None) -> None:
+        self.nlp = nlp
+        self.thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> CausalModel:
+        """Load the model from ``path`` (default: the weights shipped with the package)."""
+        import spacy
+
+        path = Path(path or MODEL_DIR)
+        nlp = spacy.load(path)
+        meta_path = path / META_FILE
+        thresholds = None
+        if meta_path.exists():
+            thresholds = json.loads(meta_path.read_text(encoding="utf-8")).get("thresholds")
+        return cls(nlp, thresholds)
+
+    def predict(self, texts: Iterable[str], batch_size: int = 64) -> list[float]:
+        """P(causal) for each text."""
+        return [doc.cats.get(CAUSAL, 0.0) for doc in self.nlp.pipe(texts, batch_size=batch_size)]
+
+    def score(self, text: str) -> float:
+        return self.predict([text])[0]
+
+
+@functools.lru_cache(maxsize=2)
+def load_default(path: str | None = None) -> CausalModel | None:
+    """The shipped model, loaded once per process; None (logged) when the weights are missing or unreadable."""
+    try:
+        return CausalModel.load(Path(path) if path else None)
+    except Exception as exc:  # noqa: BLE001 - a missing model must not stop extraction; cues still work
+        log.warning("causal model unavailable (%s); falling back to cue patterns only", exc)
+        return None
+
+
+def prf(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float]:
+    """Precision, recall, F1 and accuracy of binary predictions."""
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    acc = sum(g == q for g, q in zip(gold, pred, strict=True)) / len(gold) if gold else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "accuracy": round(acc, 4), "n": len(gold)}
+
+
+__all__ = ["CausalModel", "Example", "is_heldout", "load_default", "prf", "read_cnc", "split_of", "MODEL_DIR"]

@@ -1,0 +1,360 @@
+"""Causal claims: sentences that say something causes something else, with cause and effect where the cue parses.
+
+A sentence is a claim when the trained classifier (``causal_model``) is confident, or when a cue pattern from
+``data/lexicon/causal.yaml`` matches and the classifier does not object. Cause and effect come from the cue's
+syntax (subject/object of "lead to", the complement of "in response to", the previous sentence for "This is why").
+``concept_key``/``group_claims``/``find_loops`` turn claims from many articles into a causal map.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from faultlines.model import Analysis, Claim
+
+log = logging.getLogger(__name__)
+
+CUE_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "causal.yaml"
+STRENGTH = {"strong": 1.0, "weak": 0.5}
+ROLES = ("verb", "passive", "marker", "result", "anaphoric")
+MAX_GAP = 6
+PRONOUN_CAUSES = {"this", "that", "it", "these", "those", "which"}
+TRIM = {"and", "but", "or", ",", ";", ":", ".", "-", "--", "that", "which", "who", "to", "so", "then", "thus", "also"}
+
+
+@dataclass(frozen=True)
+class Cue:
+    phrase: str
+    words: tuple[frozenset[str], ...]  # each element: accepted words; the empty set is a gap
+    role: str
+    strength: float
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    cue: Cue
+    start: int  # token indices in the spaCy Doc
+    end: int
+
+    @property
+    def strength(self) -> float:
+        return self.cue.strength
+
+
+def decide(prob: float, strength: float, thresholds: dict[str, float]) -> bool:
+    """Claim or not: a confident classifier, or a cue the classifier does not reject."""
+    if prob >= thresholds["accept"]:
+        return True
+    if strength >= 1.0 and prob >= thresholds["strong_cue_floor"]:
+        return True
+    return strength > 0 and prob >= thresholds["cue_floor"]
+
+
+class CueMatcher:
+    """Finds cue phrases (as lemmas, with gaps) in parsed sentences."""
+
+    def __init__(self, cues: Iterable[Cue]) -> None:
+        self.cues = list(cues)
+        self.by_first: dict[str, list[Cue]] = {}
+        for cue in self.cues:
+            for word in cue.words[0]:
+                self.by_first.setdefault(word, []).append(cue)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> CueMatcher:
+        data = yaml.safe_load(Path(path or CUE_FILE).read_text(encoding="utf-8")) or {}
+        cues = []
+        for level, roles in data.items():
+            for role, phrases in (roles or {}).items():
+                if role not in ROLES or level not in STRENGTH:
+                    raise ValueError(f"{path or CUE_FILE}: unknown cue level/role {level}/{role}")
+                for phrase in phrases or []:
+                    words = tuple(
+                        frozenset() if w == "*" else frozenset(w.lower().split("|")) for w in str(phrase).split()
+                    )
+                    cues.append(Cue(str(phrase), words, role, STRENGTH[level]))
+        return cls(cues)
+
+    def matches(self, tokens: Any) -> list[CueMatch]:
+        """Every cue match in a span of tokens (a sentence), strongest and earliest first, non-overlapping."""
+        found: list[CueMatch] = []
+        for i, tok in enumerate(tokens):
+            for key in {tok.lower_, tok.lemma_.lower()}:
+                for cue in self.by_first.get(key, ()):
+                    end = _match_at(tokens, i + 1, cue.words[1:])
+                    if end is not None and _plausible(cue, tok):
+                        found.append(CueMatch(cue, tokens[i].i, tokens[end - 1].i + 1 if end > i else tok.i + 1))
+        found.sort(key=lambda m: (-m.strength, -(m.end - m.start), m.start))
+        kept: list[CueMatch] = []
+        for m in found:
+            if all(m.end <= k.start or m.start >= k.end for k in kept):
+                kept.append(m)
+        return kept
+
+    def strength(self, doc: Any) -> float:
+        """Strength of the strongest cue anywhere in ``doc`` (0 when none)."""
+        return max((m.strength for m in self.matches(doc)), default=0.0)
+
+
+def _word_ok(tok: Any, words: frozenset[str]) -> bool:
+    return tok.lower_ in words or tok.lemma_.lower() in words
+
+
+def _match_at(tokens: Any, i: int, rest: tuple[frozenset[str], ...]) -> int | None:
+    """Index (exclusive, relative to ``tokens``) where ``rest`` ends when matched from ``i``; None if no match."""
+    if not rest:
+        return i
+    words, tail = rest[0], rest[1:]
+    if not words:  # a gap of 1..MAX_GAP tokens, shortest first
+        for j in range(i + 1, min(i + MAX_GAP, len(tokens)) + 1):
+            end = _match_at(tokens, j, tail)
+            if end is not None:
+                return end
+        return None
+    if i < len(tokens) and _word_ok(tokens[i], words):
+        return _match_at(tokens, i + 1, tail)
+    return None
+
+
+def _plausible(cue: Cue, tok: Any) -> bool:
+    """Filter by part of speech: a verb cue must be a verb ("the cause of" is not "caused")."""
+    if cue.role in ("verb", "passive"):
+        return tok.pos_ in ("VERB", "AUX")
+    return True
+
+
+# ------------------------------------------------------------------------------------------------ cause / effect
+
+
+def _trim(doc: Any, start: int, end: int) -> tuple[int, int]:
+    while start < end and (doc[start].lower_ in TRIM or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in TRIM or doc[end - 1].is_punct):
+        end -= 1
+    return start, end
+
+
+def _subject(verb: Any) -> Any | None:
+    """The subject of ``verb``, climbing xcomp/conj chains ("appeared to undermine", "rose and stoked")."""
+    tok = verb
+    for _ in range(4):
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "csubj", "expl") and child.i < tok.i:
+                return child
+        if tok.dep_ in ("xcomp", "conj", "ccomp") and tok.head is not tok:
+            tok = tok.head
+            continue
+        if tok.dep_ == "relcl":
+            return tok.head
+        break
+    return None
+
+
+def _spans(doc: Any, match: CueMatch, sent: Any) -> tuple[tuple[int, int] | None, tuple[int, int] | None, bool]:
+    """Token spans (cause, effect) for a cue match; the bool says the cause is the previous sentence."""
+    role = match.cue.role
+    s0, s1 = sent.start, sent.end
+    if role == "anaphoric":
+        return None, _trim(doc, match.end, s1), True
+    if role == "result":
+        return _trim(doc, s0, match.start), _trim(doc, match.end, s1), False
+    if role == "marker":
+        last = doc[match.end - 1]
+        if any(c.i >= match.end for c in last.children):
+            c_end = last.right_edge.i + 1
+        elif last.head.i >= match.end:
+            c_end = last.head.right_edge.i + 1
+        else:
+            c_end = s1
+        c_end = min(max(c_end, match.end), s1)
+        cause = _trim(doc, match.end, c_end)
+        before, after = _trim(doc, s0, match.start), _trim(doc, c_end, s1)
+        effect = before if before[1] - before[0] >= after[1] - after[0] else after
+        return cause, effect, False
+    verb = doc[match.start]
+    if role == "passive":
+        subj = next((c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+        effect = _trim(doc, subj.left_edge.i, subj.right_edge.i + 1) if subj is not None else _trim(doc, s0, verb.i)
+        by = doc[match.end - 1]
+        return _trim(doc, match.end, min(max(by.right_edge.i + 1, match.end), s1)), effect, False
+    subj = _subject(verb)
+    gap = any(not w for w in match.cue.words)
+    e_start = verb.i + 1 if gap else match.end
+    e_end = min(max(verb.right_edge.i + 1, e_start), s1)
+    effect = _trim(doc, e_start, e_end)
+    if subj is None:
+        return _trim(doc, s0, match.start), effect, False
+    if subj.lower_ in PRONOUN_CAUSES and subj.dep_ != "relcl" and len(list(subj.subtree)) == 1:
+        return None, effect, True
+    if subj.i == verb.head.i and verb.dep_ == "relcl":  # "militias, which stoke tension": the noun phrase
+        return _trim(doc, subj.left_edge.i, subj.i + 1), effect, False
+    return _trim(doc, subj.left_edge.i, subj.right_edge.i + 1), effect, False
+
+
+# ------------------------------------------------------------------------------------------------ extractor
+
+
+class ClaimExtractor:
+    """Causal claims of one analysed document."""
+
+    def __init__(self, model_path: Path | None = None, cue_path: Path | None = None) -> None:
+        from faultlines.extract.causal_model import DEFAULT_THRESHOLDS, load_default
+
+        self.model = load_default(str(model_path) if model_path else None)
+        self.thresholds = self.model.thresholds if self.model else dict(DEFAULT_THRESHOLDS)
+        self.cues = CueMatcher.load(cue_path)
+
+    def __call__(self, analysis: Analysis) -> list[Claim]:
+        doc = analysis.spacy_doc
+        if doc is None or not analysis.sentences:
+            return []
+        sents = analysis.sentences
+        probs = self.model.predict(s.text for s in sents) if self.model else [0.0] * len(sents)
+        claims: list[Claim] = []
+        for k, (sentence, prob) in enumerate(zip(sents, probs, strict=True)):
+            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            matches = self.cues.matches(span)
+            strength = max((m.strength for m in matches), default=0.0)
+            if not self.model and strength < 1.0:
+                continue
+            if self.model and not decide(prob, strength, self.thresholds):
+                continue
+            claims.append(self._claim(analysis, k, span, matches, prob))
+        return claims
+
+    def _claim(self, analysis: Analysis, k: int, span: Any, matches: list[CueMatch], prob: float) -> Claim:
+        doc, sentence = analysis.spacy_doc, analysis.sentences[k]
+        cause = effect = cue = ""
+        cause_span = effect_span = None
+        if matches:
+            best = matches[0]
+            cue = doc[best.start : best.end].text
+            c, e, previous = _spans(doc, best, span)
+            if previous and k > 0:
+                prev = analysis.sentences[k - 1]
+                cause, cause_span = prev.text.strip(), (prev.start, prev.end)
+            elif c and c[1] > c[0]:
+                cause, cause_span = doc[c[0] : c[1]].text, (doc[c[0]].idx, doc[c[1] - 1].idx + len(doc[c[1] - 1]))
+            if e and e[1] > e[0]:
+                effect, effect_span = doc[e[0] : e[1]].text, (doc[e[0]].idx, doc[e[1] - 1].idx + len(doc[e[1] - 1]))
+        lo = min(sentence.start, cause_span[0] if cause_span else sentence.start)
+        actors = tuple(
+            dict.fromkeys(m.actor.id for m in analysis.actors if m.start >= lo and m.end <= sentence.end)
+        )
+        return Claim(
+            cause=cause,
+            effect=effect,
+            quote=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            cue=cue,
+            cause_span=cause_span,
+            effect_span=effect_span,
+            score=round(float(prob), 4),
+            actors=actors,
+        )
+
+
+# ------------------------------------------------------------------------------------------------ causal map
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | {"'s", "s", "also", "said", "new"}
+
+
+STOP = _stop_words()
+
+
+def _lemma(word: str) -> str:
+    """A crude, dependency-free lemma: enough to merge "militias"/"militia", "deepening"/"deepen"."""
+    word = word.split("'")[0]
+    for suffix, repl in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def concept_tokens(text: str, actor_ids: Iterable[str] = ()) -> frozenset[str]:
+    """Content-word lemmas of ``text`` plus ``actor:ID`` for each actor."""
+    words = {_lemma(w) for w in _WORD.findall(text.lower()) if w not in STOP and not w.isdigit()}
+    return frozenset(w for w in words if w and w not in STOP) | {f"actor:{a}" for a in actor_ids}
+
+
+def concept_key(text: str, actor_ids: Iterable[str] = ()) -> str:
+    """A normalised key for a cause or effect phrase: sorted lemmas of content words and actor ids."""
+    return " ".join(sorted(concept_tokens(text, actor_ids)))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def group_claims(claims_with_doc: Iterable[tuple[str, Claim]], threshold: float = 0.4) -> dict[str, Any]:
+    """Concept graph of claims from many documents: similar phrases share a node; edges run cause -> effect.
+
+    Returns ``{"nodes": [{"id", "label", "key", "phrases", "count"}], "edges": [{"source", "target", "sources"}]}``.
+    """
+    nodes: list[dict[str, Any]] = []
+    node_tokens: list[list[frozenset[str]]] = []
+
+    def node_for(text: str) -> str | None:
+        toks = concept_tokens(text)
+        if not toks:
+            return None
+        best, best_sim = -1, 0.0
+        for i, members in enumerate(node_tokens):
+            sim = max(jaccard(toks, m) for m in members)
+            if sim > best_sim:
+                best, best_sim = i, sim
+        if best >= 0 and best_sim >= threshold:
+            node_tokens[best].append(toks)
+            nodes[best]["phrases"].append(text)
+            nodes[best]["count"] += 1
+            return str(nodes[best]["id"])
+        nodes.append({"id": f"c{len(nodes)}", "label": text, "key": " ".join(sorted(toks)), "phrases": [text],
+                      "count": 1})
+        node_tokens.append([toks])
+        return str(nodes[-1]["id"])
+
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for document, claim in claims_with_doc:
+        if not claim.cause or not claim.effect:
+            continue
+        src, dst = node_for(claim.cause), node_for(claim.effect)
+        if src is None or dst is None or src == dst:
+            continue
+        edge = edges.setdefault((src, dst), {"source": src, "target": dst, "sources": []})
+        edge["sources"].append({"document": document, "quote": claim.quote, "start": claim.start,
+                                "end": claim.end, "cue": claim.cue})
+    return {"nodes": nodes, "edges": list(edges.values())}
+
+
+def find_loops(graph: dict[str, Any], max_length: int = 6, limit: int = 100) -> list[list[str]]:
+    """Feedback loops of the concept graph: simple cycles of at most ``max_length`` nodes (node ids)."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_edges_from((e["source"], e["target"]) for e in graph.get("edges", []))
+    loops: list[list[str]] = []
+    for cycle in nx.simple_cycles(g, length_bound=max_length):
+        loops.append([str(n) for n in cycle])
+        if len(loops) >= limit:
+            break
+    return loops
+
+
+__all__ = ["ClaimExtractor", "CueMatcher", "concept_key", "decide", "find_loops", "group_claims"]

@@ -1,0 +1,201 @@
+"""Factuality of an event mention: did the text assert it happened, or only imagine, predict, deny or generalise it?
+
+The answer is one of ``asserted``, ``reported``, ``hypothetical``, ``predicted``, ``negated``, ``habitual`` or
+``background`` (see ``faultlines.model.Factuality``). Cues come from factuality.yaml and are read off the
+dependency parse around the trigger: the clause chain from the trigger up to the sentence root (stopping at
+relative clauses, which carry their own tense), its auxiliaries, ``mark`` and ``neg`` children, frequency
+adverbs, question marks and reporting verbs. The first matching class wins, in the order
+hypothetical > negated > predicted > habitual > background > reported > asserted.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from faultlines.model import TimeExpression
+
+LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "factuality.yaml"
+FACTUALITIES = ("asserted", "reported", "hypothetical", "predicted", "negated", "habitual", "background")
+_STOP_DEPS = {"relcl"}  # a relative clause has its own tense and modality
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
+
+
+def _phrases(words: list[str]) -> re.Pattern[str] | None:
+    words = [w for w in words if w]
+    if not words:
+        return None
+    alt = "|".join(re.escape(w.lower()).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.I)
+
+
+class _Cues:
+    """The compiled factuality lexicon."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        def words(key: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in data.get(key) or [])
+
+        self.conditional_marks = words("conditional_marks")
+        self.hypothetical = _phrases(data.get("hypothetical_phrases") or [])
+        self.predicted_modals = words("predicted_modals")
+        self.hypothetical_modals = words("hypothetical_modals")
+        self.plan_verbs = words("plan_verbs")
+        self.plan = _phrases(data.get("plan_phrases") or [])
+        self.negating_verbs = words("negating_verbs")
+        self.habitual_words = words("habitual_words")
+        self.habitual = _phrases(data.get("habitual_phrases") or [])
+        self.reporting_verbs = words("reporting_verbs")
+        self.reporting = _phrases(data.get("reporting_phrases") or [])
+        self.background = _phrases(data.get("background_phrases") or [])
+        self.background_days = int(data.get("background_days", 365))
+
+
+@functools.lru_cache(maxsize=4)
+def load_cues(path: str | None = None) -> _Cues:
+    with open(path or LEXICON, encoding="utf-8") as fh:
+        return _Cues(yaml.safe_load(fh) or {})
+
+
+def clause_chain(token: Any) -> list[Any]:
+    """The trigger and the heads that govern its clause, up to the root (not beyond a relative clause)."""
+    chain = [token]
+    while token.dep_ not in _STOP_DEPS and token.head is not token:
+        token = token.head
+        chain.append(token)
+    return chain
+
+
+def _verbal(chain: list[Any]) -> list[Any]:
+    return [t for t in chain if t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")]
+
+
+def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
+    return bool(pattern and pattern.search(text))
+
+
+def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any) -> bool:
+    """Present-simple generic statements ("insurgents wheel car bombs ...", "victims are arrested ...")."""
+    verbs = _verbal(chain)
+    if not verbs:
+        return False
+    head = verbs[0]
+    auxes = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.tag_ in ("VBD", "MD") or a.lower_ in ("has", "have", "had", "been") for a in auxes):
+        return False
+    if head.tag_ == "VBG" and any(a.lemma_ == "be" for a in auxes):
+        return False  # progressive: ongoing, not habitual
+    present = head.tag_ == "VBP" or (head.tag_ == "VBN" and any(a.tag_ == "VBP" for a in auxes))
+    if not present:
+        return False
+    subj = next((c for t in verbs for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.tag_ not in ("NNS", "NNPS") or any(c.dep_ in ("det", "poss", "nummod")
+                                                                 for c in subj.children):
+        return False
+    if not sent.text.rstrip().endswith((".", "!", ";")):
+        return False  # headlines use the present for past events
+    if any(e.label_ in ("GPE", "LOC", "FAC", "DATE", "TIME") for e in sent.ents):
+        return False
+    if analysis is not None:
+        s, e = sent.start_char, sent.end_char
+        if any(s <= p.start < e for p in getattr(analysis, "places", ()) or ()):
+            return False
+        if any(t.char_start is not None and s <= t.char_start < e for t in getattr(analysis, "times", ()) or ()):
+            return False
+    return True
+
+
+def _published(analysis: Any) -> date | None:
+    doc = getattr(analysis, "document", None)
+    return getattr(doc, "published", None) if doc is not None else None
+
+
+def _is_background(sent: Any, analysis: Any, event_date: TimeExpression | None, specific: bool,
+                   cues: _Cues) -> bool:
+    """A reference to a long-past period that the text frames as history, not a new incident."""
+    published = _published(analysis)
+    if published is None:
+        return False
+    old = False
+    if event_date is not None and event_date.end is not None:
+        old = (published - event_date.end).days > cues.background_days
+    else:
+        years = [int(y) for y in _YEAR.findall(sent.text)]
+        old = bool(years) and max(years) < published.year - 1
+    if not old:
+        return False
+    framed = _search(cues.background, sent.text)
+    return framed or not specific
+
+
+def classify_factuality(
+    span: Any,
+    analysis: Any = None,
+    *,
+    trigger: Any = None,
+    event_date: TimeExpression | None = None,
+    specific: bool = False,
+) -> str:
+    """The factuality of the event mention triggered by ``trigger`` (default: the span's root) in ``span``.
+
+    ``span`` is a spaCy Span (usually the sentence); ``event_date`` and ``specific`` (a concrete place and action)
+    decide between a dated past incident and a background reference.
+    """
+    cues = load_cues()
+    sent = span.sent if hasattr(span, "sent") else span
+    token = trigger if trigger is not None else span.root
+    chain = clause_chain(token)
+    text = sent.text
+    lower = text.lower()
+    # hypothetical: conditions, questions, counterfactual frames
+    for t in chain:
+        if any(c.dep_ == "mark" and c.lower_ in cues.conditional_marks for c in t.children):
+            return "hypothetical"
+    if text.rstrip().endswith("?") or _search(cues.hypothetical, lower):
+        return "hypothetical"
+    # negated
+    for t in chain[:3]:
+        if any(c.dep_ == "neg" for c in t.children):
+            return "negated"
+        if t is not token and t.lemma_.lower() in cues.negating_verbs:
+            return "negated"
+    if token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+        return "negated"
+    # predicted / hypothetical modals, plans
+    for t in _verbal(chain):
+        for c in t.children:
+            if c.dep_ in ("aux", "auxpass") and c.tag_ == "MD":
+                if c.lower_ in cues.hypothetical_modals:
+                    return "hypothetical"
+                if c.lower_ in cues.predicted_modals:
+                    return "predicted"
+            if c.dep_ == "aux" and c.lower_ == "to" and t is token and token.head.lemma_.lower() in cues.plan_verbs:
+                return "predicted"
+        if t is not token and t.lemma_.lower() in cues.plan_verbs:
+            return "predicted"
+    if cues.plan and any(cues.plan.search(lower[max(0, t.idx - sent.start_char - 12): t.idx - sent.start_char + 1])
+                         for t in chain[:2]):
+        return "predicted"
+    # habitual
+    for t in chain:
+        if any(c.dep_ in ("advmod", "npadvmod", "amod") and c.lower_ in cues.habitual_words for c in t.children):
+            return "habitual"
+    if _search(cues.habitual, lower) or _is_habitual_present(sent, chain, analysis):
+        return "habitual"
+    # background
+    if _is_background(sent, analysis, event_date, specific, cues):
+        return "background"
+    # reported
+    if any(t is not token and t.lemma_.lower() in cues.reporting_verbs for t in chain) or _search(
+        cues.reporting, lower
+    ):
+        return "reported"
+    return "asserted"
+
+
+__all__ = ["FACTUALITIES", "classify_factuality", "clause_chain", "load_cues"]

@@ -1,0 +1,389 @@
+"""Relations between recognised actors (supports, fights, leads, member_of...) read off the dependency parse.
+
+Cues live in ``data/lexicon/relations.yaml``. Only pairs of recognised actor mentions become relations, one per
+(subject, relation, object, sentence); questions, wishes, conditionals and negations are skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from faultlines.model import RELATION_TYPES, ActorMention, Analysis, Relation
+
+log = logging.getLogger(__name__)
+
+LEXICON = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "relations.yaml"
+SYMMETRIC = {"allied", "rivals"}
+SUBJ = ("nsubj", "csubj")
+MODIFIERS = ("compound", "amod", "nmod", "poss")
+REL_PRONOUNS = {"which", "that", "who", "whom", "whose"}
+
+
+@dataclass
+class Lexicon:
+    """The relation cues, loaded from YAML."""
+
+    verbs: dict[str, str] = field(default_factory=dict)  # lemma -> relation
+    verb_preps: dict[str, set[str]] = field(default_factory=dict)  # relation -> prepositions taking the object
+    nouns: dict[str, str] = field(default_factory=dict)
+    noun_preps: dict[str, set[str]] = field(default_factory=dict)
+    modifier_is_object: set[str] = field(default_factory=set)
+    hyphen: dict[str, str] = field(default_factory=dict)
+    with_help: set[str] = field(default_factory=set)
+    alongside: list[tuple[str, ...]] = field(default_factory=list)
+    examples: list[tuple[str, ...]] = field(default_factory=list)
+    from_nouns: set[str] = field(default_factory=set)
+    receive_verbs: set[str] = field(default_factory=set)
+    not_asserted: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Lexicon:
+        data = yaml.safe_load(Path(path or LEXICON).read_text(encoding="utf-8")) or {}
+        lex = cls()
+        for rel, words in (data.get("verbs") or {}).items():
+            _check(rel)
+            for w in words:
+                lex.verbs[str(w).split()[0].lower()] = rel
+        lex.verb_preps = {rel: {str(p) for p in ps} for rel, ps in (data.get("object_preps") or {}).items()}
+        for rel, spec in (data.get("nouns") or {}).items():
+            _check(rel)
+            for w in spec.get("words", []):
+                lex.nouns[str(w).split()[-1].lower()] = rel
+            lex.noun_preps[rel] = {str(p) for p in spec.get("object_preps", [])}
+            if spec.get("modifier") == "object":
+                lex.modifier_is_object.add(rel)
+        lex.hyphen = {str(k).lower(): str(v) for k, v in (data.get("hyphen") or {}).items()}
+        for rel in lex.hyphen.values():
+            _check(rel)
+        lex.with_help = {str(w) for w in data.get("with_help", [])}
+        lex.alongside = [tuple(str(p).lower().split()) for p in data.get("alongside", [])]
+        lex.examples = [tuple(str(p).lower().split()) for p in data.get("examples", [])]
+        lex.from_nouns = {str(w) for w in data.get("from_nouns", [])}
+        lex.receive_verbs = {str(w) for w in data.get("receive_verbs", [])}
+        lex.not_asserted = {k: {str(w) for w in v} for k, v in (data.get("not_asserted") or {}).items()}
+        return lex
+
+
+def _check(rel: str) -> None:
+    if rel not in RELATION_TYPES:
+        raise ValueError(f"relations lexicon: unknown relation type {rel!r}")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A candidate relation between two mentions, with the token that triggered it."""
+
+    subject: ActorMention
+    relation: str
+    object: ActorMention
+    trigger: Any
+
+
+class RelationExtractor:
+    """Relations of one analysed document (``kb`` is kept for callers; relations come from the text only)."""
+
+    def __init__(self, kb: object = None, lexicon: Lexicon | None = None) -> None:
+        self.kb = kb
+        self.lex = lexicon or Lexicon.load()
+
+    def __call__(self, analysis: Analysis) -> list[Relation]:
+        doc = analysis.spacy_doc
+        if doc is None or not analysis.actors:
+            return []
+        out: list[Relation] = []
+        seen: set[tuple[str, str, str, int]] = set()
+        for sentence in analysis.sentences:
+            mentions = [m for m in analysis.actors if m.start >= sentence.start and m.end <= sentence.end]
+            if len(mentions) < 2:
+                continue
+            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            if span is None:
+                continue
+            if sentence.text.rstrip().endswith("?"):
+                continue
+            index = _MentionIndex(doc, mentions)
+            for f in _Sentence(self.lex, doc, span, index).relations():
+                s, o = f.subject.actor, f.object.actor
+                if s.id == o.id:
+                    continue
+                if f.relation in SYMMETRIC and s.id > o.id:
+                    s, o = o, f.subject.actor
+                    subj_text, obj_text = f.object.text, f.subject.text
+                else:
+                    subj_text, obj_text = f.subject.text, f.object.text
+                key = (s.id, f.relation, o.id, sentence.start)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(Relation(
+                    subject=s, relation=f.relation, object=o, quote=sentence.text, start=sentence.start,
+                    end=sentence.end, trigger=f.trigger.text, factuality="asserted",
+                    subject_text=subj_text, object_text=obj_text,
+                ))
+        return out
+
+
+class _MentionIndex:
+    """Maps tokens to the actor mentions covering them."""
+
+    def __init__(self, doc: Any, mentions: Iterable[ActorMention]) -> None:
+        self.by_token: dict[int, ActorMention] = {}
+        self.roots: dict[int, ActorMention] = {}
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            for tok in span:
+                self.by_token.setdefault(tok.i, m)
+            self.roots[span.root.i] = m
+
+    def at(self, tok: Any) -> ActorMention | None:
+        return self.by_token.get(tok.i)
+
+
+class _Sentence:
+    """Applies every rule to one parsed sentence."""
+
+    def __init__(self, lex: Lexicon, doc: Any, span: Any, index: _MentionIndex) -> None:
+        self.lex, self.doc, self.span, self.index = lex, doc, span, index
+
+    # -------------------------------------------------------------------------------- mention helpers
+
+    def mentions(self, tok: Any | None, depth: int = 0, examples: bool = True) -> list[ActorMention]:
+        """Actor mentions a noun token stands for, with its coordinated tokens ("A, B and C")."""
+        if tok is None or depth > 3:
+            return []
+        out: list[ActorMention] = []
+        for t in (tok, *tok.conjuncts):
+            if not (self.span.start <= t.i < self.span.end):
+                continue
+            m = self.index.at(t)
+            if m is not None:
+                out.append(m)
+                continue
+            found = [self.index.at(c) for c in t.children if c.dep_ in ("compound", "amod", "nmod")]
+            found = [f for f in found if f is not None]
+            if not found:  # partitive ("many of the militias") or examples ("groups like X")
+                for prep in t.children:
+                    if prep.dep_ == "prep" and (prep.lower_ == "of" or (examples and self._is_example(prep))):
+                        for pobj in prep.children:
+                            if pobj.dep_ == "pobj":
+                                found.extend(self.mentions(pobj, depth + 1))
+            out.extend(found)
+        return list(dict.fromkeys(out))
+
+    def _is_example(self, prep: Any) -> bool:
+        words = tuple(t.lower_ for t in self.doc[max(prep.i - 1, 0) : prep.i + 1])
+        return any(ex == words[-len(ex) :] for ex in self.lex.examples if len(ex) <= len(words))
+
+    def subject_of(self, verb: Any) -> list[ActorMention]:
+        """Mentions acting as the subject of ``verb`` (climbing xcomp/conj/advcl; relative clauses use their head)."""
+        tok = verb
+        for _ in range(4):
+            for child in tok.children:
+                if child.dep_ in SUBJ:
+                    if child.lower_ in REL_PRONOUNS and tok.dep_ == "relcl":
+                        return self.mentions(tok.head)
+                    return self.mentions(child)
+            if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
+                return self.mentions(tok.head)
+            if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") and tok.head is not tok:
+                if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+                    return self.mentions(tok.head)
+                tok = tok.head
+                continue
+            break
+        return []
+
+    def pobjs(self, tok: Any, preps: Iterable[str]) -> list[ActorMention]:
+        preps = set(preps)
+        out: list[ActorMention] = []
+        for prep in tok.children:
+            if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in preps:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        out.extend(self.mentions(pobj))
+        return out
+
+    def asserted(self, tok: Any) -> bool:
+        """False when the clause of ``tok`` is negated, conditional, modal or a wish."""
+        na = self.lex.not_asserted
+        t = tok
+        for _ in range(6):
+            for child in t.children:
+                low = child.lower_
+                if child.dep_ == "neg" or (child.dep_ in ("neg", "advmod", "det") and low in na.get("neg", ())):
+                    if child.dep_ == "neg" or t is tok:
+                        return False
+                if child.dep_ == "mark" and low in na.get("marks", ()):
+                    return False
+                if child.dep_ == "aux" and low in na.get("aux", ()):
+                    return False
+            if t is not tok and t.lemma_.lower() in na.get("wish", ()) and t.pos_ == "VERB":
+                return False
+            if t.dep_ == "ROOT" or t.head is t:
+                break
+            t = t.head
+        return True
+
+    # -------------------------------------------------------------------------------- rules
+
+    def relations(self) -> Iterator[Found]:
+        for tok in self.span:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs:
+                yield from self._verb(tok, self.lex.verbs[lemma])
+            if tok.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns and self.index.at(tok) is None:
+                yield from self._noun(tok, self.lex.nouns[lemma])
+            if tok.lower_ in self.lex.hyphen and tok.i > self.span.start and self.doc[tok.i - 1].text in "-–":
+                yield from self._hyphen(tok, self.lex.hyphen[tok.lower_])
+            if tok.dep_ == "prep" and tok.lower_ == "with":
+                yield from self._with_help(tok)
+            if tok.dep_ == "prep" and tok.lower_ == "from":
+                yield from self._from_party(tok)
+        yield from self._alongside()
+        yield from self._examples()
+
+    def _pairs(self, subs: list[ActorMention], rel: str, objs: list[ActorMention], trigger: Any) -> Iterator[Found]:
+        if not self.asserted(trigger):
+            return
+        for s in subs:
+            for o in objs:
+                if s is not o:
+                    yield Found(s, rel, o, trigger)
+
+    def _verb(self, verb: Any, rel: str) -> Iterator[Found]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod") and verb.head.pos_ in ("NOUN", "PROPN"):
+            passive = True  # "militias backed by Iran"
+        if passive:
+            patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            objs = self.mentions(patient) if patient is not None else self.mentions(verb.head)
+            subs = self.pobjs(verb, ["by"])
+            yield from self._pairs(subs, rel, objs, verb)
+            return
+        subs = self.subject_of(verb)
+        objs: list[ActorMention] = []
+        for child in verb.children:
+            if child.dep_ in ("dobj", "obj"):
+                objs.extend(self.mentions(child))
+        objs.extend(self.pobjs(verb, self.lex.verb_preps.get(rel, ())))
+        if rel in SYMMETRIC or rel == "fights":
+            objs.extend(m for m in subs[1:] if not objs)  # "A and B clashed"
+        yield from self._pairs(subs, rel, objs, verb)
+
+    def _noun(self, noun: Any, rel: str) -> Iterator[Found]:
+        objs = self.pobjs(noun, self.lex.noun_preps.get(rel, ()))
+        if not objs and noun.dep_ == "dobj":  # "X carried out strikes against Y": the parser hangs Y on the verb
+            objs = self.pobjs(noun.head, self.lex.noun_preps.get(rel, ()))
+        mods: list[ActorMention] = []
+        for child in noun.children:
+            if child.dep_ in MODIFIERS:
+                mods.extend(self.mentions(child, examples=False))
+        subs: list[ActorMention] = []
+        if rel in self.lex.modifier_is_object:
+            objs = objs + mods
+        else:
+            subs = mods
+        if rel in SYMMETRIC and len(objs) >= 2 and not subs:  # "the rivalry between A and B"
+            for i, a in enumerate(objs):
+                yield from self._pairs([a], rel, objs[i + 1 :], noun)
+            return
+        head = noun.head
+        if not subs:
+            if noun.dep_ == "appos":
+                subs = self.mentions(head)
+            elif noun.dep_ in ("compound",) and head.pos_ == "PROPN":  # "Quds Force commander Suleimani"
+                subs = self.mentions(head)
+            elif noun.dep_ in ("attr", "dobj", "nsubj", "pobj") and head.pos_ in ("VERB", "AUX"):
+                if noun.dep_ == "nsubj":  # "support for Y has come from X"
+                    subs = self.pobjs(head, ["from"])
+                elif head.lemma_.lower() in self.lex.receive_verbs:  # "Y receives support from X"
+                    subs = self.pobjs(head, ["from"]) + self.pobjs(noun, ["from"])
+                    objs = objs or self.subject_of(head)
+                else:  # "X is the leader of Y", "X launched an offensive against Y"
+                    subs = self.subject_of(head)
+            elif any(c.dep_ == "appos" for c in noun.children):
+                subs = self.mentions(next(c for c in noun.children if c.dep_ == "appos"))
+        if not subs and rel not in self.lex.modifier_is_object:
+            subs = self.pobjs(noun, ["from", "by"])
+        yield from self._pairs(subs, rel, objs, noun)
+
+    def _hyphen(self, cue: Any, rel: str) -> Iterator[Found]:
+        subs = [m for m in [self.index.at(self.doc[cue.i - 2])] if m is not None] if cue.i >= 2 else []
+        target = cue.head if cue.head.i > cue.i else None
+        objs = self.mentions(target) if target is not None else []
+        if not objs:  # fall back on the next mention in the same noun phrase
+            for t in self.doc[cue.i + 1 : min(cue.i + 6, self.span.end)]:
+                if t.is_punct or t.pos_ in ("VERB", "AUX", "ADP"):
+                    break
+                m = self.index.at(t)
+                if m is not None:
+                    objs = [m]
+                    break
+        if rel == "member_of":  # "X-affiliated Y": Y is the member
+            subs, objs = objs, subs
+        yield from self._pairs(subs, rel, objs, cue)
+
+    def _with_help(self, prep: Any) -> Iterator[Found]:
+        """"with the help of X" / "with X's support": X supports the clause's subject."""
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            if pobj.lemma_.lower() not in self.lex.with_help:
+                continue
+            helpers = self.pobjs(pobj, ["of", "from"])
+            helpers += [m for c in pobj.children if c.dep_ == "poss" for m in self.mentions(c)]
+            head = prep.head
+            helped = self.subject_of(head) if head.pos_ in ("VERB", "AUX") else self.mentions(head)
+            yield from self._pairs(helpers, "supports", helped, pobj)
+
+    def _from_party(self, prep: Any) -> Iterator[Found]:
+        """"a politician from Y, X" / "X, an official from Y": X member_of Y."""
+        noun = prep.head
+        if noun.lemma_.lower() not in self.lex.from_nouns:
+            return
+        groups = self.pobjs(noun, ["from"])
+        people: list[ActorMention] = []
+        for c in (*noun.children, *(g for p in prep.children if p.dep_ == "pobj" for g in p.children)):
+            if c.dep_ == "appos":  # "a politician from Y, X" (the parser may hang X on Y)
+                people.extend(self.mentions(c))
+        if noun.dep_ == "appos" or (noun.dep_ == "attr" and noun.head.pos_ == "AUX"):
+            people.extend(self.mentions(noun.head) if noun.dep_ == "appos" else self.subject_of(noun.head))
+        yield from self._pairs(people, "member_of", groups, noun)
+
+    def _phrase_ends(self, phrases: list[tuple[str, ...]]) -> Iterator[tuple[Any, Any]]:
+        """(first token, last token) of every occurrence of the phrases in the sentence."""
+        words = [t.lower_ for t in self.span]
+        for phrase in phrases:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if tuple(words[i : i + n]) == phrase:
+                    yield self.span[i], self.span[i + n - 1]
+
+    def _alongside(self) -> Iterator[Found]:
+        for first, last in self._phrase_ends(self.lex.alongside):
+            objs = [m for c in last.children if c.dep_ == "pobj" for m in self.mentions(c)]
+            anchor = first.head if first.head.pos_ in ("VERB", "AUX") else last.head
+            while anchor.pos_ not in ("VERB", "AUX") and anchor.head is not anchor:
+                anchor = anchor.head
+            yield from self._pairs(self.subject_of(anchor), "allied", objs, first)
+
+    def _examples(self) -> Iterator[Found]:
+        """"militias such as A and B": each example member_of the head, when the head is an actor."""
+        for first, last in self._phrase_ends(self.lex.examples):
+            head = first.head if first.head.i < first.i else last.head
+            if last.dep_ == "prep" and last.head.i < first.i:
+                head = last.head
+            group = self.index.at(head)
+            if group is None:
+                continue
+            items = [m for c in last.children if c.dep_ == "pobj" for m in self.mentions(c)]
+            yield from self._pairs(items, "member_of", [group], first)
+
+
+__all__ = ["Lexicon", "RelationExtractor"]

@@ -1,0 +1,184 @@
+"""Train the causal-sentence classifier shipped in ``faultlines/extract/models/causal``.
+
+    python -m faultlines.extract.train_causal --data train_subtask1.csv --out faultlines/extract/models/causal
+
+Split (deterministic): sha1(index) % 5 == 0 is held out and never read here; fold 1 is the development fold used
+to pick the number of epochs and the decision thresholds; the final model is then trained on folds 1-4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from faultlines.extract.causal_model import CAUSAL, META_FILE, OTHER, CausalModel, Example, prf, read_cnc, split_of
+
+log = logging.getLogger(__name__)
+
+SEED = 13
+DEV_FOLD = 1
+
+
+def textcat_config(arch: str) -> dict[str, Any]:
+    """The textcat model config: bag of n-grams, or that ensembled with a small CNN (no word vectors)."""
+    bow = {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": True,
+        "ngram_size": 2,
+        "no_output_layer": False,
+        "length": 2**18,
+    }
+    if arch == "bow":
+        return {"model": bow}
+    return {
+        "model": {
+            "@architectures": "spacy.TextCatEnsemble.v2",
+            "nO": None,
+            "linear_model": bow,
+            "tok2vec": {
+                "@architectures": "spacy.Tok2Vec.v2",
+                "embed": {
+                    "@architectures": "spacy.MultiHashEmbed.v2",
+                    "width": 64,
+                    "rows": [2000, 1000, 1000, 1000],
+                    "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+                    "include_static_vectors": False,
+                },
+                "encode": {
+                    "@architectures": "spacy.MaxoutWindowEncoder.v2",
+                    "width": 64,
+                    "window_size": 1,
+                    "maxout_pieces": 3,
+                    "depth": 2,
+                },
+            },
+        }
+    }
+
+
+def build(arch: str) -> Any:
+    import spacy
+
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe("textcat", config=textcat_config(arch))
+    textcat.add_label(CAUSAL)
+    textcat.add_label(OTHER)
+    return nlp
+
+
+def to_examples(nlp: Any, rows: Sequence[Example]) -> list[Any]:
+    from spacy.training import Example as SpacyExample
+
+    out = []
+    for row in rows:
+        cats = {CAUSAL: float(row.label), OTHER: float(not row.label)}
+        out.append(SpacyExample.from_dict(nlp.make_doc(row.text), {"cats": cats}))
+    return out
+
+
+def train(rows: Sequence[Example], arch: str, epochs: int, dev: Sequence[Example] = ()) -> tuple[Any, list[float]]:
+    """Train a fresh pipeline for ``epochs``; returns it (averaged weights) and the dev F1 after each epoch."""
+    from spacy.util import fix_random_seed, minibatch
+
+    fix_random_seed(SEED)
+    rng = random.Random(SEED)
+    nlp = build(arch)
+    examples = to_examples(nlp, rows)
+    optimizer = nlp.initialize(lambda: examples)
+    curve: list[float] = []
+    for epoch in range(epochs):
+        rng.shuffle(examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(examples, size=16):
+            nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
+        if dev:
+            with nlp.use_params(optimizer.averages):
+                probs = CausalModel(nlp).predict(r.text for r in dev)
+            curve.append(prf([r.label for r in dev], [p >= 0.5 for p in probs])["f1"])
+            log.info("epoch %d loss %.3f dev f1 %.4f", epoch + 1, losses.get("textcat", 0.0), curve[-1])
+    with nlp.use_params(optimizer.averages):  # keep the averaged weights, as spaCy's own training loop does
+        data = nlp.to_bytes()
+    final = build(arch)
+    final.from_bytes(data)
+    return final, curve
+
+
+def tune_thresholds(dev: Sequence[Example], probs: Sequence[float]) -> dict[str, float]:
+    """Grid-search the claim decision (probability + cue strength) for the best F1 on the development fold."""
+    from faultlines.analyze.nlp import load_nlp
+    from faultlines.extract.claims import CueMatcher, decide
+
+    matcher = CueMatcher.load()
+    parser = load_nlp()
+    strengths = [matcher.strength(doc) for doc in parser.pipe((r.text for r in dev), batch_size=64)]
+    gold = [r.label for r in dev]
+    best: tuple[float, dict[str, float]] = (-1.0, {})
+    grid = [x / 100 for x in range(5, 96, 5)]
+    for accept in grid:
+        for cue_floor in [g for g in grid if g <= accept]:
+            for strong in [g for g in [0.01, 0.02, 0.05, 0.1, 0.15, 0.2] if g <= cue_floor]:
+                th = {"accept": accept, "cue_floor": cue_floor, "strong_cue_floor": strong}
+                pred = [decide(p, s, th) for p, s in zip(probs, strengths, strict=True)]
+                f = prf(gold, pred)["f1"]
+                if f > best[0]:
+                    best = (f, th)
+    log.info("tuned thresholds %s (dev f1 %.4f)", best[1], best[0])
+    return best[1]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, required=True, help="Causal News Corpus train_subtask1.csv")
+    ap.add_argument("--out", type=Path, required=True, help="output model directory")
+    ap.add_argument("--arch", choices=["bow", "ensemble"], default="bow")
+    ap.add_argument("--max-epochs", type=int, default=12)
+    ap.add_argument("--no-cues", action="store_true", help="tune the probability threshold only")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    t0 = time.perf_counter()
+
+    rows = [r for r in read_cnc(args.data) if split_of(r.index) != 0]  # the held-out fold is never read
+    dev = [r for r in rows if split_of(r.index) == DEV_FOLD]
+    inner = [r for r in rows if split_of(r.index) != DEV_FOLD]
+    log.info("train %d (inner %d, dev %d)", len(rows), len(inner), len(dev))
+
+    _, curve = train(inner, args.arch, args.max_epochs, dev)
+    epochs = max(range(len(curve)), key=lambda i: (curve[i], -i)) + 1
+    model, _ = train(inner, args.arch, epochs)  # the same epochs as the final model, for threshold tuning
+    dev_probs = CausalModel(model).predict(r.text for r in dev)
+    if args.no_cues:
+        thresholds = {"accept": 0.5, "cue_floor": 1.0, "strong_cue_floor": 1.0}
+    else:
+        thresholds = tune_thresholds(dev, dev_probs)
+    dev_scores = prf([r.label for r in dev], [p >= 0.5 for p in dev_probs])
+
+    final, _ = train(rows, args.arch, epochs)
+    train_scores = prf([r.label for r in rows], [p >= 0.5 for p in CausalModel(final).predict(r.text for r in rows)])
+    args.out.mkdir(parents=True, exist_ok=True)
+    final.to_disk(args.out)
+    meta = {
+        "data": args.data.name,
+        "licence": "CC0 1.0 (Causal News Corpus)",
+        "split": "sha1(index) % 5: fold 0 held out (not read), fold 1 dev (epochs, thresholds), final on folds 1-4",
+        "arch": args.arch,
+        "epochs": epochs,
+        "seed": SEED,
+        "dev_curve_f1": curve,
+        "dev_classifier_only": dev_scores,
+        "train_classifier_only": train_scores,
+        "thresholds": thresholds,
+        "train_rows": len(rows),
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+    (args.out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    log.info("saved %s: %s", args.out, json.dumps(meta))
+
+
+if __name__ == "__main__":
+    main()

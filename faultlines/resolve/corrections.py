@@ -1,0 +1,79 @@
+"""Analyst corrections: merge, split and edit incidents.
+
+Corrections are stored in terms of event-mention ids (stable across runs), so they survive re-ingestion,
+re-extraction and full re-resolution, and incidents they shaped are exported with ``corrected`` set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faultlines.errors import FaultlinesError, NotFound
+from faultlines.store import Store
+
+EDITABLE = {
+    "event_type": str, "sub_event_type": str, "date_start": str, "date_end": str, "date_precision": str,
+    "place_name": str, "admin1": str, "country_code": str, "lat": float, "lon": float,
+    "killed_low": int, "killed_high": int, "injured_low": int, "injured_high": int,
+}
+
+
+def _members(store: Store, incident_id: str) -> list[tuple[str, str, str]]:
+    rows = store.conn.execute(
+        "SELECT e.id, d.name, d.id FROM events e JOIN documents d ON d.id = e.document_id WHERE e.incident_id = ? "
+        "ORDER BY e.id", (incident_id,)).fetchall()
+    if not rows:
+        raise NotFound(f"no incident {incident_id}")
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def _incident_of(store: Store, event_id: str) -> str:
+    row = store.conn.execute("SELECT incident_id FROM events WHERE id = ?", (event_id,)).fetchone()
+    return str(row[0]) if row and row[0] else ""
+
+
+def _reresolve(store: Store, incidents: list[str]) -> None:
+    from faultlines.resolve import resolve_new
+
+    resolve_new(store, [], dirty_incidents=incidents)
+
+
+def merge_incidents(store: Store, a: str, b: str, note: str | None = None) -> str:
+    """Merge incidents ``a`` and ``b``; returns the id of the merged incident."""
+    if a == b:
+        raise FaultlinesError("cannot merge an incident with itself")
+    ma, mb = _members(store, a), _members(store, b)
+    store.add_correction("merge", {"a": ma[0][0], "b": mb[0][0], "members_a": [m[0] for m in ma],
+                                   "members_b": [m[0] for m in mb], "incidents": [a, b]}, note)
+    _reresolve(store, [a, b])
+    return _incident_of(store, ma[0][0])
+
+
+def split_incident(store: Store, incident_id: str, document: str, note: str | None = None) -> list[str]:
+    """Split the reports of ``document`` (name or id) off ``incident_id``; returns the resulting incident ids."""
+    members = _members(store, incident_id)
+    moved = [e for e, name, did in members if document in (name, did)]
+    kept = [e for e, name, did in members if document not in (name, did)]
+    if not moved:
+        raise NotFound(f"incident {incident_id} has no source {document}")
+    if not kept:
+        raise FaultlinesError(f"{document} is the only source of {incident_id}: nothing to split")
+    store.add_correction("split", {"moved": moved, "kept": kept, "incident": incident_id}, note)
+    _reresolve(store, [incident_id])
+    return sorted({_incident_of(store, e) for e in moved + kept})
+
+
+def edit_incident(store: Store, incident_id: str, field: str, value: Any, note: str | None = None) -> None:
+    """Set one field of an incident (see ``EDITABLE``); an empty value clears it."""
+    if field not in EDITABLE:
+        raise FaultlinesError(f"field {field!r} cannot be edited; editable: {', '.join(sorted(EDITABLE))}")
+    members = _members(store, incident_id)
+    if value in ("", None):
+        parsed: Any = None
+    else:
+        try:
+            parsed = EDITABLE[field](value)
+        except (TypeError, ValueError) as exc:
+            raise FaultlinesError(f"{field} needs a {EDITABLE[field].__name__}: {value!r}") from exc
+    store.add_correction("edit", {"anchor": members[0][0], "fields": {field: parsed}, "incident": incident_id}, note)
+    _reresolve(store, [incident_id])

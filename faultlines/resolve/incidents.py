@@ -1,0 +1,402 @@
+"""Incident resolution: event mentions from many documents that describe one real-world event become one incident.
+
+How it decides (documented for analysts; every merge keeps its reasons):
+
+* **Blocking.** Two mentions are only compared when they could be the same event: same country (or one unknown),
+  dates within ``date_window_days`` of each other once each date is widened by its precision, compatible event
+  types. Mentions with neither date nor place are only compared within their own document. Candidates come from
+  an index keyed by (country, week), so the work grows about linearly with the corpus.
+* **Score.** A weighted sum of date closeness (0.30), place agreement (0.25: same place, one inside the other's
+  province, or distance), event type (0.15), actor overlap (0.15), casualty compatibility (0.05) and word overlap
+  of the evidence sentences (0.10). Pairs scoring at least ``merge_threshold`` are linked.
+* **Clusters.** Incidents are the connected components of the links, so the result does not depend on the order
+  in which documents arrive. Analyst corrections add must-link (merge) and cannot-link (split) constraints.
+* **Merged values.** Type: the most reported sub-type. Date: the most precise date consistent with the others.
+  Place: the most precise place consistent with the others. Killed/injured: IBC-style range, low = the lowest
+  figure any source gives, high = the highest (an open-ended "over 40" counts as a low only). Fields where sources
+  disagree are listed in ``disputed``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "unknown": 6}
+DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
+TYPE_AFFINITY = {
+    frozenset({"Violence against civilians", "Explosions/Remote violence"}): 0.5,
+    frozenset({"Battles", "Explosions/Remote violence"}): 0.5,
+    frozenset({"Battles", "Violence against civilians"}): 0.4,
+    frozenset({"Protests", "Riots"}): 0.6,
+    frozenset({"Protests", "Violence against civilians"}): 0.4,
+    frozenset({"Riots", "Violence against civilians"}): 0.4,
+    frozenset({"Battles", "Strategic developments"}): 0.3,
+}
+WEIGHTS = {"date": 0.30, "place": 0.25, "type": 0.15, "actors": 0.15, "casualties": 0.05, "text": 0.10}
+_WORD = re.compile(r"[a-z]{4,}")
+_STOP = frozenset("that this with from were have been their they which while after before into about said would "
+                  "could there other these those than when where what also more most some such only over under "
+                  "against between during people".split())
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """What the resolver needs to know about one factual event mention."""
+
+    id: str
+    document_id: str
+    document: str
+    event_type: str
+    sub_event_type: str
+    quote: str = ""
+    outlet: str | None = None
+    published: str | None = None
+    date_start: date | None = None
+    date_end: date | None = None
+    date_precision: str = "unknown"
+    date_text: str | None = None
+    place_name: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    place_precision: str = "unknown"
+    perpetrators: tuple[str, ...] = ()  # actor ids
+    targets: tuple[str, ...] = ()
+    perpetrator_names: tuple[str, ...] = ()
+    target_names: tuple[str, ...] = ()
+    killed_low: int | None = None
+    killed_high: int | None = None
+    injured_low: int | None = None
+    injured_high: int | None = None
+    salience: float = 0.0
+    start: int = 0
+    end: int = 0
+
+    @property
+    def words(self) -> frozenset[str]:
+        return frozenset(w for w in _WORD.findall(self.quote.lower()) if w not in _STOP)
+
+
+@dataclass
+class Constraints:
+    """Analyst corrections in terms of event ids: they survive re-ingestion and re-resolution."""
+
+    must_link: list[tuple[str, str]] = field(default_factory=list)
+    cannot_link: set[frozenset[str]] = field(default_factory=set)
+    edits: dict[str, dict[str, Any]] = field(default_factory=dict)  # anchor event id -> {field: value}
+
+    def forbids(self, a: str, b: str) -> bool:
+        return frozenset((a, b)) in self.cannot_link
+
+
+# ---------------------------------------------------------------------------------------------------- pair scoring
+def _km(a: EventRecord, b: EventRecord) -> float | None:
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)  # type: ignore[arg-type]
+    dl = math.radians(b.lon - a.lon)  # type: ignore[operator]
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _date_score(a: EventRecord, b: EventRecord, window: int) -> tuple[float | None, str]:
+    if a.date_start is None or b.date_start is None:
+        return 0.5, "date unknown in one source"
+    a_end, b_end = a.date_end or a.date_start, b.date_end or b.date_start
+    gap = max(0, (max(a.date_start, b.date_start) - min(a_end, b_end)).days)
+    if gap > window:
+        return None, f"dates {gap} days apart"
+    vague = max(DATE_RANK.get(a.date_precision, 6), DATE_RANK.get(b.date_precision, 6)) >= DATE_RANK["range"]
+    score = (1.0 - gap / (window + 1)) * (0.7 if vague else 1.0)
+    return score, ("same date" if gap == 0 and not vague else f"dates overlap within {gap} days")
+
+
+def _place_score(a: EventRecord, b: EventRecord, max_km: float) -> tuple[float | None, str]:
+    if not a.country_code or not b.country_code:
+        return 0.5, "place unknown in one source"
+    if a.country_code != b.country_code:
+        return None, "different countries"
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return 1.0, f"same place ({a.place_name})"
+    ra, rb = PRECISION_RANK.get(a.place_precision, 6), PRECISION_RANK.get(b.place_precision, 6)
+    if max(ra, rb) >= PRECISION_RANK["country"]:
+        return 0.5, "same country"
+    if a.admin1 and b.admin1 and a.admin1 != b.admin1:
+        return None, "different provinces"
+    if max(ra, rb) >= PRECISION_RANK["admin2"]:
+        return 0.75, f"one place lies in the other's province ({a.admin1 or b.admin1})"
+    km = _km(a, b)
+    if km is None:
+        return 0.6, "same province"
+    if km > max_km:
+        return None, f"places {km:.0f} km apart"
+    return 1.0 - 0.5 * km / max_km, f"places {km:.0f} km apart"
+
+
+def _type_score(a: EventRecord, b: EventRecord) -> tuple[float | None, str]:
+    if a.sub_event_type == b.sub_event_type:
+        return 1.0, f"same sub-event type ({a.sub_event_type})"
+    if a.event_type == b.event_type:
+        return 0.7, f"same event type ({a.event_type})"
+    aff = TYPE_AFFINITY.get(frozenset((a.event_type, b.event_type)))
+    if aff is None:
+        return None, "incompatible event types"
+    return aff, "compatible event types"
+
+
+def _actor_score(a: EventRecord, b: EventRecord) -> tuple[float, str]:
+    sa, sb = set(a.perpetrators) | set(a.targets), set(b.perpetrators) | set(b.targets)
+    if not sa or not sb:
+        return 0.5, "actors unknown in one source"
+    shared = sa & sb
+    if a.perpetrators and b.perpetrators and not set(a.perpetrators) & set(b.perpetrators) and not shared:
+        return 0.1, "different perpetrators"
+    return len(shared) / len(sa | sb) * 0.5 + (0.5 if shared else 0.0), f"{len(shared)} shared actors"
+
+
+def _casualty_score(a: EventRecord, b: EventRecord) -> tuple[float, str]:
+    la, lb = a.killed_high or a.killed_low, b.killed_high or b.killed_low
+    if not la or not lb:
+        return 0.5, "toll unknown in one source"
+    ratio = min(la, lb) / max(la, lb)
+    return (1.0, "tolls compatible") if ratio >= 0.4 else (0.3, "tolls differ widely")
+
+
+def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float = 60.0
+               ) -> tuple[float, dict[str, Any]] | None:
+    """The merge score of two mentions and its reasons, or None when they cannot be the same event."""
+    parts: dict[str, tuple[float | None, str]] = {
+        "date": _date_score(a, b, window), "place": _place_score(a, b, max_km), "type": _type_score(a, b),
+    }
+    if any(v[0] is None for v in parts.values()):
+        return None
+    if a.date_start is None and b.date_start is None and not a.country_code and a.document_id != b.document_id:
+        return None
+    parts["actors"] = _actor_score(a, b)
+    parts["casualties"] = _casualty_score(a, b)
+    wa, wb = a.words, b.words
+    jac = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    parts["text"] = (min(1.0, 2 * jac), f"word overlap {jac:.2f}")
+    total = sum(WEIGHTS[k] * (v[0] or 0.0) for k, v in parts.items())
+    return round(total, 3), {k: {"score": round(v[0] or 0.0, 2), "why": v[1]} for k, v in parts.items()}
+
+
+# ---------------------------------------------------------------------------------------------------- blocking
+def block_keys(ev: EventRecord, window: int) -> list[tuple[Any, ...]]:
+    """Index keys: (country, ISO week) over the widened date range; undated events by place or document."""
+    if ev.date_start is None:
+        if ev.country_code:
+            return [("nodate", ev.country_code)]
+        return [("doc", ev.document_id)]
+    start = ev.date_start - timedelta(days=window)
+    end = (ev.date_end or ev.date_start) + timedelta(days=window)
+    if (end - start).days > 120:  # vague dates (a year, a long range) share one bucket per country and year
+        return [("long", ev.country_code or "?", y) for y in range(start.year, end.year + 1)][:5]
+    keys, d = [], start - timedelta(days=start.weekday())
+    while d <= end:
+        keys.append(("week", ev.country_code or "?", d.isocalendar()[0], d.isocalendar()[1]))
+        d += timedelta(days=7)
+    return keys
+
+
+def candidate_pairs(events: Sequence[EventRecord], window: int) -> Iterable[tuple[int, int]]:
+    """Index pairs that share a block (each pair once). Dated events also meet undated ones of their country."""
+    buckets: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for i, ev in enumerate(events):
+        for k in block_keys(ev, window):
+            buckets[k].append(i)
+        if ev.date_start is not None and ev.country_code:
+            buckets[("nodate", ev.country_code)].append(i)
+        if ev.date_start is not None and ev.country_code is None:
+            pass
+        buckets[("doc", ev.document_id)].append(i)
+    seen: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) > 5000:  # a pathological bucket: compare neighbours in date order only
+            members = sorted(members, key=lambda i: (events[i].date_start or date.min))
+            pairs = ((members[j], members[j + 1]) for j in range(len(members) - 1))
+        else:
+            pairs = ((members[x], members[y]) for x in range(len(members)) for y in range(x + 1, len(members)))
+        for i, j in pairs:
+            key = (i, j) if i < j else (j, i)
+            if key not in seen:
+                seen.add(key)
+                yield key
+
+
+# ---------------------------------------------------------------------------------------------------- clustering
+def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: int = 3, max_km: float = 60.0,
+            constraints: Constraints | None = None) -> list[tuple[list[int], list[dict[str, Any]]]]:
+    """Connected components of the merge links (order-independent); each with the reasons of its links."""
+    cons = constraints or Constraints()
+    parent = list(range(len(events)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    links: list[tuple[int, int, float, dict[str, Any]]] = []
+    for i, j in candidate_pairs(events, window):
+        if cons.forbids(events[i].id, events[j].id):
+            continue
+        res = score_pair(events[i], events[j], window=window, max_km=max_km)
+        if res and res[0] >= threshold:
+            links.append((i, j, res[0], res[1]))
+    index = {e.id: i for i, e in enumerate(events)}
+    for a, b in cons.must_link:
+        if a in index and b in index:
+            links.append((index[a], index[b], 1.0, {"analyst": {"score": 1.0, "why": "merged by an analyst"}}))
+    links.sort(key=lambda t: (-t[2], events[t[0]].id, events[t[1]].id))
+    members: dict[int, set[int]] = {i: {i} for i in range(len(events))}
+    kept: list[tuple[int, int, float, dict[str, Any]]] = []
+    for i, j, s, why in links:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            kept.append((i, j, s, why))
+            continue
+        # a cannot-link between any members of the two groups keeps them apart
+        ids_i = {events[x].id for x in members[ri]}
+        if any(cons.forbids(a, events[y].id) for a in ids_i for y in members[rj]) if cons.cannot_link else False:
+            continue
+        parent[rj] = ri
+        members[ri] |= members.pop(rj)
+        kept.append((i, j, s, why))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(events)):
+        groups[find(i)].append(i)
+    reasons: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for i, j, s, why in kept:
+        reasons[find(i)].append({"a": events[i].id, "b": events[j].id, "score": s, "parts": why})
+    return [(sorted(g, key=lambda i: events[i].id), reasons[root]) for root, g in groups.items()]
+
+
+# ---------------------------------------------------------------------------------------------------- merged values
+def incident_id(member_ids: Iterable[str]) -> str:
+    return "inc-" + hashlib.sha1(min(member_ids).encode()).hexdigest()[:12]
+
+
+def _per_document_range(evs: list[EventRecord], low: str, high: str) -> dict[str, tuple[int | None, int | None]]:
+    """Each document's own figure: the largest it reports (tolls are revised upwards within an article)."""
+    out: dict[str, tuple[int | None, int | None]] = {}
+    for e in evs:
+        lo, hi = getattr(e, low), getattr(e, high)
+        if lo is None and hi is None:
+            continue
+        cur = out.get(e.document)
+        if cur is None or (hi or lo or 0) > (cur[1] or cur[0] or 0):
+            out[e.document] = (lo, hi)
+    return out
+
+
+def _merge_range(per_doc: dict[str, tuple[int | None, int | None]]) -> tuple[int | None, int | None, bool]:
+    if not per_doc:
+        return None, None, False
+    lows = [lo for lo, _ in per_doc.values() if lo is not None]
+    highs = [hi for _, hi in per_doc.values() if hi is not None]
+    low = min(lows) if lows else None
+    high = max(highs) if highs else None
+    if high is not None and low is not None and high < low:
+        high = None if any(h is None for _, h in per_doc.values()) else max(high, low)
+    disputed = len(set(per_doc.values())) > 1
+    return low, high, disputed
+
+
+def _pick_date(evs: list[EventRecord]) -> tuple[date | None, date | None, str, bool]:
+    dated = [e for e in evs if e.date_start is not None]
+    if not dated:
+        return None, None, "unknown", False
+    best = min(dated, key=lambda e: (DATE_RANK.get(e.date_precision, 6), e.date_start, e.id))
+    b_end = best.date_end or best.date_start
+    disputed = any(
+        (e.date_start > b_end + timedelta(days=1)) or ((e.date_end or e.date_start) < best.date_start - timedelta(days=1))  # type: ignore[operator]
+        for e in dated
+    )
+    return best.date_start, b_end, best.date_precision, disputed
+
+
+def _pick_place(evs: list[EventRecord]) -> tuple[EventRecord | None, bool]:
+    placed = [e for e in evs if e.country_code]
+    if not placed:
+        return None, False
+    best = min(placed, key=lambda e: (PRECISION_RANK.get(e.place_precision, 6), -e.salience, e.id))
+    disputed = any(
+        (e.country_code != best.country_code) or (e.admin1 and best.admin1 and e.admin1 != best.admin1)
+        for e in placed)
+    return best, bool(disputed)
+
+
+def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits: dict[str, Any] | None = None
+                   ) -> dict[str, Any]:
+    """The incidents-table row (plus ``event_ids``) for one cluster of mentions."""
+    ids = [e.id for e in evs]
+    subs = Counter(e.sub_event_type for e in evs)
+    top = max(subs.items(), key=lambda kv: (kv[1], sum(e.salience for e in evs if e.sub_event_type == kv[0]), kv[0]))
+    sub = top[0]
+    etype = next(e.event_type for e in evs if e.sub_event_type == sub)
+    disputed: list[str] = []
+    if len({e.event_type for e in evs}) > 1:
+        disputed.append("event_type")
+    d0, d1, dprec, ddisp = _pick_date(evs)
+    if ddisp:
+        disputed.append("date")
+    place, pdisp = _pick_place(evs)
+    if pdisp:
+        disputed.append("location")
+    kl, kh, kd = _merge_range(_per_document_range(evs, "killed_low", "killed_high"))
+    il, ih, idp = _merge_range(_per_document_range(evs, "injured_low", "injured_high"))
+    if kd:
+        disputed.append("killed")
+    if idp:
+        disputed.append("injured")
+    perps = Counter(n for e in evs for n in e.perpetrator_names)
+    targs = Counter(n for e in evs for n in e.target_names)
+    docs = sorted({e.document for e in evs})
+    row: dict[str, Any] = {
+        "id": incident_id(ids), "event_type": etype, "sub_event_type": sub,
+        "date_start": d0.isoformat() if d0 else None, "date_end": d1.isoformat() if d1 else None,
+        "date_precision": dprec,
+        "place_name": place.place_name if place else None, "admin1": place.admin1 if place else None,
+        "country_code": place.country_code if place else None, "lat": place.lat if place else None,
+        "lon": place.lon if place else None, "geonameid": place.geonameid if place else None,
+        "place_precision": place.place_precision if place else "unknown",
+        "killed_low": kl, "killed_high": kh, "injured_low": il, "injured_high": ih,
+        "perpetrators": [n for n, _ in perps.most_common()], "targets": [n for n, _ in targs.most_common()],
+        "disputed": disputed, "source_count": len(docs),
+        "outlets": sorted({e.outlet for e in evs if e.outlet}), "reasons": reasons, "corrected": 0,
+        "event_ids": ids,
+    }
+    if edits:
+        for k, v in edits.items():
+            if k in row and k not in ("id", "event_ids"):
+                row[k] = v
+        row["corrected"] = 1
+    return row
+
+
+def resolve(events: Sequence[EventRecord], *, threshold: float = 0.6, window: int = 3, max_km: float = 60.0,
+            constraints: Constraints | None = None) -> list[dict[str, Any]]:
+    """Incidents (table rows with ``event_ids``) for a set of factual event mentions."""
+    cons = constraints or Constraints()
+    out = []
+    for members, reasons in cluster(events, threshold=threshold, window=window, max_km=max_km, constraints=cons):
+        evs = [events[i] for i in members]
+        edits: dict[str, Any] = {}
+        for e in evs:
+            edits.update(cons.edits.get(e.id, {}))
+        row = build_incident(evs, reasons, edits or None)
+        if any(a in {e.id for e in evs} for pair in cons.must_link for a in pair) or any(
+                e.id in {x for pair in cons.cannot_link for x in pair} for e in evs):
+            row["corrected"] = 1
+        out.append(row)
+    return out

@@ -1,0 +1,147 @@
+"""The web app factory: HTML pages and the JSON API over one faultlines database, safe by default."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from faultlines.errors import StoreError
+from faultlines.serve.security import (
+    BodyLimitMiddleware,
+    RateLimitMiddleware,
+    SecurityMiddleware,
+    content_security_policy,
+)
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Tunables of the web server; the defaults are safe for a local analyst."""
+
+    max_body_bytes: int = 64 * 1024  # request bodies above this are refused with 413
+    rate_limit: float = 50.0  # API requests per second per client (token bucket); 0 disables
+    rate_burst: int = 200  # bucket size
+    tile_url: str | None = None  # online map tiles (e.g. an OSM tile URL template); None keeps the map offline
+
+
+class Database:
+    """Read-only SQLite connections, one per thread, so readers keep working while an ingest writes (WAL)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = str(Path(path).resolve())
+        self.uri = f"file:{self.path}?mode=ro"
+        self._local = threading.local()
+
+    def connect(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False, timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA query_only = ON")
+            self._local.conn = conn
+        return conn
+
+
+def make_env() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters["num"] = lambda v: "" if v is None else f"{v:,}" if isinstance(v, int) else str(v)
+    return env
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page rendered with autoescaping; every template gets the app's flags."""
+    app = request.app
+    html = app.state.env.get_template(template).render(
+        request=request, allow_edits=app.state.allow_edits, has_vendor=app.state.has_vendor,
+        tile_url=app.state.settings.tile_url, path=request.url.path, **context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) else "Internal error."
+    if _wants_json(request):
+        return JSONResponse({"error": {"status": status, "message": detail}}, status_code=status,
+                            headers=getattr(exc, "headers", None))
+    return render(request, "error.html", status_code=status, status=status, message=detail)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    logger.exception("error on %s", request.url.path, exc_info=exc)
+    if _wants_json(request):
+        return JSONResponse({"error": {"status": 500, "message": "Internal error."}}, status_code=500)
+    return render(request, "error.html", status_code=500, status=500, message="Internal error.")
+
+
+def create_app(db_path: str, *, allow_edits: bool = False, token: str | None = None,
+               settings: ServeSettings | None = None) -> Starlette:
+    """The ASGI app over ``db_path`` (read-only unless ``allow_edits``; edits then need ``app.state.token``)."""
+    from faultlines.serve import api, pages
+
+    if not Path(db_path).is_file():
+        raise StoreError(f"no database at {db_path}")
+    settings = settings or ServeSettings()
+    csp = content_security_policy(settings.tile_url)
+    routes = [*pages.routes(), *api.routes(),
+              Mount("/static", app=StaticFiles(directory=str(STATIC), follow_symlink=False), name="static")]
+    middleware = [
+        Middleware(SecurityMiddleware, csp=csp),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(RateLimitMiddleware, rate=settings.rate_limit, burst=settings.rate_burst),
+    ]
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={HTTPException: http_error, Exception: server_error})
+    app.state.db = Database(db_path)
+    app.state.db_path = str(db_path)
+    app.state.settings = settings
+    app.state.allow_edits = allow_edits
+    app.state.token = (token or secrets.token_urlsafe(24)) if allow_edits else None
+    app.state.env = make_env()
+    app.state.has_vendor = (STATIC / "vendor" / "leaflet" / "leaflet.js").is_file()
+    return app
+
+
+def serve_app(app: Starlette, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run an app built by ``create_app`` with uvicorn until interrupted."""
+    import uvicorn
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        logger.warning("serving on %s: the UI is reachable from other machines", host)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def run(db_path: str, host: str = "127.0.0.1", port: int = 8000, allow_edits: bool = False,
+        token: str | None = None, settings: ServeSettings | None = None,
+        on_token: Callable[[str], None] | None = None) -> None:
+    """Serve ``db_path`` (loopback by default); with edits on, ``on_token`` receives the token to show the user."""
+    app = create_app(db_path, allow_edits=allow_edits, token=token, settings=settings)
+    if allow_edits and on_token is not None:
+        on_token(app.state.token)
+    serve_app(app, host, port)

@@ -1,0 +1,430 @@
+"""Named read queries shared by the CLI, the exporters, the JSON API and the web pages.
+
+Every function takes an open ``sqlite3.Connection`` (rows as ``sqlite3.Row``) and returns plain dicts/lists,
+already in the shapes the outside world sees (see the contract in the README).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from collections.abc import Iterable
+from typing import Any
+
+from faultlines.model import Document, OffsetMap
+
+INCIDENT_SORTS = {
+    "date": "i.date_start IS NULL, i.date_start",
+    "-date": "i.date_start IS NULL, i.date_start DESC",
+    "killed": "coalesce(i.killed_high, i.killed_low, -1)",
+    "-killed": "coalesce(i.killed_high, i.killed_low, -1) DESC",
+    "sources": "i.source_count",
+    "-sources": "i.source_count DESC",
+    "type": "i.event_type, i.sub_event_type",
+}
+
+
+def _j(value: str | None, default: Any) -> Any:
+    if value is None:
+        return default
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def row_to_document(row: sqlite3.Row) -> Document:
+    published = date.fromisoformat(row["published"]) if row["published"] else None
+    return Document(
+        id=row["id"], name=row["name"], raw_text=row["raw_text"], clean_text=row["clean_text"],
+        offset_map=OffsetMap(tuple(tuple(s) for s in _j(row["offset_map"], []))),  # type: ignore[misc]
+        published=published, published_precision=row["published_precision"], title=row["title"],
+        outlet=row["outlet"], author=row["author"], url=row["url"], source_path=row["source_path"],
+        source_format=row["source_format"] or "text", encoding=row["encoding"], meta=_j(row["meta"], {}),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- documents
+def list_documents(conn: sqlite3.Connection, *, outlet: str | None = None, limit: int = 100, offset: int = 0
+                   ) -> list[dict[str, Any]]:
+    sql = ("SELECT d.id, d.name, d.title, d.outlet, d.author, d.url, d.published, d.published_precision, "
+           "d.source_format, d.encoding, d.status, d.ingested_at, length(d.clean_text) AS chars, "
+           "(SELECT count(*) FROM events e WHERE e.document_id = d.id AND e.incident_id IS NOT NULL) AS events "
+           "FROM documents d")
+    args: list[Any] = []
+    if outlet:
+        sql += " WHERE d.outlet = ?"
+        args.append(outlet)
+    sql += " ORDER BY d.published IS NULL, d.published, d.name LIMIT ? OFFSET ?"
+    return [dict(r) for r in conn.execute(sql, [*args, limit, offset])]
+
+
+def document_rows_for_export(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT id, name, title, outlet, author, url, published, published_precision, source_format, encoding, "
+        "status, clean_text FROM documents ORDER BY name")
+    return [{"document": r["name"], **{k: r[k] for k in r.keys() if k != "name"}} for r in rows]
+
+
+def get_document(conn: sqlite3.Connection, key: str) -> dict[str, Any] | None:
+    row = conn.execute("SELECT * FROM documents WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1",
+                       (key, key, key)).fetchone()
+    if row is None:
+        return None
+    doc = {k: row[k] for k in row.keys() if k not in ("offset_map", "meta")}
+    doc["meta"] = _j(row["meta"], {})
+    doc["mentions"] = [dict(r) for r in conn.execute(
+        "SELECT kind, text, start, end, actor_id, how, place_name, admin1, country_code, lat, lon, precision, "
+        "date_start, date_end FROM mentions WHERE document_id = ? ORDER BY start", (row["id"],))]
+    doc["events"] = [dict(r) for r in conn.execute(
+        "SELECT id, incident_id, event_type, sub_event_type, factuality, quote, start, end, killed_low, killed_high, "
+        "date_start, date_end, date_precision, place_name FROM events WHERE document_id = ? ORDER BY start",
+        (row["id"],))]
+    doc["relations"] = [dict(r) for r in conn.execute(
+        "SELECT subject_id, relation, object_id, quote, start, end FROM relations WHERE document_id = ? ORDER BY start",
+        (row["id"],))]
+    doc["claims"] = [dict(r) for r in conn.execute(
+        "SELECT cause, effect, cue, quote, start, end FROM claims WHERE document_id = ? ORDER BY start", (row["id"],))]
+    return doc
+
+
+def list_failures(conn: sqlite3.Connection, run_id: int | None = None) -> list[dict[str, Any]]:
+    if run_id is None:
+        rows = conn.execute("SELECT * FROM ingest_failures ORDER BY id")
+    else:
+        rows = conn.execute("SELECT * FROM ingest_failures WHERE run_id = ? ORDER BY id", (run_id,))
+    return [dict(r) for r in rows]
+
+
+# ---------------------------------------------------------------------------------------------------- incidents
+def _incident_filters(f: dict[str, Any]) -> tuple[str, list[Any]]:
+    where, args = [], []
+    if f.get("date_from"):
+        where.append("(i.date_end IS NULL OR i.date_end >= ?)")
+        args.append(str(f["date_from"]))
+    if f.get("date_to"):
+        where.append("(i.date_start IS NULL OR i.date_start <= ?)")
+        args.append(str(f["date_to"]))
+    if f.get("event_type"):
+        where.append("(i.event_type = ? OR i.sub_event_type = ?)")
+        args += [f["event_type"], f["event_type"]]
+    if f.get("country"):
+        where.append("i.country_code = ?")
+        args.append(str(f["country"]).upper())
+    if f.get("place"):
+        where.append("(i.place_name LIKE ? OR i.admin1 LIKE ?)")
+        args += [f"%{f['place']}%", f"%{f['place']}%"]
+    if f.get("actor"):
+        where.append("EXISTS (SELECT 1 FROM events e JOIN event_participants p ON p.event_id = e.id "
+                     "LEFT JOIN actors a ON a.id = p.actor_id WHERE e.incident_id = i.id "
+                     "AND (p.actor_id = ? OR a.name LIKE ?))")
+        args += [f["actor"], f"%{f['actor']}%"]
+    if f.get("outlet"):
+        where.append("EXISTS (SELECT 1 FROM events e JOIN documents d ON d.id = e.document_id "
+                     "WHERE e.incident_id = i.id AND d.outlet = ?)")
+        args.append(f["outlet"])
+    if f.get("disputed"):
+        where.append("i.disputed != '[]'")
+    return (" WHERE " + " AND ".join(where)) if where else "", args
+
+
+def count_incidents(conn: sqlite3.Connection, **filters: Any) -> int:
+    where, args = _incident_filters(filters)
+    return int(conn.execute(f"SELECT count(*) FROM incidents i{where}", args).fetchone()[0])
+
+
+def list_incidents(conn: sqlite3.Connection, *, limit: int = 100, offset: int = 0, sort: str = "date",
+                   with_sources: bool = False, **filters: Any) -> list[dict[str, Any]]:
+    where, args = _incident_filters(filters)
+    order = INCIDENT_SORTS.get(sort, INCIDENT_SORTS["date"])
+    rows = conn.execute(f"SELECT i.* FROM incidents i{where} ORDER BY {order}, i.id LIMIT ? OFFSET ?",
+                        [*args, limit, offset]).fetchall()
+    out = [incident_row(r) for r in rows]
+    if with_sources:
+        for inc in out:
+            inc["sources"] = incident_sources(conn, inc["id"])
+    return out
+
+
+def incident_row(r: sqlite3.Row) -> dict[str, Any]:
+    """An incidents row in the contract shape (without sources)."""
+    return {
+        "id": r["id"], "event_type": r["event_type"], "sub_event_type": r["sub_event_type"],
+        "date": {"start": r["date_start"], "end": r["date_end"], "precision": r["date_precision"]},
+        "location": {"name": r["place_name"], "admin1": r["admin1"], "country_code": r["country_code"],
+                     "lat": r["lat"], "lon": r["lon"], "geonameid": r["geonameid"], "precision": r["place_precision"]},
+        "actors": {"perpetrators": _j(r["perpetrators"], []), "targets": _j(r["targets"], [])},
+        "killed": {"low": r["killed_low"], "high": r["killed_high"]},
+        "injured": {"low": r["injured_low"], "high": r["injured_high"]},
+        "disputed": _j(r["disputed"], []),
+        "source_count": r["source_count"], "outlets": _j(r["outlets"], []), "corrected": bool(r["corrected"]),
+    }
+
+
+def incident_sources(conn: sqlite3.Connection, incident_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT e.*, d.name AS document, d.outlet, d.published, d.title FROM events e "
+        "JOIN documents d ON d.id = e.document_id WHERE e.incident_id = ? ORDER BY d.published, d.name, e.start",
+        (incident_id,)).fetchall()
+    parts: dict[str, dict[str, list[str]]] = {}
+    for p in conn.execute(
+        "SELECT p.event_id, p.role, coalesce(a.name, p.actor_id) AS name FROM event_participants p "
+        "LEFT JOIN actors a ON a.id = p.actor_id WHERE p.event_id IN (SELECT id FROM events WHERE incident_id = ?)",
+        (incident_id,)):
+        parts.setdefault(p["event_id"], {"perpetrator": [], "target": []})[p["role"]].append(p["name"])
+    out = []
+    for r in rows:
+        ps = parts.get(r["id"], {"perpetrator": [], "target": []})
+        out.append({
+            "document": r["document"], "document_id": r["document_id"], "event_id": r["id"], "outlet": r["outlet"],
+            "published": r["published"], "title": r["title"], "quote": r["quote"], "start": r["start"],
+            "end": r["end"], "raw_start": r["raw_start"], "raw_end": r["raw_end"],
+            "event_type": r["event_type"], "sub_event_type": r["sub_event_type"], "factuality": r["factuality"],
+            "date": {"start": r["date_start"], "end": r["date_end"], "precision": r["date_precision"],
+                     "text": r["date_text"]},
+            "location": {"text": r["place_text"], "name": r["place_name"], "admin1": r["admin1"],
+                         "country_code": r["country_code"], "precision": r["place_precision"]},
+            "perpetrators": ps["perpetrator"], "targets": ps["target"],
+            "killed": {"low": r["killed_low"], "high": r["killed_high"], "text": r["killed_text"]},
+            "injured": {"low": r["injured_low"], "high": r["injured_high"], "text": r["injured_text"]},
+            "casualties": {"low": r["casualties_low"], "high": r["casualties_high"], "text": r["casualties_text"]},
+        })
+    return out
+
+
+def get_incident(conn: sqlite3.Connection, incident_id: str) -> dict[str, Any] | None:
+    r = conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+    if r is None:
+        return None
+    inc = incident_row(r)
+    inc["sources"] = incident_sources(conn, incident_id)
+    inc["reasons"] = _j(r["reasons"], [])
+    return inc
+
+
+# ---------------------------------------------------------------------------------------------------- actors
+def list_actors(conn: sqlite3.Connection, *, q: str | None = None, type: str | None = None, limit: int = 200,
+                offset: int = 0) -> list[dict[str, Any]]:
+    where, args = [], []
+    if q:
+        where.append("(a.name LIKE ? OR a.id IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?))")
+        args += [f"%{q}%", f"%{q}%"]
+    if type:
+        where.append("a.type = ?")
+        args.append(type)
+    sql = (
+        "SELECT a.*, (SELECT count(*) FROM mentions m WHERE m.actor_id = a.id) AS mentions, "
+        "(SELECT count(DISTINCT e.incident_id) FROM event_participants p JOIN events e ON e.id = p.event_id "
+        " WHERE p.actor_id = a.id AND e.incident_id IS NOT NULL) AS incidents, "
+        "(SELECT count(DISTINCT m.document_id) FROM mentions m WHERE m.actor_id = a.id) AS documents "
+        "FROM actors a" + ((" WHERE " + " AND ".join(where)) if where else "")
+        + " ORDER BY mentions DESC, a.name LIMIT ? OFFSET ?")
+    out = []
+    for r in conn.execute(sql, [*args, limit, offset]):
+        d = dict(r)
+        d["codes"] = _j(d.get("codes"), {})
+        d["aliases"] = actor_aliases(conn, r["id"])
+        out.append(d)
+    return out
+
+
+def actor_aliases(conn: sqlite3.Connection, actor_id: str) -> list[str]:
+    return [x[0] for x in conn.execute("SELECT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias",
+                                       (actor_id,))]
+
+
+def get_actor(conn: sqlite3.Connection, actor_id: str) -> dict[str, Any] | None:
+    r = conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
+    if r is None:
+        return None
+    a = dict(r)
+    a["codes"] = _j(a.get("codes"), {})
+    a["aliases"] = actor_aliases(conn, actor_id)
+    a["relations"] = [x for x in list_relations(conn) if actor_id in (x["subject_id"], x["object_id"])]
+    a["incidents"] = [incident_row(x) for x in conn.execute(
+        "SELECT DISTINCT i.* FROM incidents i JOIN events e ON e.incident_id = i.id "
+        "JOIN event_participants p ON p.event_id = e.id WHERE p.actor_id = ? ORDER BY i.date_start", (actor_id,))]
+    a["labels_by_outlet"] = [dict(x) for x in conn.execute(
+        "SELECT coalesce(d.outlet, d.name) AS outlet, m.text AS label, count(*) AS n FROM mentions m "
+        "JOIN documents d ON d.id = m.document_id WHERE m.actor_id = ? GROUP BY 1, 2 ORDER BY 1, n DESC",
+        (actor_id,))]
+    a["framing"] = framing_table(conn, actor_id=actor_id)
+    return a
+
+
+# ---------------------------------------------------------------------------------------------------- relations, claims
+def list_relations(conn: sqlite3.Connection, *, relation: str | None = None) -> list[dict[str, Any]]:
+    """Relations aggregated across documents: one row per (subject, relation, object) with every source."""
+    sql = ("SELECT r.*, d.name AS document, d.outlet, d.published, sa.name AS subject_name, oa.name AS object_name "
+           "FROM relations r JOIN documents d ON d.id = r.document_id "
+           "LEFT JOIN actors sa ON sa.id = r.subject_id LEFT JOIN actors oa ON oa.id = r.object_id")
+    args: list[Any] = []
+    if relation:
+        sql += " WHERE r.relation = ?"
+        args.append(relation)
+    sql += " ORDER BY r.subject_id, r.relation, r.object_id, d.published"
+    agg: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in conn.execute(sql, args):
+        key = (r["subject_id"], r["relation"], r["object_id"])
+        row = agg.setdefault(key, {
+            "subject": r["subject_name"] or r["subject_id"], "relation": r["relation"],
+            "object": r["object_name"] or r["object_id"], "subject_id": r["subject_id"], "object_id": r["object_id"],
+            "quote": r["quote"], "start": r["start"], "end": r["end"], "sources": [], "outlets": [],
+            "first_seen": r["published"], "last_seen": r["published"],
+        })
+        row["sources"].append({"document": r["document"], "quote": r["quote"], "start": r["start"], "end": r["end"],
+                               "outlet": r["outlet"], "published": r["published"]})
+        if r["outlet"] and r["outlet"] not in row["outlets"]:
+            row["outlets"].append(r["outlet"])
+        if r["published"]:
+            row["first_seen"] = min(filter(None, [row["first_seen"], r["published"]]))
+            row["last_seen"] = max(filter(None, [row["last_seen"], r["published"]]))
+    out = list(agg.values())
+    for row in out:
+        row["weight"] = len({s["document"] for s in row["sources"]})
+    return out
+
+
+def list_claims(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    out = []
+    for r in conn.execute(
+        "SELECT c.*, d.name AS document, d.outlet FROM claims c JOIN documents d ON d.id = c.document_id "
+        "ORDER BY d.name, c.start"):
+        out.append({
+            "id": r["id"], "cause": r["cause"], "effect": r["effect"], "cue": r["cue"], "score": r["score"],
+            "cause_concept": r["cause_concept"], "effect_concept": r["effect_concept"], "actors": _j(r["actors"], []),
+            "quote": r["quote"], "start": r["start"], "end": r["end"], "outlet": r["outlet"],
+            "sources": [{"document": r["document"], "quote": r["quote"], "start": r["start"], "end": r["end"]}],
+        })
+    return out
+
+
+def framing_table(conn: sqlite3.Connection, *, actor_id: str | None = None) -> list[dict[str, Any]]:
+    """Per outlet x actor: sentences, mean tone, labels used and loaded terms."""
+    sql = ("SELECT coalesce(d.outlet, d.name) AS outlet, f.actor_id, a.name AS actor, f.label, f.loaded_terms, "
+           "f.tone FROM framing f JOIN documents d ON d.id = f.document_id LEFT JOIN actors a ON a.id = f.actor_id")
+    args: list[Any] = []
+    if actor_id:
+        sql += " WHERE f.actor_id = ?"
+        args.append(actor_id)
+    agg: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in conn.execute(sql, args):
+        row = agg.setdefault((r["outlet"], r["actor_id"]), {
+            "outlet": r["outlet"], "actor_id": r["actor_id"], "actor": r["actor"] or r["actor_id"], "sentences": 0,
+            "tone_sum": 0.0, "labels": {}, "loaded_terms": {}})
+        row["sentences"] += 1
+        row["tone_sum"] += r["tone"] or 0.0
+        row["labels"][r["label"]] = row["labels"].get(r["label"], 0) + 1
+        for t in _j(r["loaded_terms"], []):
+            row["loaded_terms"][t] = row["loaded_terms"].get(t, 0) + 1
+    out = []
+    for row in agg.values():
+        n = row.pop("sentences")
+        row["sentences"] = n
+        row["tone"] = round(row.pop("tone_sum") / n, 3) if n else 0.0
+        out.append(row)
+    return sorted(out, key=lambda x: (x["actor"] or "", x["outlet"] or ""))
+
+
+# ---------------------------------------------------------------------------------------------------- stats
+def stats(conn: sqlite3.Connection) -> dict[str, Any]:
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "documents": one("SELECT count(*) FROM documents"),
+        "documents_pending": one("SELECT count(*) FROM documents WHERE status = 'stored'"),
+        "documents_failed": one("SELECT count(*) FROM documents WHERE status = 'failed'"),
+        "ingest_failures": one("SELECT count(*) FROM ingest_failures"),
+        "event_mentions": one("SELECT count(*) FROM events"),
+        "events": one("SELECT count(*) FROM events WHERE incident_id IS NOT NULL"),
+        "incidents": one("SELECT count(*) FROM incidents"),
+        "multi_source_incidents": one("SELECT count(*) FROM incidents WHERE source_count > 1"),
+        "disputed_incidents": one("SELECT count(*) FROM incidents WHERE disputed != '[]'"),
+        "actors": one("SELECT count(*) FROM actors"),
+        "relations": one("SELECT count(*) FROM relations"),
+        "claims": one("SELECT count(*) FROM claims"),
+        "outlets": one("SELECT count(DISTINCT outlet) FROM documents WHERE outlet IS NOT NULL"),
+        "killed_low_total": one("SELECT coalesce(sum(killed_low), 0) FROM incidents"),
+        "by_event_type": {r[0]: r[1] for r in conn.execute(
+            "SELECT event_type, count(*) FROM incidents GROUP BY 1 ORDER BY 2 DESC")},
+        "first_date": one("SELECT min(date_start) FROM incidents"),
+        "last_date": one("SELECT max(date_end) FROM incidents"),
+    }
+
+
+def list_outlets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(
+        "SELECT coalesce(d.outlet, '(unknown)') AS outlet, count(DISTINCT d.id) AS documents, "
+        "count(DISTINCT e.incident_id) AS incidents, min(d.published) AS first, max(d.published) AS last "
+        "FROM documents d LEFT JOIN events e ON e.document_id = d.id AND e.incident_id IS NOT NULL "
+        "GROUP BY 1 ORDER BY documents DESC")]
+
+
+# ---------------------------------------------------------------------------------------------------- resolution input
+FACTUAL = "e.factuality IN ('asserted', 'reported')"
+
+
+def event_records(conn: sqlite3.Connection, where: str = "1", args: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
+    """Factual event mentions as resolver input (``EventRecord``), filtered by an SQL condition on ``e``."""
+    from faultlines.resolve.incidents import EventRecord
+
+    rows = conn.execute(
+        "SELECT e.*, d.name AS document, d.outlet, d.published FROM events e JOIN documents d ON d.id = e.document_id "
+        f"WHERE {FACTUAL} AND ({where}) ORDER BY e.id", list(args)).fetchall()
+    if not rows:
+        return []
+    parts: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    ids = [r["id"] for r in rows]
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        for p in conn.execute(
+            "SELECT p.event_id, p.role, p.actor_id, coalesce(a.name, p.actor_id) AS name FROM event_participants p "
+            f"LEFT JOIN actors a ON a.id = p.actor_id WHERE p.event_id IN ({','.join('?' * len(part))})", part):
+            parts.setdefault(p["event_id"], {"perpetrator": [], "target": []})[p["role"]].append(
+                (p["actor_id"], p["name"]))
+    out = []
+    for r in rows:
+        ps = parts.get(r["id"], {"perpetrator": [], "target": []})
+        out.append(EventRecord(
+            id=r["id"], document_id=r["document_id"], document=r["document"], event_type=r["event_type"],
+            sub_event_type=r["sub_event_type"], quote=r["quote"], outlet=r["outlet"], published=r["published"],
+            date_start=date.fromisoformat(r["date_start"]) if r["date_start"] else None,
+            date_end=date.fromisoformat(r["date_end"]) if r["date_end"] else None,
+            date_precision=r["date_precision"] or "unknown", date_text=r["date_text"], place_name=r["place_name"],
+            geonameid=r["geonameid"], lat=r["lat"], lon=r["lon"], country_code=r["country_code"], admin1=r["admin1"],
+            place_precision=r["place_precision"] or "unknown",
+            perpetrators=tuple(dict.fromkeys(a for a, _ in ps["perpetrator"])),
+            targets=tuple(dict.fromkeys(a for a, _ in ps["target"])),
+            perpetrator_names=tuple(dict.fromkeys(n for _, n in ps["perpetrator"])),
+            target_names=tuple(dict.fromkeys(n for _, n in ps["target"])),
+            killed_low=r["killed_low"], killed_high=r["killed_high"], injured_low=r["injured_low"],
+            injured_high=r["injured_high"], salience=r["salience"] or 0.0, start=r["start"], end=r["end"],
+        ))
+    return out
+
+
+def candidate_condition(ev: Any, window: int) -> tuple[str, list[Any]]:
+    """The SQL condition (on ``e``) selecting mentions that share a block with ``ev`` (see resolve.incidents)."""
+    from datetime import timedelta
+
+    if ev.date_start is not None:
+        lo = (ev.date_start - timedelta(days=window)).isoformat()
+        hi = ((ev.date_end or ev.date_start) + timedelta(days=window)).isoformat()
+        return ("(e.document_id = ? OR (e.date_start IS NOT NULL AND e.date_start <= ? "
+                "AND coalesce(e.date_end, e.date_start) >= ? AND (e.country_code IS NULL OR ? IS NULL "
+                "OR e.country_code = ?)) OR (e.date_start IS NULL AND e.country_code = ?))",
+                [ev.document_id, hi, lo, ev.country_code, ev.country_code, ev.country_code])
+    if ev.country_code:
+        return ("(e.document_id = ? OR (e.country_code = ? AND (? IS NULL OR e.admin1 IS NULL OR e.admin1 = ?)))",
+                [ev.document_id, ev.country_code, ev.admin1, ev.admin1])
+    return "e.document_id = ?", [ev.document_id]
+
+
+def incident_member_ids(conn: sqlite3.Connection, incident_ids: Iterable[str]) -> list[str]:
+    ids = list(incident_ids)
+    out: list[str] = []
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        out += [r[0] for r in conn.execute(
+            f"SELECT id FROM events WHERE incident_id IN ({','.join('?' * len(part))})", part)]
+    return out

@@ -1,0 +1,165 @@
+"""Read queries only the web UI and JSON API need (timeline buckets, graph shapes, filter choices, texts)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from faultlines.store.queries import _incident_filters, list_relations
+
+_BUCKETS = {"year": 4, "month": 7, "day": 10}
+
+
+def _j(value: str | None, default: Any) -> Any:
+    try:
+        return json.loads(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def timeline(conn: sqlite3.Connection, *, bucket: str = "month", **filters: Any) -> list[dict[str, Any]]:
+    """Incidents counted per period and event type (undated incidents are left out)."""
+    width = _BUCKETS.get(bucket, 7)
+    where, args = _incident_filters(filters)
+    where = (where + " AND" if where else " WHERE") + " i.date_start IS NOT NULL"
+    rows = conn.execute(
+        f"SELECT substr(i.date_start, 1, {width}) AS period, i.event_type, count(*) AS n, "
+        f"coalesce(sum(i.killed_low), 0) AS killed FROM incidents i{where} GROUP BY 1, 2 ORDER BY 1, 2", args)
+    return [{"period": r["period"], "event_type": r["event_type"], "count": r["n"], "killed": r["killed"]}
+            for r in rows]
+
+
+def filter_choices(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """The values the filter forms offer (event types, outlets, countries present in the store)."""
+    one = lambda sql: [r[0] for r in conn.execute(sql) if r[0]]  # noqa: E731
+    return {
+        "event_types": one("SELECT DISTINCT event_type FROM incidents ORDER BY 1"),
+        "outlets": one("SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL ORDER BY 1"),
+        "countries": one("SELECT DISTINCT country_code FROM incidents WHERE country_code IS NOT NULL ORDER BY 1"),
+    }
+
+
+def count_documents(conn: sqlite3.Connection, *, outlet: str | None = None) -> int:
+    if outlet:
+        return int(conn.execute("SELECT count(*) FROM documents WHERE outlet = ?", (outlet,)).fetchone()[0])
+    return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+
+def count_actors(conn: sqlite3.Connection, *, q: str | None = None, type: str | None = None) -> int:
+    where, args = [], []
+    if q:
+        where.append("(a.name LIKE ? OR a.id IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?))")
+        args += [f"%{q}%", f"%{q}%"]
+    if type:
+        where.append("a.type = ?")
+        args.append(type)
+    sql = "SELECT count(*) FROM actors a" + ((" WHERE " + " AND ".join(where)) if where else "")
+    return int(conn.execute(sql, args).fetchone()[0])
+
+
+def document_texts(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    """Clean texts of several documents (for evidence in context on the incident page)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    return {r[0]: r[1] for r in conn.execute(f"SELECT id, clean_text FROM documents WHERE id IN ({marks})", ids)}
+
+
+def document_raw(conn: sqlite3.Connection, document_id: str) -> str | None:
+    row = conn.execute("SELECT raw_text FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return row[0] if row else None
+
+
+def actor_names(conn: sqlite3.Connection, ids: list[str] | set[str]) -> dict[str, str]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    return {r[0]: r[1] for r in conn.execute(f"SELECT id, name FROM actors WHERE id IN ({marks})", ids)}
+
+
+def actor_by_name(conn: sqlite3.Connection, name: str) -> str | None:
+    """An actor id for a canonical name (incidents store names, pages link by id)."""
+    row = conn.execute("SELECT id FROM actors WHERE name = ? ORDER BY known DESC LIMIT 1", (name,)).fetchone()
+    return row[0] if row else None
+
+
+def actor_ids_by_names(conn: sqlite3.Connection, names: set[str]) -> dict[str, str]:
+    names = {n for n in names if n}
+    if not names:
+        return {}
+    marks = ",".join("?" for _ in names)
+    rows = conn.execute(f"SELECT name, id FROM actors WHERE name IN ({marks}) ORDER BY known", list(names))
+    return {r[0]: r[1] for r in rows}
+
+
+def network(conn: sqlite3.Connection, *, relation: str | None = None, min_weight: int = 1) -> dict[str, Any]:
+    """Actors as nodes and aggregated relations as edges (weight = number of source documents)."""
+    edges = []
+    used: set[str] = set()
+    for i, r in enumerate(list_relations(conn, relation=relation)):
+        if r["weight"] < min_weight:
+            continue
+        used.update((r["subject_id"], r["object_id"]))
+        edges.append({
+            "id": f"e{i}", "source": r["subject_id"], "target": r["object_id"], "relation": r["relation"],
+            "weight": r["weight"], "outlets": r["outlets"], "first_seen": r["first_seen"],
+            "last_seen": r["last_seen"], "quote": r["quote"], "sources": r["sources"],
+        })
+    nodes = []
+    if used:
+        marks = ",".join("?" for _ in used)
+        found = {r["id"]: r for r in conn.execute(
+            f"SELECT id, name, type, country, part_of FROM actors WHERE id IN ({marks})", list(used))}
+        for aid in sorted(used):
+            r = found.get(aid)
+            nodes.append({"id": aid, "label": r["name"] if r else aid, "type": r["type"] if r else None,
+                          "country": r["country"] if r else None, "part_of": r["part_of"] if r else None,
+                          "degree": sum(e["source"] == aid or e["target"] == aid for e in edges)})
+    return {"nodes": nodes, "edges": edges}
+
+
+def causal_map(conn: sqlite3.Connection, *, min_weight: int = 1) -> dict[str, Any]:
+    """Claims as a concept graph: cause concept -> effect concept, weight = number of claims."""
+    agg: dict[tuple[str, str], dict[str, Any]] = {}
+    labels: dict[str, str] = {}
+    for r in conn.execute(
+        "SELECT c.cause, c.effect, c.cause_concept, c.effect_concept, c.cue, c.quote, c.start, c.end, "
+        "d.name AS document, d.id AS document_id, d.outlet FROM claims c JOIN documents d ON d.id = c.document_id "
+        "ORDER BY d.name, c.start"):
+        cause = (r["cause_concept"] or r["cause"] or "").strip()
+        effect = (r["effect_concept"] or r["effect"] or "").strip()
+        if not cause or not effect:
+            continue
+        labels.setdefault(cause, cause)
+        labels.setdefault(effect, effect)
+        e = agg.setdefault((cause, effect), {"source": cause, "target": effect, "weight": 0, "cues": [],
+                                             "claims": []})
+        e["weight"] += 1
+        if r["cue"] and r["cue"] not in e["cues"]:
+            e["cues"].append(r["cue"])
+        e["claims"].append({"cause": r["cause"], "effect": r["effect"], "quote": r["quote"], "start": r["start"],
+                            "end": r["end"], "document": r["document"], "document_id": r["document_id"],
+                            "outlet": r["outlet"]})
+    edges = [dict(e, id=f"c{i}") for i, e in enumerate(agg.values()) if e["weight"] >= min_weight]
+    used = {e["source"] for e in edges} | {e["target"] for e in edges}
+    nodes = [{"id": c, "label": labels[c],
+              "out": sum(e["weight"] for e in edges if e["source"] == c),
+              "in": sum(e["weight"] for e in edges if e["target"] == c)} for c in sorted(used)]
+    return {"nodes": nodes, "edges": edges}
+
+
+def outlet_labels(conn: sqlite3.Connection, *, limit: int = 2000) -> list[dict[str, Any]]:
+    """How each outlet names each actor (most frequent labels first)."""
+    rows = conn.execute(
+        "SELECT coalesce(d.outlet, '(unknown)') AS outlet, m.actor_id, coalesce(a.name, m.actor_id) AS actor, "
+        "m.text AS label, count(*) AS n FROM mentions m JOIN documents d ON d.id = m.document_id "
+        "LEFT JOIN actors a ON a.id = m.actor_id WHERE m.kind = 'actor' AND m.actor_id IS NOT NULL "
+        "GROUP BY 1, 2, 4 ORDER BY 3, 1, n DESC LIMIT ?", (limit,))
+    return [dict(r) for r in rows]
+
+
+def incident_reasons(conn: sqlite3.Connection, incident_id: str) -> list[Any]:
+    row = conn.execute("SELECT reasons FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+    return _j(row[0], []) if row else []

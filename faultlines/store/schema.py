@@ -1,0 +1,171 @@
+"""The SQLite schema as numbered migrations. Names explain themselves so the file reads well in Datasette.
+
+Offsets: ``start``/``end`` columns index ``documents.clean_text``; ``raw_start``/``raw_end`` index ``raw_text``.
+Dates are ISO strings; a ``*_precision`` column says how much of them is known.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "initial schema",
+        """
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,                 -- sha256 of the raw text: re-ingesting the same text adds nothing
+    name TEXT NOT NULL,                  -- file name (relative to the ingested folder) or record id
+    title TEXT, outlet TEXT, author TEXT, url TEXT,
+    published TEXT,                      -- ISO date (may be only as precise as published_precision says)
+    published_precision TEXT NOT NULL DEFAULT 'unknown',
+    source_path TEXT, source_format TEXT, encoding TEXT,
+    raw_text TEXT NOT NULL,              -- exactly as received (decoded); never altered
+    clean_text TEXT NOT NULL,            -- what the analysis reads
+    offset_map TEXT NOT NULL,            -- JSON [[clean_start, raw_start, length], ...]
+    meta TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'stored', -- stored | extracted | failed
+    error TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX documents_name ON documents(name);
+CREATE INDEX documents_outlet ON documents(outlet);
+
+CREATE TABLE ingest_runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL, finished_at TEXT,
+    inputs TEXT NOT NULL DEFAULT '[]',
+    stored INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE ingest_failures (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES ingest_runs(id),
+    source TEXT NOT NULL,                -- path, FILE:LINE or document id
+    stage TEXT NOT NULL DEFAULT 'ingest', -- ingest | analyze | extract
+    reason TEXT NOT NULL,                -- short code, e.g. binary, empty, too-large, undecodable
+    detail TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL
+);
+
+CREATE TABLE actors (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    country TEXT,
+    part_of TEXT,
+    known INTEGER NOT NULL DEFAULT 1,    -- 0: created from a name found in text, not in the knowledge base
+    generic INTEGER NOT NULL DEFAULT 0,
+    codes TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE actor_aliases (
+    actor_id TEXT NOT NULL REFERENCES actors(id),
+    alias TEXT NOT NULL,
+    PRIMARY KEY (actor_id, alias)
+);
+
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                  -- actor | place | time
+    text TEXT, start INTEGER, end INTEGER, raw_start INTEGER, raw_end INTEGER,
+    actor_id TEXT,                       -- kind=actor
+    how TEXT,                            -- how it was recognised (kb, acronym, ner, ...)
+    place_name TEXT, geonameid INTEGER, lat REAL, lon REAL, country_code TEXT, admin1 TEXT,
+    precision TEXT,                      -- place or time precision
+    date_start TEXT, date_end TEXT       -- kind=time
+);
+CREATE INDEX mentions_document ON mentions(document_id, kind);
+CREATE INDEX mentions_actor ON mentions(actor_id);
+
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,                 -- stable: hash of document id, span and sub-event type
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,                -- order of salience within the document
+    event_type TEXT NOT NULL, sub_event_type TEXT NOT NULL, trigger TEXT,
+    quote TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, raw_start INTEGER, raw_end INTEGER,
+    factuality TEXT NOT NULL,            -- asserted | reported are events; the rest are kept as mentions only
+    salience REAL NOT NULL DEFAULT 0,
+    date_text TEXT, date_start TEXT, date_end TEXT, date_precision TEXT NOT NULL DEFAULT 'unknown',
+    place_text TEXT, place_name TEXT, geonameid INTEGER, lat REAL, lon REAL, country_code TEXT, admin1 TEXT,
+    admin2 TEXT, place_precision TEXT, place_relation TEXT,
+    killed_low INTEGER, killed_high INTEGER, killed_text TEXT,
+    injured_low INTEGER, injured_high INTEGER, injured_text TEXT,
+    casualties_low INTEGER, casualties_high INTEGER, casualties_text TEXT, -- killed and injured together
+    abducted_low INTEGER, abducted_high INTEGER, arrested_low INTEGER, arrested_high INTEGER,
+    incident_id TEXT                     -- the incident this mention belongs to (factual events only)
+);
+CREATE INDEX events_document ON events(document_id);
+CREATE INDEX events_incident ON events(incident_id);
+CREATE INDEX events_blocking ON events(factuality, country_code, date_start);
+
+CREATE TABLE event_participants (
+    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,                  -- perpetrator | target
+    actor_id TEXT NOT NULL,
+    text TEXT, how TEXT                  -- how: stated | attributed | claimed
+);
+CREATE INDEX event_participants_event ON event_participants(event_id);
+CREATE INDEX event_participants_actor ON event_participants(actor_id);
+
+CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    event_type TEXT NOT NULL, sub_event_type TEXT NOT NULL,
+    date_start TEXT, date_end TEXT, date_precision TEXT NOT NULL DEFAULT 'unknown',
+    place_name TEXT, admin1 TEXT, country_code TEXT, lat REAL, lon REAL, geonameid INTEGER,
+    place_precision TEXT,
+    killed_low INTEGER, killed_high INTEGER, injured_low INTEGER, injured_high INTEGER,
+    perpetrators TEXT NOT NULL DEFAULT '[]', -- JSON list of canonical actor names
+    targets TEXT NOT NULL DEFAULT '[]',
+    disputed TEXT NOT NULL DEFAULT '[]',     -- JSON list of fields where sources disagree
+    source_count INTEGER NOT NULL DEFAULT 0,
+    outlets TEXT NOT NULL DEFAULT '[]',
+    reasons TEXT NOT NULL DEFAULT '[]',      -- JSON: why each member event was merged
+    corrected INTEGER NOT NULL DEFAULT 0,    -- 1 when an analyst correction shaped it
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX incidents_date ON incidents(date_start);
+CREATE INDEX incidents_type ON incidents(event_type);
+CREATE INDEX incidents_country ON incidents(country_code, admin1);
+
+CREATE TABLE corrections (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                  -- merge | split | edit
+    payload TEXT NOT NULL,               -- JSON, in terms of event ids so it survives re-resolution
+    note TEXT, created_at TEXT NOT NULL
+);
+
+CREATE TABLE relations (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    subject_id TEXT NOT NULL, relation TEXT NOT NULL, object_id TEXT NOT NULL,
+    subject_text TEXT, object_text TEXT, trigger TEXT, factuality TEXT,
+    quote TEXT NOT NULL, start INTEGER, end INTEGER, raw_start INTEGER, raw_end INTEGER
+);
+CREATE INDEX relations_pair ON relations(subject_id, relation, object_id);
+
+CREATE TABLE claims (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    cause TEXT, effect TEXT, cue TEXT, score REAL,
+    cause_concept TEXT, effect_concept TEXT,
+    actors TEXT NOT NULL DEFAULT '[]',
+    quote TEXT NOT NULL, start INTEGER, end INTEGER, raw_start INTEGER, raw_end INTEGER
+);
+
+CREATE TABLE framing (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    actor_id TEXT NOT NULL, label TEXT NOT NULL,
+    loaded_terms TEXT NOT NULL DEFAULT '[]', tone REAL NOT NULL DEFAULT 0,
+    sentence_start INTEGER, sentence_end INTEGER
+);
+CREATE INDEX framing_actor ON framing(actor_id);
+
+CREATE VIEW incident_sources AS
+    SELECT e.incident_id, e.id AS event_id, d.id AS document_id, d.name AS document, d.outlet, d.published,
+           e.quote, e.start, e.end, e.killed_low, e.killed_high, e.injured_low, e.injured_high,
+           e.date_start, e.date_end, e.date_precision, e.place_name, e.admin1
+    FROM events e JOIN documents d ON d.id = e.document_id
+    WHERE e.incident_id IS NOT NULL;
+""",
+    ),
+]

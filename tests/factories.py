@@ -1,0 +1,45 @@
+"""Hand-built documents and extractions for store/resolve/export/web tests (no NLP needed)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from faultlines.ingest.documents import make_document
+from faultlines.model import (
+    Actor,
+    Claim,
+    Count,
+    Event,
+    Extraction,
+    FramingMention,
+    Participant,
+    Place,
+    PlaceMention,
+    Relation,
+    TimeExpression,
+)
+
+ISIS = Actor("isis", "Islamic State", "rebel group", "IQ", ("ISIS", "ISIL", "Daesh"))
+MILITIA = Actor("shia-militias", "Shia militias", "identity militia", "IQ", ("Shia militias",))
+CIVILIANS = Actor("civilians", "Civilians", "civilians", generic=True)
+IRAN = Actor("iran", "Iran", "state", "IR", ("Tehran",))
+BAQUBA = Place(98854, "Baqubah", 33.7466, 44.6437, "IQ", "Diyala", None, "PPLA", 150000, "city")
+DIYALA = Place(94787, "Diyala", 33.9, 45.0, "IQ", "Diyala", None, "ADM1", 0, "admin1")
+MOSUL = Place(99072, "Mosul", 36.335, 43.119, "IQ", "Nineveh", None, "PPLA", 1700000, "city")
+
+
+def report(name: str, text: str, *, published: date = date(2014, 8, 24), outlet: str = "Test Wire",
+           place: Place = BAQUBA, when: date | None = date(2014, 8, 22), killed: Count = Count(),
+           sub: str = "Attack", typ: str = "Violence against civilians", perp: Actor = MILITIA,
+           target: Actor = CIVILIANS, factuality: str = "asserted") -> Extraction:
+    """A one-event report whose sentence is the whole text."""
+    doc = make_document(raw_text=text, name=name, published=published, outlet=outlet)
+    time = TimeExpression("Friday", 0, 6, when, when, "day") if when else TimeExpression.unknown()
+    event = Event(
+        event_type=typ, sub_event_type=sub, quote=text, start=0, end=len(text), trigger="attacked", date=time,
+        location=PlaceMention(place.name, 0, len(place.name), place), perpetrators=(Participant("gunmen", perp),),
+        targets=(Participant("worshippers", target),), killed=killed, factuality=factuality, salience=1.0)
+    rel = Relation(IRAN, "supports", perp, text, 0, len(text), trigger="backs")
+    claim = Claim("the raid", "more anger", text, 0, len(text), cue="led to")
+    framing = FramingMention(perp, "militia", 0, len(text), ("death squads",), -0.5)
+    return Extraction(document=doc, events=[event], relations=[rel], claims=[claim], framing=[framing])

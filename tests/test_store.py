@@ -1,0 +1,125 @@
+"""The SQLite store: migrations, idempotent documents, atomic extraction results, incremental resolution."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from datetime import date
+
+import pytest
+
+from faultlines.model import Count
+from faultlines.resolve import resolve_all, resolve_new
+from faultlines.resolve.corrections import edit_incident, merge_incidents, split_incident
+from faultlines.store import Store, queries
+from tests.factories import DIYALA, MOSUL, report
+
+
+@pytest.fixture()
+def store(tmp_path):
+    s = Store(tmp_path / "t.db")
+    yield s
+    s.close()
+
+
+def _ingest(store: Store, extractions) -> None:
+    for ex in extractions:
+        store.add_document(ex.document)
+        ids = store.save_extraction(ex)
+        resolve_new(store, ids, dirty_incidents=store.dirty_incidents)
+        store.dirty_incidents.clear()
+
+
+def _reports():
+    return [
+        report("a.txt", "Militiamen attacked a mosque near Baquba, killing more than 40.", killed=Count(41, None)),
+        report("b.txt", "Between 64 and 75 worshippers died in the Diyala mosque raid.", place=DIYALA,
+               killed=Count(64, 75), outlet="Other Paper"),
+        report("c.txt", "Fighters overran parts of Mosul in a dawn assault.", place=MOSUL, when=date(2014, 6, 10),
+               sub="Non-state actor overtakes territory", typ="Battles"),
+    ]
+
+
+def test_migrations_and_file_is_plain_sqlite(tmp_path):
+    path = tmp_path / "m.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"documents", "events", "incidents", "actors", "actor_aliases", "relations", "claims",
+            "ingest_failures", "corrections", "schema_migrations"} <= tables
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert Store(path).version == 1  # reopening applies nothing twice
+
+
+def test_document_is_stored_once(store):
+    ex = _reports()[0]
+    assert store.add_document(ex.document) is True
+    assert store.add_document(ex.document) is False
+    assert queries.stats(store.conn)["documents"] == 1
+
+
+def test_two_outlets_one_incident_with_both_figures(store):
+    _ingest(store, _reports())
+    rows = queries.list_incidents(store.conn, with_sources=True)
+    assert len(rows) == 2
+    mosque = next(r for r in rows if r["source_count"] == 2)
+    assert mosque["killed"] == {"low": 41, "high": 75}
+    assert "killed" in mosque["disputed"]
+    assert {s["document"] for s in mosque["sources"]} == {"a.txt", "b.txt"}
+    assert {(s["killed"]["low"], s["killed"]["high"]) for s in mosque["sources"]} == {(41, None), (64, 75)}
+
+
+def test_incremental_equals_full_and_order_does_not_matter(tmp_path):
+    results = []
+    for seed in range(3):
+        s = Store(tmp_path / f"o{seed}.db")
+        reps = _reports()
+        random.Random(seed).shuffle(reps)
+        _ingest(s, reps)
+        inc = sorted(tuple(sorted(x["document"] for x in r["sources"]))
+                     for r in queries.list_incidents(s.conn, with_sources=True))
+        resolve_all(s)
+        full = sorted(tuple(sorted(x["document"] for x in r["sources"]))
+                      for r in queries.list_incidents(s.conn, with_sources=True))
+        assert inc == full
+        results.append(full)
+        s.close()
+    assert results[0] == results[1] == results[2]
+
+
+def test_non_factual_events_never_become_incidents(store):
+    _ingest(store, [report("h.txt", "If militias were let loose on the town, many would die.",
+                           factuality="hypothetical")])
+    assert queries.stats(store.conn)["incidents"] == 0
+    assert queries.stats(store.conn)["event_mentions"] == 1
+
+
+def test_corrections_survive_full_reresolution(store):
+    _ingest(store, _reports())
+    mosque = next(r for r in queries.list_incidents(store.conn) if r["source_count"] == 2)
+    parts = split_incident(store, mosque["id"], "b.txt")
+    assert len(parts) == 2
+    resolve_all(store)
+    assert queries.stats(store.conn)["incidents"] == 3
+    ids = [r["id"] for r in queries.list_incidents(store.conn)]
+    merged = merge_incidents(store, ids[0], ids[1])
+    edit_incident(store, merged, "killed_low", "12")
+    resolve_all(store)
+    inc = queries.get_incident(store.conn, merged)
+    assert inc is not None and inc["corrected"] and inc["killed"]["low"] == 12
+
+
+def test_reextraction_replaces_rows_atomically(store):
+    ex = _reports()[0]
+    _ingest(store, [ex])
+    store.save_extraction(ex)
+    assert queries.stats(store.conn)["event_mentions"] == 1
+    assert store.integrity_check() == "ok"
+
+
+def test_readonly_store_refuses_writes(store, tmp_path):
+    _ingest(store, _reports()[:1])
+    ro = Store(store.path, readonly=True)
+    with pytest.raises(Exception):
+        ro.add_correction("edit", {})
+    assert queries.stats(ro.conn)["documents"] == 1
