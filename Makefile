@@ -6,12 +6,12 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 PORT   ?= 8000
 
-.PHONY: setup demo test lint bench assets browser-deps clean slow
+.PHONY: setup demo test lint bench assets system-deps clean slow
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[test,dev,parquet]"
+	$(BIN)/python -m pip install -q -e ".[test,dev,parquet,postgres]"
 	touch $(STAMP)
 
 setup: $(STAMP) assets
@@ -22,11 +22,17 @@ faultlines/serve/static/vendor/.stamp: package.json scripts/build_assets.sh
 	bash scripts/build_assets.sh
 	touch $@
 
-# Debian's chromium for the browser tests (skipped with a reason when it cannot be installed).
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 \
-	  || echo "note: could not install Debian chromium; browser tests will be skipped"; }
+# Debian packages the tests use for real services: chromium (browser tests) and postgresql (the PostgreSQL
+# store). Installed when missing and possible; the tests that need them skip with a reason otherwise.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium chromium-driver"; \
+	{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } >/dev/null 2>&1 \
+	  || echo "note: could not install$$missing; the tests that need them will be skipped"; \
+	fi
 
 demo: setup
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -34,10 +40,10 @@ demo: setup
 	$(BIN)/faultlines summary --db $(DEMO_DB)
 	@if [ "$${DEMO_SERVE:-1}" = "1" ]; then $(BIN)/faultlines serve --db $(DEMO_DB) --port $(PORT); fi
 
-test: setup browser-deps
+test: setup system-deps
 	$(BIN)/python -m pytest
 
-slow: setup browser-deps
+slow: setup system-deps
 	$(BIN)/python -m pytest --slow
 
 lint: setup

@@ -102,13 +102,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{title}: {len(table)} gold actors named; strict one-actor {strict}/{len(table)}; "
               f"one family {family}/{len(table)}")
         for gid, r in sorted(table.items()):
-            if len(r) == 1 and "(none)" not in r and not args.verbose:
+            if len(r) == 1 and "(none)" not in r and "(as place)" not in r and not args.verbose:
                 continue
             summary = ", ".join(f"{aid} x{len(w)}" for aid, w in sorted(r.items(), key=lambda kv: -len(kv[1])))
             print(f"  {gid:24s} -> {summary}")
             if args.verbose:
                 for aid, where in r.items():
-                    if len(r) > 1:
+                    if len(r) > 1 or aid.startswith("("):
                         print(f"      {aid}: {'; '.join(where[:6])}")
 
     report("proper names (gold aliases with a capital)", resolved_names)

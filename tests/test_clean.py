@@ -259,3 +259,24 @@ def test_html_depth_ignores_void_and_unclosed_paragraphs():
 
 def test_clean_html_without_text_is_empty():
     assert clean_html("<html><body><script>var x = 1;</script></body></html>").text == ""
+
+
+SENTENCE = st.lists(st.sampled_from(["army", "rebels", "fled", "the", "town", "&", "<", "café", "“quoted”", "—",
+                                     "12", "killed", "near", "river", "a", "said", "O'Neil", "5%", "x>y"]),
+                    min_size=12, max_size=30).map(" ".join)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(SENTENCE, min_size=2, max_size=5), st.sampled_from(["b", "i", "a", "span"]))
+def test_property_html_segments_copy_the_source(paragraphs, tag):
+    import html as h
+
+    body = "".join(f"<p>{h.escape(p.replace(' said', f' <{tag}>said</{tag}>'), quote=False)}</p>\n"
+                   for p in paragraphs)
+    body = body.replace(f"&lt;{tag}&gt;", f"<{tag}>").replace(f"&lt;/{tag}&gt;", f"</{tag}>")
+    page = f"<html><head><title>t</title></head><body><article>{body}</article></body></html>"
+    res = clean_html(page)
+    assert_exact(res, page)
+    if res.text:
+        aligned = sum(n for _, _, n in res.offset_map.segments)
+        assert aligned > 0.5 * len(res.text)

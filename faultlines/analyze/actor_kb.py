@@ -148,13 +148,14 @@ def _merge(raws: dict[str, _Raw], rec: dict[str, Any], source: str) -> None:
         old.fields["codes"] = {**old.fields["codes"], **{str(k): str(v) for k, v in codes.items()}}
         return
     name = str(rec.get("name") or aid)
+    place_like = {normalize_name(m) for m in metonyms}
     raws[aid] = _Raw(
         {
             "id": aid,
             "name": name,
             "type": str(rec.get("type") or "organization"),
             "country": str(rec["country"]) if rec.get("country") else None,
-            "aliases": list(dict.fromkeys([name, *aliases])),
+            "aliases": list(dict.fromkeys([*([] if normalize_name(name) in place_like else [name]), *aliases])),
             "part_of": str(rec["part_of"]) if rec.get("part_of") else None,
             "codes": {str(k): str(v) for k, v in codes.items()},
             "generic": bool(rec.get("generic", False)),
@@ -206,6 +207,9 @@ class ActorKB:
             for alias in self.metonyms.get(actor.id, ()):
                 self._add_alias(alias, actor.id, metonym=True)
         self.max_alias_len = max((len(k) for k in self.aliases), default=1)
+        self.first_words: dict[str, int] = {}  # first normalized word of an alias -> its longest alias length
+        for k in self.aliases:
+            self.first_words[k[0]] = max(self.first_words.get(k[0], 0), len(k))
         # generic nouns and demonyms
         self.generic_nouns: dict[tuple[str, ...], GenericNoun] = {}
         for noun, (cls, aid) in (generic.get("nouns") or {}).items():
@@ -217,6 +221,7 @@ class ActorKB:
         roles = generic.get("roles") or {}
         self.agent_deps = frozenset(roles.get("deps") or ())
         self.agent_preps = frozenset(p.lower() for p in roles.get("preps") or ())
+        self.from_heads = frozenset(h.lower() for h in roles.get("from_heads") or ())
         self.place_heads = frozenset(str(h).lower() for h in generic.get("place_heads") or ())
         self.demonyms: dict[tuple[str, ...], tuple[str, dict[str, str]]] = {}
         for word, table in (demonyms or {}).items():
@@ -226,7 +231,8 @@ class ActorKB:
                 log.warning("demonym %r points at unknown actors %s", word, missing)
                 table = {k: v for k, v in table.items() if v in self._actors}
             self.demonyms[name_key(str(word))] = (str(word), table)
-        self._new: dict[str, Actor] = {}
+        self._new: dict[str, Actor] = {}  # normalized name -> actor created for it
+        self._new_ids: dict[str, Actor] = {}
 
     def _add_alias(self, alias: str, actor_id: str, *, metonym: bool) -> None:
         key = name_key(alias)
@@ -274,7 +280,7 @@ class ActorKB:
         return len(self._actors)
 
     def get(self, actor_id: str) -> Actor | None:
-        return self._actors.get(actor_id) or self._new.get(actor_id)
+        return self._actors.get(actor_id) or self._new_ids.get(actor_id)
 
     def lookup(self, text: str) -> Actor | None:
         """The actor whose alias (or place-name metonym) equals ``text`` after normalization."""
@@ -310,10 +316,13 @@ class ActorKB:
         if key in self._new:
             return self._new[key]
         aid = slugify(clean)
-        if aid in self._actors:
+        if aid in self._actors or aid in self._new_ids:
             aid = f"new-{aid}"
+        while aid in self._new_ids:
+            aid += "-x"
         actor = Actor(id=aid, name=clean, type=type, aliases=(clean,), known=False)
         self._new[key] = actor
+        self._new_ids[aid] = actor
         return actor
 
 

@@ -63,11 +63,12 @@ class ActorRecognizer:
     # ------------------------------------------------------------------------------------------------ (1) KB
 
     def _kb_matches(self, st: _State) -> None:
-        aliases, maxlen = self.kb.aliases, self.kb.max_alias_len
+        aliases, first_words = self.kb.aliases, self.kb.first_words
         norms = [w.norm for w in st.words]
         i, n = 0, len(norms)
         while i < n:
-            if not norms[i]:
+            maxlen = first_words.get(norms[i], 0)
+            if not maxlen:
                 i += 1
                 continue
             found = None
@@ -136,9 +137,20 @@ class ActorRecognizer:
             if dep in ("compound", "nmod", "amod"):
                 return tok.head.lower_ not in self.kb.place_heads and tok.head.pos_ in ("NOUN", "PROPN")
             if dep == "pobj":
-                return tok.head.lower_ in self.kb.agent_preps
+                prep = tok.head
+                if prep.lower_ == "from":
+                    return self._gives(prep.head)
+                return prep.lower_ in self.kb.agent_preps
             return dep in self.kb.agent_deps
         return False
+
+    def _gives(self, head: Any) -> bool:
+        """Whether a "from" phrase names a source of support or force ("aid from X", "arms came from X")."""
+        heads = self.kb.from_heads
+        if head.pos_ in ("NOUN", "PROPN"):
+            return head.lemma_.lower() in heads or head.lower_ in heads
+        return any(c.dep_ in ("nsubj", "nsubjpass", "dobj") and (c.lemma_.lower() in heads or c.lower_ in heads)
+                   for c in head.children)
 
     # ------------------------------------------------------------------------------------------------ (2) definitions
 
@@ -203,16 +215,15 @@ class ActorRecognizer:
                 chosen.insert(0, w)
             else:
                 break
-        while chosen and not chosen[0].surface[:1].isupper():
-            chosen.pop(0)
-        if not chosen:
-            return None
-        initials = "".join(w.surface[0] for w in chosen if w.surface[:1].isupper())
-        if len(initials) < 2 or not initials.endswith(letters[-1:].upper()) or letters.upper()[0] not in initials:
-            return None
-        while chosen and chosen[0].surface[0] != letters[0].upper():
-            chosen.pop(0)
-        if not chosen:
+        target = letters.upper()
+        for k in range(len(chosen)):
+            tail = chosen[k:]
+            if not tail[0].surface[:1].isupper():
+                continue
+            if "".join(w.surface[0] for w in tail if w.surface[:1].isupper()).upper() == target:
+                chosen = tail
+                break
+        else:
             return None
         start, end = chosen[0].start, chosen[-1].end
         if st.overlaps(start, end):

@@ -32,7 +32,7 @@ CITIES_FILE = "cities500.json"
 MIN_ALTNAME_POPULATION = 1000  # alternate names of smaller places are not indexed (keeps the index small)
 
 # rank of a feature code as a prior when several places share a name (bigger = more likely meant)
-FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "ADM1": 2.5, "RGN": 3.0, "PPLC": 2.0, "PPLA": 1.0, "PPL": 0.0}
+FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "ADM1": 2.5, "RGN": 3.0, "PPLC": 3.0, "PPLA": 1.0, "PPL": 0.0}
 _ARTICLES = ("al", "el", "ad", "as", "ar", "at", "an", "az", "ash", "adh", "ath", "az", "ed", "es", "er", "the")
 _ARTICLE_RE = re.compile(r"^(?:" + "|".join(sorted(set(_ARTICLES), key=len, reverse=True)) + r") (?=\w{3})")
 _MARKS_RE = re.compile(r"['’‘ʿʾ`´ʼ]")

@@ -151,6 +151,8 @@ class PlaceResolver:
         score = self.gazetteer.prior(i)
         if r[4]:
             score += 4.0 * countries.get(r[4], 0) / top
+        else:
+            score += 2.0  # continents and world regions are never "in" the article's countries
         if r[4] and r[5] and r[6] != "ADM1" and admins.get((r[4], r[5])):
             score += 2.0
         if r[0] is not None and r[0] < 0:
@@ -160,7 +162,7 @@ class PlaceResolver:
         elif hint == "settlement" and r[8] == "city":
             score += 2.0
         if normalize_name(r[1]) == normalize_name(text):
-            score += 0.5
+            score += 1.5  # the place's own name, not one of its many alternate names
         return score
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from faultlines.clean.result import CleanResult
@@ -47,11 +47,14 @@ def strip_markup(line: str, rules: CleaningRules) -> str:
         if rule.action == "unescape":
             line = rule.pattern.sub(lambda m: html.unescape(m.group(0)), line)
         elif rule.keep is not None:
-            keep = rule.keep
-            line = rule.pattern.sub(lambda m, k=keep: m.group(k) or "", line)
+            line = rule.pattern.sub(_group_getter(rule.keep), line)
         else:
             line = rule.pattern.sub("", line)
     return line.strip()
+
+
+def _group_getter(group: int) -> Callable[[re.Match[str]], str]:
+    return lambda m: m.group(group) or ""
 
 
 def _lines(raw: str) -> Iterator[tuple[int, int, str]]:

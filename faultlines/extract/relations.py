@@ -40,6 +40,8 @@ class Lexicon:
     examples: list[tuple[str, ...]] = field(default_factory=list)
     from_nouns: set[str] = field(default_factory=set)
     receive_verbs: set[str] = field(default_factory=set)
+    reciprocal: set[str] = field(default_factory=set)
+    not_groups: set[str] = field(default_factory=set)
     not_asserted: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
@@ -66,6 +68,8 @@ class Lexicon:
         lex.examples = [tuple(str(p).lower().split()) for p in data.get("examples", [])]
         lex.from_nouns = {str(w) for w in data.get("from_nouns", [])}
         lex.receive_verbs = {str(w) for w in data.get("receive_verbs", [])}
+        lex.reciprocal = {str(w) for w in data.get("reciprocal_verbs", [])}
+        lex.not_groups = {str(w) for w in data.get("not_groups", [])}
         lex.not_asserted = {k: {str(w) for w in v} for k, v in (data.get("not_asserted") or {}).items()}
         return lex
 
@@ -167,7 +171,7 @@ class _Sentence:
             if m is not None:
                 out.append(m)
                 continue
-            found = [self.index.at(c) for c in t.children if c.dep_ in ("compound", "amod", "nmod")]
+            found = [self.index.at(c) for c in t.children if c.dep_ in ("compound", "nmod")]
             found = [f for f in found if f is not None]
             if not found:  # partitive ("many of the militias") or examples ("groups like X")
                 for prep in t.children:
@@ -185,7 +189,7 @@ class _Sentence:
     def subject_of(self, verb: Any) -> list[ActorMention]:
         """Mentions acting as the subject of ``verb`` (climbing xcomp/conj/advcl; relative clauses use their head)."""
         tok = verb
-        for _ in range(4):
+        for _ in range(7):
             for child in tok.children:
                 if child.dep_ in SUBJ:
                     if child.lower_ in REL_PRONOUNS and tok.dep_ == "relcl":
@@ -193,7 +197,7 @@ class _Sentence:
                     return self.mentions(child)
             if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
                 return self.mentions(tok.head)
-            if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") and tok.head is not tok:
+            if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "pobj", "prep") and tok.head is not tok:
                 if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
                     return self.mentions(tok.head)
                 tok = tok.head
@@ -250,8 +254,11 @@ class _Sentence:
         yield from self._alongside()
         yield from self._examples()
 
-    def _pairs(self, subs: list[ActorMention], rel: str, objs: list[ActorMention], trigger: Any) -> Iterator[Found]:
-        if not self.asserted(trigger):
+    def _pairs(
+        self, subs: list[ActorMention], rel: str, objs: list[ActorMention], trigger: Any, clause: bool = True
+    ) -> Iterator[Found]:
+        """Every subject-object pair; ``clause=False`` for noun-phrase facts the clause's modality cannot undo."""
+        if clause and not self.asserted(trigger):
             return
         for s in subs:
             for o in objs:
@@ -274,8 +281,9 @@ class _Sentence:
             if child.dep_ in ("dobj", "obj"):
                 objs.extend(self.mentions(child))
         objs.extend(self.pobjs(verb, self.lex.verb_preps.get(rel, ())))
-        if rel in SYMMETRIC or rel == "fights":
-            objs.extend(m for m in subs[1:] if not objs)  # "A and B clashed"
+        if not objs and verb.lemma_.lower() in self.lex.reciprocal:  # "A and B clashed"
+            objs = subs[1:]
+            subs = subs[:1]
         yield from self._pairs(subs, rel, objs, verb)
 
     def _noun(self, noun: Any, rel: str) -> Iterator[Found]:
@@ -329,7 +337,7 @@ class _Sentence:
                     break
         if rel == "member_of":  # "X-affiliated Y": Y is the member
             subs, objs = objs, subs
-        yield from self._pairs(subs, rel, objs, cue)
+        yield from self._pairs(subs, rel, objs, cue, clause=False)
 
     def _with_help(self, prep: Any) -> Iterator[Found]:
         """"with the help of X" / "with X's support": X supports the clause's subject."""
@@ -354,6 +362,14 @@ class _Sentence:
                 people.extend(self.mentions(c))
         if noun.dep_ == "appos" or (noun.dep_ == "attr" and noun.head.pos_ == "AUX"):
             people.extend(self.mentions(noun.head) if noun.dep_ == "appos" else self.subject_of(noun.head))
+        if not people and groups:  # "a politician from Y, X": the name right after the comma
+            end = max(t.right_edge.i for t in prep.children if t.dep_ == "pobj") + 1
+            while end < self.span.end and self.doc[end].is_space:
+                end += 1
+            if end + 1 < self.span.end and self.doc[end].text == ",":
+                nxt = self.index.at(self.doc[end + 1])
+                if nxt is not None and nxt.actor.type == "person":
+                    people.append(nxt)
         yield from self._pairs(people, "member_of", groups, noun)
 
     def _phrase_ends(self, phrases: list[tuple[str, ...]]) -> Iterator[tuple[Any, Any]]:
@@ -380,10 +396,11 @@ class _Sentence:
             if last.dep_ == "prep" and last.head.i < first.i:
                 head = last.head
             group = self.index.at(head)
-            if group is None:
+            if group is None or group.actor.type in self.lex.not_groups:
                 continue
             items = [m for c in last.children if c.dep_ == "pobj" for m in self.mentions(c)]
-            yield from self._pairs(items, "member_of", [group], first)
+            items = [m for m in items if m.actor.type not in self.lex.not_groups]
+            yield from self._pairs(items, "member_of", [group], first, clause=False)
 
 
 __all__ = ["Lexicon", "RelationExtractor"]

@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 from faultlines.errors import FaultlinesError, NotFound
 from faultlines.model import RELATION_TYPES
 from faultlines.serve import params as P
-from faultlines.serve.formats import incidents_geojson, to_csv
+from faultlines.serve.formats import INCIDENT_COLUMNS, incidents_geojson, to_csv
 from faultlines.store import queries as Q
 from faultlines.store import queries_web as W
 
@@ -30,8 +30,8 @@ def page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any
     return {"total": total, "limit": limit, "offset": offset, "count": len(items), "items": items}
 
 
-def csv_response(rows: list[dict[str, Any]], name: str) -> Response:
-    return Response(to_csv(rows), media_type="text/csv; charset=utf-8",
+def csv_response(rows: list[dict[str, Any]], name: str, columns: list[str] | None = None) -> Response:
+    return Response(to_csv(rows, columns), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
@@ -55,7 +55,7 @@ def incidents(request: Request) -> Response:
 
 def incidents_csv(request: Request) -> Response:
     items, _, _, _ = _incidents(request, P.MAX_EXPORT, P.MAX_EXPORT)
-    return csv_response(items, "incidents")
+    return csv_response(items, "incidents", INCIDENT_COLUMNS)
 
 
 def incidents_geo(request: Request) -> Response:

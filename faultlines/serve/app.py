@@ -90,14 +90,14 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": {"status": status, "message": detail}}, status_code=status,
                             headers=getattr(exc, "headers", None))
-    return render(request, "error.html", status_code=status, status=status, message=detail)
+    return render(request, "error.html", status_code=status, status=status, message=detail, title=str(status))
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     logger.exception("error on %s", request.url.path, exc_info=exc)
     if _wants_json(request):
         return JSONResponse({"error": {"status": 500, "message": "Internal error."}}, status_code=500)
-    return render(request, "error.html", status_code=500, status=500, message="Internal error.")
+    return render(request, "error.html", status_code=500, status=500, message="Internal error.", title="500")
 
 
 def create_app(db_path: str, *, allow_edits: bool = False, token: str | None = None,

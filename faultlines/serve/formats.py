@@ -11,6 +11,14 @@ from typing import Any
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+INCIDENT_COLUMNS = [
+    "id", "event_type", "sub_event_type", "date.start", "date.end", "date.precision", "location.name",
+    "location.admin1", "location.country_code", "location.lat", "location.lon", "location.geonameid",
+    "location.precision", "actors.perpetrators", "actors.targets", "killed.low", "killed.high", "injured.low",
+    "injured.high", "disputed", "source_count", "outlets", "corrected",
+]
+
+
 def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested dicts become dotted columns; lists of scalars are joined with '; ', other lists become JSON."""
     out: dict[str, Any] = {}
@@ -41,8 +49,8 @@ def _safe_cell(value: Any) -> Any:
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: list[str] | None = None) -> str:
     flat = [flatten(r) for r in rows]
-    if columns is None:
-        columns = []
+    if columns is None or flat:
+        columns = [] if columns is None else list(columns)
         for r in flat:
             columns.extend(k for k in r if k not in columns)
     buf = io.StringIO()

@@ -364,7 +364,7 @@ def list_outlets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 FACTUAL = "e.factuality IN ('asserted', 'reported')"
 
 
-def event_records(conn: sqlite3.Connection, where: str = "1", args: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
+def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
     """Factual event mentions as resolver input (``EventRecord``), filtered by an SQL condition on ``e``."""
     from faultlines.resolve.incidents import EventRecord
 
@@ -410,13 +410,17 @@ def candidate_condition(ev: Any, window: int) -> tuple[str, list[Any]]:
     if ev.date_start is not None:
         lo = (ev.date_start - timedelta(days=window)).isoformat()
         hi = ((ev.date_end or ev.date_start) + timedelta(days=window)).isoformat()
-        return ("(e.document_id = ? OR (e.date_start IS NOT NULL AND e.date_start <= ? "
-                "AND coalesce(e.date_end, e.date_start) >= ? AND (e.country_code IS NULL OR ? IS NULL "
-                "OR e.country_code = ?)) OR (e.date_start IS NULL AND e.country_code = ?))",
-                [ev.document_id, hi, lo, ev.country_code, ev.country_code, ev.country_code])
+        country = "e.country_code IS NULL OR e.country_code = ?" if ev.country_code else "1 = 1"
+        cargs = [ev.country_code] if ev.country_code else []
+        undated = "e.date_start IS NULL AND e.country_code = ?" if ev.country_code else "1 = 0"
+        return (f"(e.document_id = ? OR (e.date_start IS NOT NULL AND e.date_start <= ? "
+                f"AND coalesce(e.date_end, e.date_start) >= ? AND ({country})) OR ({undated}))",
+                [ev.document_id, hi, lo, *cargs, *cargs])
     if ev.country_code:
-        return ("(e.document_id = ? OR (e.country_code = ? AND (? IS NULL OR e.admin1 IS NULL OR e.admin1 = ?)))",
-                [ev.document_id, ev.country_code, ev.admin1, ev.admin1])
+        if ev.admin1:
+            return ("(e.document_id = ? OR (e.country_code = ? AND (e.admin1 IS NULL OR e.admin1 = ?)))",
+                    [ev.document_id, ev.country_code, ev.admin1])
+        return "(e.document_id = ? OR e.country_code = ?)", [ev.document_id, ev.country_code]
     return "e.document_id = ?", [ev.document_id]
 
 

@@ -45,8 +45,13 @@ class Store:
         self.path = str(path)
         self.readonly = readonly
         self.dirty_incidents: set[str] = set()  # incidents whose member mentions were replaced; re-resolve them
+        from faultlines.store.postgres import PGConnection, is_postgres_url
+
+        self.dialect = "postgresql" if is_postgres_url(self.path) else "sqlite"
         try:
-            if readonly and self.path != ":memory:":
+            if self.dialect == "postgresql":
+                self.conn: Any = PGConnection(self.path, readonly=readonly)
+            elif readonly and self.path != ":memory:":
                 if not Path(self.path).exists():
                     raise StoreError(f"no database at {self.path}")
                 uri = f"file:{Path(self.path).resolve()}?mode=ro"
@@ -62,7 +67,7 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA busy_timeout = 30000")
         if not readonly:
-            if self.path != ":memory:":
+            if self.path != ":memory:" and self.dialect == "sqlite":
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.migrate()
@@ -86,7 +91,7 @@ class Store:
                     c.execute(
                         "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, description, _now())
                     )
-            except sqlite3.Error as exc:
+            except Exception as exc:
                 raise StoreError(f"migration {version} ({description}) failed: {exc}") from exc
         return self.version
 
@@ -105,7 +110,7 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Any]:
         """One atomic unit of work: committed together or not at all (crash safety rests on this)."""
         if self.readonly:
             raise StoreError("the database is open read-only")

@@ -1,0 +1,164 @@
+"""Real headless Chromium over a live local server: navigation, content, screenshots, and no script from the data."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_web_data import XSS_IMG, XSS_SCRIPT, build_db
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed at /usr/bin/chromium "
+                                                             "(make test installs it with apt-get)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """The app served by uvicorn on a free loopback port in a background thread."""
+    uvicorn = pytest.importorskip("uvicorn")
+    from faultlines.serve.app import create_app
+
+    db = tmp_path_factory.mktemp("browser") / "b.db"
+    ids = build_db(db)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", ids
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.dialogs = []
+    pg.problems = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
+    pg.on("console", lambda m: pg.problems.append(m.text) if m.type == "error" else None)
+    yield pg
+    context.close()
+
+
+def _shot(pg, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_walk_overview_map_incident_document_actor(live, page):
+    base, ids = live
+    page.goto(base + "/")
+    assert page.locator("h1").first.inner_text() == "Overview"
+    assert "Tigris Daily" in page.content()
+    _shot(page, "01-overview")
+
+    page.click("nav >> text=Map")
+    page.wait_for_selector("path.incident-marker", timeout=15000)
+    # the offline country outlines (world-atlas) are drawn as many SVG paths
+    page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 100", timeout=15000)
+    assert page.locator("path.incident-marker").count() == 3
+    assert "located incident" in page.locator("#map-status").inner_text()
+    _shot(page, "02-map")
+
+    # click the Baghdad marker's list twin via the popup: open the popup first, then follow its link
+    page.locator("#map-list a", has_text="Baghdad").click()
+    page.wait_for_url("**/incidents/inc-baghdad-market")
+    assert "Remote explosive/landmine/IED" in page.locator("h1").inner_text()
+    assert page.locator(".source").count() == 2
+    assert page.locator("blockquote.evidence mark").count() == 2
+    assert page.locator("tr.disputed").count() >= 1
+    _shot(page, "03-incident")
+
+    page.locator(".source a.doc-link").first.click()
+    page.wait_for_url("**/documents/*")
+    assert page.locator(".doc-text .hl-event").count() >= 1
+    assert page.locator(".doc-text a.hl-actor").count() >= 1
+    _shot(page, "04-document")
+
+    page.locator(".doc-text a.hl-actor", has_text="Islamic State").first.click()
+    page.wait_for_url("**/actors/isis")
+    assert page.locator("h1").inner_text() == "Islamic State"
+    assert "Tigris Daily" in page.content()
+    _shot(page, "05-actor")
+    assert page.dialogs == []
+    assert not [p for p in page.problems if "Content Security Policy" in p or "page error" in p]
+
+
+def test_marker_popup_links_to_the_incident(live, page):
+    base, _ = live
+    page.goto(base + "/map")
+    page.wait_for_selector("path.incident-marker", timeout=15000)
+    page.locator("path.incident-marker").first.click(force=True)
+    link = page.locator(".leaflet-popup a.incident-link")
+    link.wait_for(timeout=5000)
+    link.click()
+    page.wait_for_url("**/incidents/*")
+    assert page.locator(".source").count() >= 1
+
+
+def test_graph_and_timeline_views_draw(live, page):
+    base, _ = live
+    page.goto(base + "/timeline")
+    page.wait_for_selector("#timeline svg rect.bar", timeout=15000)
+    _shot(page, "06-timeline")
+    page.goto(base + "/network")
+    page.wait_for_selector("#graph canvas", timeout=15000)
+    page.wait_for_function("document.getElementById('graph-status').textContent.includes('edge')")
+    assert "fights" in page.locator("#graph-list").inner_text()
+    _shot(page, "07-network")
+    page.goto(base + "/causal-map")
+    page.wait_for_selector("#graph canvas", timeout=15000)
+    _shot(page, "08-causal-map")
+    page.goto(base + "/outlets")
+    _shot(page, "09-outlets")
+    assert not [p for p in page.problems if "Content Security Policy" in p or "page error" in p]
+
+
+def test_hostile_document_shows_payload_as_text_and_runs_nothing(live, page):
+    base, ids = live
+    for path in ("/", "/map", "/incidents", "/incidents/inc-xss", f"/documents/{ids['documents']['x']}",
+                 "/actors/xss-brigade", "/outlets", "/documents", "/causal-map", "/network"):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("img[src=x]").count() == 0, path
+        assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0, path
+    page.goto(base + f"/documents/{ids['documents']['x']}")
+    assert XSS_SCRIPT in page.locator("h1").inner_text()
+    assert XSS_IMG in page.locator(".doc-text").inner_text()
+    _shot(page, "10-hostile-document")
+    page.goto(base + "/map")
+    page.wait_for_selector("path.incident-marker", timeout=15000)
+    assert XSS_IMG in page.locator("#map-list").inner_text()
+    assert page.dialogs == []
