@@ -21,15 +21,16 @@ from faultlines.errors import FaultlinesError
 
 DEFAULT_DB = "faultlines.db"
 db_option = click.option("--db", default=DEFAULT_DB, envvar="FAULTLINES_DB", show_default=True,
-                         help="SQLite database file (env FAULTLINES_DB).")
+                         help="SQLite database file, or a postgresql:// URL (env FAULTLINES_DB).")
 fmt_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
                           show_default=True, help="Output format.")
 
 
 def _store(db: str, readonly: bool = True) -> Any:
     from faultlines.store import Store
+    from faultlines.store.postgres import is_postgres_url
 
-    if readonly and not Path(db).exists():
+    if readonly and not is_postgres_url(db) and not Path(db).exists():
         raise click.ClickException(f"no database at {db} (run `faultlines ingest --db {db} FOLDER` first)")
     return Store(db, readonly=readonly)
 
@@ -515,8 +516,9 @@ def serve(db: str, host: str, port: int, allow_edits: bool, token: str | None) -
         faultlines serve --db demo.db --port 8000
     """
     from faultlines.serve import run
+    from faultlines.store.postgres import is_postgres_url
 
-    if not Path(db).exists():
+    if not is_postgres_url(db) and not Path(db).exists():
         raise click.ClickException(f"no database at {db}")
     run(db, host=host, port=port, allow_edits=allow_edits, token=token)
 

@@ -7,6 +7,7 @@ on the same inputs adds nothing (documents are keyed by content hash).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -136,11 +137,19 @@ def extract_batches(batches: Iterable[list[Document]], settings: Settings, pipel
 
         yield from extract_batches_ray(batches, settings)
         return
-    if settings.workers <= 1:
-        pipe = pipeline or Pipeline(settings)
+    batches = iter(batches)
+    head: list[list[Document]] = []
+    if settings.workers > 1:  # a pool only pays off past a few batches (each worker loads the models)
         for batch in batches:
+            head.append(batch)
+            if len(head) >= 2 * settings.workers:
+                break
+    if settings.workers <= 1 or len(head) < 2 * settings.workers:
+        pipe = pipeline or Pipeline(settings)
+        for batch in itertools.chain(head, batches):
             yield from pipe.extract(batch)
         return
+    batches = itertools.chain(head, batches)
     with ProcessPoolExecutor(max_workers=settings.workers, initializer=_init_worker, initargs=(settings,)) as pool:
         pending: list[Any] = []
         for batch in batches:
@@ -200,8 +209,7 @@ def ingest(
         if batch:
             yield batch
 
-    pipe = pipeline or (Pipeline(s) if s.workers <= 1 or s.engine != "local" else None)
-    for res in extract_batches(batches(), s, pipe):
+    for res in extract_batches(batches(), s, pipeline):
         if isinstance(res, Extraction):
             store.save_extraction(res)
             report.extracted += 1

@@ -19,6 +19,7 @@ from faultlines.model import (
     TimeExpression,
 )
 
+NO_COUNT = Count()
 ISIS = Actor("isis", "Islamic State", "rebel group", "IQ", ("ISIS", "ISIL", "Daesh"))
 MILITIA = Actor("shia-militias", "Shia militias", "identity militia", "IQ", ("Shia militias",))
 CIVILIANS = Actor("civilians", "Civilians", "civilians", generic=True)
@@ -29,7 +30,7 @@ MOSUL = Place(99072, "Mosul", 36.335, 43.119, "IQ", "Nineveh", None, "PPLA", 170
 
 
 def report(name: str, text: str, *, published: date = date(2014, 8, 24), outlet: str = "Test Wire",
-           place: Place = BAQUBA, when: date | None = date(2014, 8, 22), killed: Count = Count(),
+           place: Place = BAQUBA, when: date | None = date(2014, 8, 22), killed: Count = NO_COUNT,
            sub: str = "Attack", typ: str = "Violence against civilians", perp: Actor = MILITIA,
            target: Actor = CIVILIANS, factuality: str = "asserted") -> Extraction:
     """A one-event report whose sentence is the whole text."""

@@ -145,6 +145,7 @@ def test_lowercase_is_never_isis(recognize):
     assert "isis" not in ids(recognize("the town is quiet and the army is near."))
     assert "isis" not in ids(recognize("It IS hard to say, he said."))
     assert ids(recognize("IS fighters stormed the town."))[:1] == ["isis"]
+    assert "isis" not in ids(recognize("the enemy is fighters and guns, said the mayor."))
 
 
 def test_us_only_upper_case(recognize):
@@ -228,6 +229,8 @@ def test_capital_as_agent_is_actor_but_as_location_is_not(recognize):
 def test_country_name_as_place_is_not_actor(recognize):
     assert "iran" not in ids(recognize("Pilgrims travelled from Iran by bus."))
     assert "iran" in ids(recognize("Iran funds the militia."))
+    assert "qatar" in ids(recognize("Money for the rebels came from Qatar."))
+    assert "qatar" not in ids(recognize("The envoy came from Qatar."))
 
 
 def test_mentions_are_sorted_and_disjoint(recognize, nlp, kb):

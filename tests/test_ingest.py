@@ -194,3 +194,20 @@ def test_written_date_in_text_becomes_published(tmp_path):
     raw = "By Jane Roe\n\n3 March 2015\n\n" + TEXT
     (doc,) = docs(read_paths([write(tmp_path, "d.txt", raw)], settings=Settings()))
     assert (doc.published, doc.published_precision, doc.author) == (date(2015, 3, 3), "day", "Jane Roe")
+
+
+def test_manifest_with_file_arguments_and_stdin_html(tmp_path):
+    a = write(tmp_path, "x/a.txt", TEXT)
+    manifest = write(tmp_path, "m.jsonl", json.dumps({"file": "a.txt", "outlet": "Wire Service"}) + "\n")
+    (doc,) = docs(read_paths([a], manifest=manifest))
+    assert doc.outlet == "Wire Service" and doc.name == "a.txt"
+    (page,) = docs(read_paths(["-"], stdin=io.StringIO(PAGE)))
+    assert page.source_format == "html" and "car bomb" in page.clean_text
+
+
+def test_settings_limits_apply(tmp_path):
+    p = write(tmp_path, "a.txt", TEXT)
+    (item,) = read_paths([p], settings=Settings(max_chars=20))
+    assert isinstance(item, IngestFailure) and item.reason == "too-large"
+    (item,) = read_paths(["-"], stdin=io.StringIO(TEXT), settings=Settings(max_chars=20))
+    assert isinstance(item, IngestFailure) and item.reason == "too-large"

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from faultlines.errors import StoreError
 from faultlines.model import Count
 from faultlines.resolve import resolve_all, resolve_new
 from faultlines.resolve.corrections import edit_incident, merge_incidents, split_incident
@@ -120,6 +121,6 @@ def test_reextraction_replaces_rows_atomically(store):
 def test_readonly_store_refuses_writes(store, tmp_path):
     _ingest(store, _reports()[:1])
     ro = Store(store.path, readonly=True)
-    with pytest.raises(Exception):
+    with pytest.raises(StoreError):
         ro.add_correction("edit", {})
     assert queries.stats(ro.conn)["documents"] == 1

@@ -86,9 +86,10 @@ class AliasEntry:
 
     actor_id: str
     metonym: bool = False  # a place name standing for the actor: counts only in an agent-like role
-    exact_forms: frozenset[str] = frozenset()  # short aliases: the exact surfaces (dots removed) that may match
+    # short words (three letters or fewer, e.g. "ISF", "IS" in "IS fighters"): word position -> exact surfaces
+    cased: tuple[tuple[int, frozenset[str]], ...] = ()
     capitalized: bool = False  # single capitalized word: the text must be capitalized too
-    stopword: bool = False  # short alias that is also an English word ("IS", "US"): needs a name-like token
+    stopwords: tuple[int, ...] = ()  # positions of short words that are also English words ("IS", "US")
 
 
 @dataclass
@@ -222,6 +223,7 @@ class ActorKB:
         self.agent_deps = frozenset(roles.get("deps") or ())
         self.agent_preps = frozenset(p.lower() for p in roles.get("preps") or ())
         self.from_heads = frozenset(h.lower() for h in roles.get("from_heads") or ())
+        self.identity_sites = frozenset(str(h).lower() for h in generic.get("identity_sites") or ())
         self.place_heads = frozenset(str(h).lower() for h in generic.get("place_heads") or ())
         self.demonyms: dict[tuple[str, ...], tuple[str, dict[str, str]]] = {}
         for word, table in (demonyms or {}).items():
@@ -238,22 +240,26 @@ class ActorKB:
         key = name_key(alias)
         if not key:
             return
-        compact = "".join(key)
-        exact = alias.translate(_STRIP_TABLE).replace(" ", "")
-        short = len(compact) <= 3
+        words = [w for w in iter_words(alias) if w.norm]
+        cased = {
+            i: {w.surface} for i, w in enumerate(words)
+            if len(w.norm) <= 3 and (w.surface.isupper() or len(words) == 1)
+        }
         old = self.aliases.get(key)
         if old is not None and old.actor_id != actor_id:
             self.conflicts.append((alias, old.actor_id, actor_id))
             log.debug("alias %r of %s already names %s; later one wins", alias, actor_id, old.actor_id)
             old = None
-        forms = (old.exact_forms if old else frozenset()) | ({exact} if short else frozenset())
-        capitalized = len(key) == 1 and alias[:1].isupper() and not short
+        capitalized = len(key) == 1 and alias[:1].isupper() and not cased
         if old is not None:
+            for i, forms in old.cased:
+                cased[i] = cased.get(i, set()) | set(forms)
             capitalized = capitalized and old.capitalized
             metonym = metonym and old.metonym
         self.aliases[key] = AliasEntry(
-            actor_id, metonym=metonym, exact_forms=forms if short else frozenset(), capitalized=capitalized,
-            stopword=short and compact in _STOP_SHORT,
+            actor_id, metonym=metonym, cased=tuple((i, frozenset(f)) for i, f in sorted(cased.items())),
+            capitalized=capitalized,
+            stopwords=tuple(i for i, f in sorted(cased.items()) if any(x.lower() in _STOP_SHORT for x in f)),
         )
 
     # ------------------------------------------------------------------------------------------------ loading

@@ -100,10 +100,12 @@ class ActorRecognizer:
 
     def _alias_ok(self, st: _State, entry: AliasEntry, i: int, last: int) -> bool:
         words = st.words[i : last + 1]
-        if entry.exact_forms:
-            if "".join(w.surface for w in words) not in entry.exact_forms:
-                return False
-            if entry.stopword and not self._name_like(st, i):
+        if entry.cased:
+            kept = [k for k in range(i, last + 1) if st.words[k].norm]
+            for pos, forms in entry.cased:
+                if st.words[kept[pos]].surface not in forms:
+                    return False
+            if any(not self._name_like(st, kept[pos]) for pos in entry.stopwords):
                 return False
         elif entry.capitalized and not words[0].surface[:1].isupper():
             return False
@@ -287,6 +289,8 @@ class ActorRecognizer:
             if qualifier is not None:
                 actor_id = self.kb.demonyms[qualifier][1].get(noun.cls, actor_id)
                 used_demonyms.update(range(first, i))
+            elif noun.cls == "civilians":
+                actor_id = self._site_identity(st, words[last]) or actor_id
             actor = self.kb.get(actor_id)
             if actor is not None:
                 how = "demonym" if actor_id != noun.actor_id else "generic"
@@ -310,6 +314,23 @@ class ActorRecognizer:
                 if actor is not None:
                     st.add(w.start, end_w.end, actor, "demonym")
                 break
+
+    def _site_identity(self, st: _State, w: Word) -> str | None:
+        """The community of an identity-marked site in the same sentence ("a Sunni mosque" -> Sunni civilians)."""
+        tok = st.token_at(w.start)
+        if tok is None:
+            return None
+        found: set[str] = set()
+        for t in tok.sent:
+            if t.lower_ not in self.kb.identity_sites:
+                continue
+            for child in t.children:
+                if child.dep_ not in ("amod", "compound", "nmod"):
+                    continue
+                entry = self.kb.demonyms.get(name_key(child.text))
+                if entry is not None and "actor" not in entry[1] and "civilians" in entry[1]:
+                    found.add(entry[1]["civilians"])
+        return found.pop() if len(found) == 1 else None
 
     def _qualifiers(self, st: _State, i: int) -> tuple[int, tuple[str, ...] | None]:
         """The first word of the modifiers left of a generic noun, and the nearest demonym among them."""

@@ -106,19 +106,22 @@ class PlaceResolver:
         if not spans:
             return []
         # first pass: context-free best guesses give the document's countries and admin1 regions
-        countries: Counter[str] = Counter(self.focus_countries * 2)
+        countries: Counter[str] = Counter({c: 2.0 for c in self.focus_countries})
         admins: Counter[tuple[str, str]] = Counter()
+        votes: dict[str, Counter[Any]] = {}  # each name's own vote, removed when that name is scored
         for text, _s, _e, hint, _w in spans:
             ids = self._ids(text, hint)
             if not ids:
                 continue
             best = self.gazetteer.records[max(ids, key=self.gazetteer.prior)]
             weight = 2.0 if best[6] in ("PCLI", "ADM1") else 1.0
+            vote = votes.setdefault(normalize_name(text), Counter())
             if best[4]:
                 countries[best[4]] += weight
+                vote[best[4]] += weight
             if best[4] and best[5]:
                 admins[(best[4], best[5])] += weight
-        top = max(countries.values()) if countries else 1.0
+                vote[(best[4], best[5])] += weight
         chosen: dict[tuple[str, str | None], tuple[int, float]] = {}
         out: list[PlaceMention] = []
         for text, start, end, hint, weight in spans:
@@ -127,7 +130,13 @@ class PlaceResolver:
                 ids = self._ids(text, hint)
                 if not ids:
                     continue
-                scored = [(self._score(i, text, hint, countries, top, admins), i) for i in ids[:200]]
+                own = votes.get(key[0], Counter())
+                ctx_countries = Counter({k: v for k, v in countries.items() if v - own.get(k, 0) > 0})
+                for k in ctx_countries:
+                    ctx_countries[k] -= own.get(k, 0)
+                ctx_admins = Counter({k: v - own.get(k, 0) for k, v in admins.items() if v - own.get(k, 0) > 0})
+                top = max(ctx_countries.values(), default=1.0)
+                scored = [(self._score(i, text, hint, ctx_countries, top, ctx_admins), i) for i in ids[:200]]
                 score, best_id = max(scored)
                 chosen[key] = (best_id, score)
             best_id, score = chosen[key]

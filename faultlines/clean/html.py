@@ -1,9 +1,9 @@
 """Clean HTML: trafilatura extracts the article text, then each paragraph is aligned back to the raw HTML source.
 
-Alignment: the raw HTML is scanned once into a "visible" stream of its non-whitespace text characters (tags,
-comments, scripts and styles skipped; entities decoded), each remembering its raw offset. Each extracted paragraph
-is looked up in that stream with whitespace ignored, first whole, then word by word within a window after the
-previous match. Characters copied literally from the raw HTML become offset-map segments; characters that came
+Alignment: the raw HTML is scanned once into a "visible" stream of its text (tags, comments, scripts and styles
+skipped; entities decoded; whitespace runs collapsed to one space), in chunks that remember their raw offsets.
+Each extracted paragraph (whitespace collapsed the same way) is looked up in that stream, first whole, then word
+by word within a window after the previous match. Characters copied literally from the raw HTML become offset-map segments; characters that came
 from an entity (``&amp;``), whitespace that differs from the source, and paragraphs that cannot be found are
 synthetic: by the OffsetMap convention they map to the start of the next aligned segment (the nearest aligned
 text after them), or to the end of the last one at the end of the document.
@@ -39,6 +39,8 @@ _TOKEN = re.compile(
 )
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*?(/?)>")
 _WORD = re.compile(r"\S+")
+_ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")  # whitespace the stream collapses to one space (not a copy of raw)
+_MAX_MERGE_GAP = 8
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr basefont frame keygen".split())
 # elements a new sibling of the same kind closes implicitly (so unclosed <p> or <li> do not count as nesting)
 _SELF_CLOSING = frozenset("p li dt dd option tr td th thead tbody tfoot colgroup rp rt".split())
@@ -90,7 +92,7 @@ def clean_html(html: str, *, max_depth: int = DEFAULT_MAX_DEPTH, rules: Cleaning
     # the text rules catch furniture trafilatura kept (share lines, comment spam inside the article element)
     second = clean_text(text, rules=rules, markup=False)
     omap = compose(second.offset_map.segments, segments)
-    return CleanResult(second.text, omap, (), metadata)
+    return CleanResult(second.text, omap, (), {**second.metadata, **metadata})
 
 
 def _extract(html: str, url: str | None) -> tuple[list[str], dict[str, Any]]:
@@ -101,8 +103,8 @@ def _extract(html: str, url: str | None) -> tuple[list[str], dict[str, Any]]:
             html, url=url, include_comments=False, favor_precision=True, with_metadata=True,
             include_tables=True, date_extraction_params={"extensive_search": False, "original_date": True},
         )
-    except (ValueError, TypeError, RecursionError, MemoryError) as exc:  # trafilatura/lxml on hostile markup
-        log.warning("trafilatura failed: %s", exc)
+    except Exception as exc:  # noqa: BLE001 - lxml/trafilatura on hostile markup: no text, recorded as "empty"
+        log.warning("trafilatura failed: %s: %s", type(exc).__name__, exc)
         return [], {}
     if doc is None:
         return [], {}
@@ -115,7 +117,7 @@ def _extract(html: str, url: str | None) -> tuple[list[str], dict[str, Any]]:
 
 
 class _VisibleStream:
-    """The non-whitespace visible characters of an HTML source, each with its raw offset."""
+    """The visible text of an HTML source with whitespace runs collapsed to one space, in chunks with raw offsets."""
 
     text: str
     starts: list[int]  # stream offset where each chunk starts
@@ -126,17 +128,34 @@ class _VisibleStream:
         self.starts, self.chunks = [], []
         pos = 0
         n = 0
+        space = True  # the stream ends with a space (or is empty): no space is added
 
         def add(text: str, raw_start: int, literal: bool) -> None:
-            nonlocal n
+            nonlocal n, space
+            if not text:
+                return
             parts.append(text)
             self.starts.append(n)
             self.chunks.append((raw_start, len(text), literal))
             n += len(text)
+            space = text.endswith(" ")
+
+        def add_literal(a: int, b: int) -> None:
+            if a < b and space and html[a] == " ":
+                a += 1
+            if a < b:
+                add(html[a:b], a, True)
+
+        def add_space(at: int) -> None:
+            if not space:
+                add(" ", at, False)
 
         def add_text(a: int, b: int) -> None:
-            for w in _WORD.finditer(html, a, b):
-                add(w.group(0), w.start(), True)
+            for m in _ODD_SPACE.finditer(html, a, b):
+                add_literal(a, m.start())
+                add_space(m.start())
+                a = m.end()
+            add_literal(a, b)
 
         for m in _TOKEN.finditer(html):
             add_text(pos, m.start())
@@ -144,10 +163,12 @@ class _VisibleStream:
             tok = m.group(0)
             if tok.startswith("&"):
                 decoded = htmlmod.unescape(tok)
-                if decoded != tok and not decoded.isspace():
-                    add("".join(decoded.split()), m.start(), False)
-                elif decoded == tok:
+                if decoded == tok:
                     add_text(m.start(), m.end())
+                elif decoded.isspace():
+                    add_space(m.start())
+                else:
+                    add(" ".join(decoded.split()), m.start(), False)
         add_text(pos, len(html))
         self.text = "".join(parts)
 
@@ -167,45 +188,42 @@ class _VisibleStream:
 
 
 def _align(paragraphs: list[str], stream: _VisibleStream, raw: str) -> tuple[str, list[tuple[int, int, int]]]:
-    """Join paragraphs with blank lines and map each literal character back into ``raw``."""
+    """Join paragraphs (whitespace collapsed) with blank lines and map each literal character back into ``raw``."""
+    paragraphs = [" ".join(p.split()) for p in paragraphs]
     segments: list[tuple[int, int, int]] = []
     text = "\n\n".join(paragraphs)
     cursor = 0
     offset = 0
     for para in paragraphs:
-        words = [(m.start() + offset, m.group(0)) for m in _WORD.finditer(para)]
-        key = "".join(w for _, w in words)
-        at = stream.text.find(key, cursor)
+        at = stream.text.find(para, cursor)
         if at < 0:
-            at = stream.text.find(key)
+            at = stream.text.find(para)
         if at >= 0:
-            pos = at
-            for c, w in words:
-                _map_word(c, w, pos, stream, text, raw, segments)
-                pos += len(w)
-            cursor = at + len(key)
+            _map_span(offset, len(para), at, stream, text, raw, segments)
+            cursor = at + len(para)
         else:
-            for c, w in words:
+            for m in _WORD.finditer(para):
+                w = m.group(0)
                 at = stream.text.find(w, cursor, cursor + _WORD_WINDOW + len(w))
                 if at >= 0:
-                    _map_word(c, w, at, stream, text, raw, segments)
+                    _map_span(offset + m.start(), len(w), at, stream, text, raw, segments)
                     cursor = at + len(w)
         offset += len(para) + 2
     return text, segments
 
 
-def _map_word(clean_start: int, word: str, stream_at: int, stream: _VisibleStream, text: str, raw: str,
+def _map_span(clean_start: int, length: int, stream_at: int, stream: _VisibleStream, text: str, raw: str,
               segments: list[tuple[int, int, int]]) -> None:
-    for s, r, n in stream.raw_runs(stream_at, len(word)):
+    for s, r, n in stream.raw_runs(stream_at, length):
         c = clean_start + (s - stream_at)
         if text[c:c + n] != raw[r:r + n]:
             continue
         if segments:
             pc, pr, pn = segments[-1]
-            gap_c, gap_r = c - (pc + pn), r - (pr + pn)
-            if gap_c == gap_r and gap_c >= 0 and text[pc + pn:c] == raw[pr + pn:r]:
-                segments[-1] = (pc, pr, pn + gap_c + n)
-                continue
             if c < pc + pn:
+                continue
+            gap_c, gap_r = c - (pc + pn), r - (pr + pn)
+            if gap_c == gap_r and gap_c <= _MAX_MERGE_GAP and text[pc + pn:c] == raw[pr + pn:r]:
+                segments[-1] = (pc, pr, pn + gap_c + n)
                 continue
         segments.append((c, r, n))

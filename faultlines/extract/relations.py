@@ -96,6 +96,25 @@ class RelationExtractor:
         self.kb = kb
         self.lex = lexicon or Lexicon.load()
 
+    def lookup(self, text: str) -> Any:
+        """The KB actor a name or a demonym stands for ("Iran", "Iranian"), None without a KB."""
+        if self.kb is None:
+            return None
+        actor = getattr(self.kb, "lookup", lambda t: None)(text)
+        if actor is not None:
+            return actor
+        demonyms = getattr(self.kb, "demonyms", None)
+        if demonyms:
+            try:
+                from faultlines.analyze.actor_kb import name_key
+
+                entry = demonyms.get(name_key(text))
+            except Exception:  # noqa: BLE001 - a KB without demonym support simply has none
+                entry = None
+            if entry and entry[1].get("actor"):
+                return self.kb.get(entry[1]["actor"])  # type: ignore[attr-defined]
+        return None
+
     def __call__(self, analysis: Analysis) -> list[Relation]:
         doc = analysis.spacy_doc
         if doc is None or not analysis.actors:
@@ -112,7 +131,7 @@ class RelationExtractor:
             if sentence.text.rstrip().endswith("?"):
                 continue
             index = _MentionIndex(doc, mentions)
-            for f in _Sentence(self.lex, doc, span, index).relations():
+            for f in _Sentence(self.lex, doc, span, index, self.lookup).relations():
                 s, o = f.subject.actor, f.object.actor
                 if s.id == o.id:
                     continue
@@ -154,8 +173,9 @@ class _MentionIndex:
 class _Sentence:
     """Applies every rule to one parsed sentence."""
 
-    def __init__(self, lex: Lexicon, doc: Any, span: Any, index: _MentionIndex) -> None:
+    def __init__(self, lex: Lexicon, doc: Any, span: Any, index: _MentionIndex, lookup: Any = None) -> None:
         self.lex, self.doc, self.span, self.index = lex, doc, span, index
+        self.lookup = lookup or (lambda text: None)
 
     # -------------------------------------------------------------------------------- mention helpers
 
@@ -324,9 +344,13 @@ class _Sentence:
         yield from self._pairs(subs, rel, objs, noun)
 
     def _hyphen(self, cue: Any, rel: str) -> Iterator[Found]:
-        subs = [m for m in [self.index.at(self.doc[cue.i - 2])] if m is not None] if cue.i >= 2 else []
+        before = self.index.at(self.doc[cue.i - 2]) if cue.i >= 2 else None
+        inside = self.index.at(cue)
+        subs = [before] if before is not None and before is not inside else []
+        if not subs and cue.i >= 2:  # "Iran-backed militias" recognised as one mention: name the prefix
+            subs = self._prefix_actor(cue.i - 1, inside)
         target = cue.head if cue.head.i > cue.i else None
-        objs = self.mentions(target) if target is not None else []
+        objs = [inside] if inside is not None else (self.mentions(target) if target is not None else [])
         if not objs:  # fall back on the next mention in the same noun phrase
             for t in self.doc[cue.i + 1 : min(cue.i + 6, self.span.end)]:
                 if t.is_punct or t.pos_ in ("VERB", "AUX", "ADP"):
@@ -338,6 +362,24 @@ class _Sentence:
         if rel == "member_of":  # "X-affiliated Y": Y is the member
             subs, objs = objs, subs
         yield from self._pairs(subs, rel, objs, cue, clause=False)
+
+    def _prefix_actor(self, hyphen: int, inside: ActorMention | None) -> list[ActorMention]:
+        """The actor named by the words just before a hyphen (within the mention, or not a mention at all)."""
+        lo = inside.start if inside is not None else None
+        toks = []
+        i = hyphen - 1
+        while i >= self.span.start and len(toks) < 3 and not self.doc[i].is_punct and self.doc[i].text[:1].isupper():
+            if lo is not None and self.doc[i].idx < lo:
+                break
+            toks.insert(0, self.doc[i])
+            i -= 1
+        for k in range(len(toks)):
+            text = self.doc[toks[k].i : hyphen].text
+            actor = self.lookup(text)
+            if actor is not None:
+                start = toks[k].idx
+                return [ActorMention(text, start, start + len(text), actor, how="kb")]
+        return []
 
     def _with_help(self, prep: Any) -> Iterator[Found]:
         """"with the help of X" / "with X's support": X supports the clause's subject."""

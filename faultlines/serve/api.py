@@ -292,8 +292,13 @@ async def incident_edit(request: Request) -> Response:
     value = data["value"]
     from faultlines.resolve import corrections
 
-    await _apply(request, lambda s: corrections.edit_incident(s, iid, field, value))
-    return _edited(is_form, {"incident": iid, "field": field}, f"/incidents/{iid}")
+    def work(store: Any) -> str:
+        members = W.incident_event_ids(store.conn, iid)
+        corrections.edit_incident(store, iid, field, value)
+        return (W.incident_of_event(store.conn, members[0]) if members else None) or iid
+
+    new_id = await _apply(request, work)
+    return _edited(is_form, {"incident": new_id, "field": field}, f"/incidents/{new_id}")
 
 
 # ---------------------------------------------------------------------------------------------------- routes

@@ -95,7 +95,15 @@ def incident_page(request: Request) -> Response:
     for s in inc["sources"]:
         names |= set(s["perpetrators"]) | set(s["targets"])
     return render(request, "incident.html", title=f"Incident {inc['id']}", inc=inc, disputed=_disputed(inc),
-                  actor_ids=W.actor_ids_by_names(c, names))
+                  actor_ids=W.actor_ids_by_names(c, names), editable=_editable_fields())
+
+
+def _editable_fields() -> list[str]:
+    try:
+        from faultlines.resolve.corrections import EDITABLE
+    except ImportError:
+        return []
+    return list(EDITABLE)
 
 
 def actors_page(request: Request) -> Response:

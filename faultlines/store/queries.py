@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from faultlines.model import Document, OffsetMap

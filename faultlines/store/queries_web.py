@@ -163,3 +163,13 @@ def outlet_labels(conn: sqlite3.Connection, *, limit: int = 2000) -> list[dict[s
 def incident_reasons(conn: sqlite3.Connection, incident_id: str) -> list[Any]:
     row = conn.execute("SELECT reasons FROM incidents WHERE id = ?", (incident_id,)).fetchone()
     return _j(row[0], []) if row else []
+
+
+def incident_event_ids(conn: sqlite3.Connection, incident_id: str) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT id FROM events WHERE incident_id = ? ORDER BY id", (incident_id,))]
+
+
+def incident_of_event(conn: sqlite3.Connection, event_id: str) -> str | None:
+    """The incident an event mention belongs to now (ids change when a correction re-resolves incidents)."""
+    row = conn.execute("SELECT incident_id FROM events WHERE id = ?", (event_id,)).fetchone()
+    return row[0] if row and row[0] else None

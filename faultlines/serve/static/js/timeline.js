@@ -60,7 +60,7 @@
     periods.forEach(function (p) {
       var t = 0; types.forEach(function (ty) { t += (byPeriod[p] || {})[ty] || 0; }); max = Math.max(max, t);
     });
-    var width = Math.max(node.clientWidth || 900, 300), height = 320, left = 40, bottom = 60, top = 10;
+    var width = Math.max((node.clientWidth || 900) - 20, 300), height = 320, left = 40, bottom = 60, top = 10;
     var band = (width - left - 10) / periods.length;
     var chart = svg("svg", { width: width, height: height, role: "img", "aria-label": "Incidents per " + bucket });
     for (var g = 0; g <= 4; g++) {

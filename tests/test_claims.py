@@ -1,0 +1,146 @@
+"""Causal claims: cue patterns with cause/effect spans, the shipped classifier, and the concept map."""
+
+from __future__ import annotations
+
+import pytest
+
+from faultlines.model import Actor, ActorMention, Analysis, Claim, Sentence
+
+
+@pytest.fixture(scope="module")
+def claim_extractor():
+    from faultlines.extract.claims import ClaimExtractor
+
+    return ClaimExtractor()
+
+
+@pytest.fixture(scope="module")
+def claims_of(nlp, claim_extractor):
+    from faultlines.ingest.documents import make_document
+
+    def run(text: str, mentions: list[ActorMention] | None = None) -> list[Claim]:
+        sdoc = nlp(text)
+        doc = make_document(raw_text=text, clean_text=text, name="t.txt")
+        sents = [Sentence(s.start_char, s.end_char, s.text) for s in sdoc.sents]
+        claims = claim_extractor(Analysis(doc, sdoc, sents, mentions or []))
+        for c in claims:
+            assert text[c.start : c.end] == c.quote
+            for span, part in ((c.cause_span, c.cause), (c.effect_span, c.effect)):
+                if span is not None:
+                    assert text[span[0] : span[1]] == part
+        return claims
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("text", "cause", "effect"),
+    [
+        ("The long drought led to a sharp rise in bread prices.", "The long drought", "a sharp rise in bread prices"),
+        ("Rebels burned the depot in response to the arrest of their commander.", "the arrest of their commander",
+         "Rebels burned the depot"),
+        ("Years of neglect created the perfect conditions for the insurgents to recruit.", "Years of neglect",
+         "the perfect conditions for the insurgents to recruit"),
+        ("Weapons deliveries to the rebels stoke fears of a wider war.", "Weapons deliveries to the rebels",
+         "fears of a wider war"),
+        ("The blockade allowed the militia to tighten its grip on the port.", "The blockade",
+         "the militia to tighten its grip on the port"),
+    ],
+)
+def test_cue_gives_cause_and_effect(claims_of, text, cause, effect):
+    claims = claims_of(text)
+    assert len(claims) == 1
+    assert claims[0].cause == cause
+    assert claims[0].effect == effect
+    assert claims[0].cue
+
+
+def test_this_is_why_takes_previous_sentence_as_cause(claims_of):
+    text = "The army shelled the valley for weeks. This is why thousands of families fled to the border."
+    claims = [c for c in claims_of(text) if c.quote.startswith("This is why")]
+    assert claims
+    assert claims[0].cause == "The army shelled the valley for weeks."
+    assert claims[0].effect.startswith("thousands of families fled")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister visited the capital on Tuesday.",
+        "The museum opens at nine in the morning.",
+        "She is the spokeswoman of the provincial council.",
+    ],
+)
+def test_plain_statements_are_not_claims(claims_of, text):
+    assert claims_of(text) == []
+
+
+def test_claim_lists_actor_ids(claims_of):
+    text = "The embargo on the Storm Corps led to a fuel shortage in the north."
+    start = text.index("Storm Corps")
+    actor = Actor("storm-corps", "Storm Corps", "military")
+    claims = claims_of(text, [ActorMention("Storm Corps", start, start + len("Storm Corps"), actor)])
+    assert claims and claims[0].actors == ("storm-corps",)
+
+
+def test_classifier_loads_from_package_and_ranks():
+    from faultlines.extract.causal_model import MODEL_DIR, CausalModel
+
+    assert (MODEL_DIR / "config.cfg").exists()
+    model = CausalModel.load()
+    causal = model.score("The protests erupted because the government raised fuel prices overnight.")
+    plain = model.score("The committee will meet in the new building next spring.")
+    assert 0.0 <= plain < causal <= 1.0
+
+
+def test_heldout_split_is_deterministic():
+    from faultlines.extract.causal_model import is_heldout, split_of
+
+    assert split_of("row-1") == split_of("row-1")
+    share = sum(is_heldout(f"row-{i}") for i in range(2000)) / 2000
+    assert 0.15 < share < 0.25
+
+
+def test_decide_combines_probability_and_cue():
+    from faultlines.extract.claims import decide
+
+    th = {"accept": 0.6, "cue_floor": 0.3, "strong_cue_floor": 0.1}
+    assert decide(0.7, 0.0, th)
+    assert not decide(0.5, 0.0, th)
+    assert decide(0.35, 0.5, th) and not decide(0.2, 0.5, th)
+    assert decide(0.15, 1.0, th) and not decide(0.05, 1.0, th)
+
+
+def test_concept_key_normalises_paraphrases():
+    from faultlines.extract.claims import concept_key
+
+    assert concept_key("the deepening sectarian rifts", ["iraq"]) == concept_key("sectarian rift deepens", ["iraq"])
+    assert "actor:iraq" in concept_key("rift", ["iraq"])
+
+
+def test_group_claims_merges_paraphrases_and_finds_loops():
+    from faultlines.extract.claims import find_loops, group_claims
+
+    def claim(cause: str, effect: str) -> Claim:
+        return Claim(cause=cause, effect=effect, quote=f"{cause} -> {effect}", start=0, end=10)
+
+    graph = group_claims([
+        ("a.txt", claim("militia abuses against villagers", "support for the insurgents")),
+        ("b.txt", claim("the insurgents' support grows", "more insurgent attacks")),
+        ("c.txt", claim("insurgent attacks increase", "abuses by militias against villagers")),
+        ("c.txt", claim("the harvest failed", "bread prices rose")),
+    ])
+    assert len(graph["nodes"]) == 5
+    loops = find_loops(graph)
+    assert any(len(loop) == 3 for loop in loops)
+    sources = [s["document"] for e in graph["edges"] for s in e["sources"]]
+    assert sorted(set(sources)) == ["a.txt", "b.txt", "c.txt"]
+
+
+def test_cue_file_rejects_unknown_role(tmp_path):
+    from faultlines.extract.claims import CueMatcher
+
+    bad = tmp_path / "causal.yaml"
+    bad.write_text("strong:\n  sideways: [lead to]\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        CueMatcher.load(bad)
