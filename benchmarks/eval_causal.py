@@ -16,17 +16,21 @@ from pathlib import Path
 
 from faultlines.analyze.nlp import load_nlp
 from faultlines.extract.causal_model import CausalModel, Example, is_heldout, prf, read_cnc
-from faultlines.extract.claims import CueMatcher, decide
+from faultlines.extract.claims import CueMatcher, decide, has_clause
 
 
 def score(rows: list[Example], model: CausalModel, matcher: CueMatcher) -> dict[str, dict[str, float]]:
     gold = [r.label for r in rows]
     probs = model.predict(r.text for r in rows)
     parser = load_nlp()
-    strengths = [matcher.strength(doc) for doc in parser.pipe((r.text for r in rows), batch_size=64)]
+    docs = list(parser.pipe((r.text for r in rows), batch_size=64))
+    strengths = [matcher.strength(doc) for doc in docs]
+    clause = [any(has_clause(s) for s in doc.sents) for doc in docs]
     return {
         "classifier@0.5": prf(gold, [p >= 0.5 for p in probs]),
-        "classifier+cues": prf(gold, [decide(p, s, model.thresholds) for p, s in zip(probs, strengths, strict=True)]),
+        "classifier+cues": prf(gold, [
+            c and decide(p, s, model.thresholds) for p, s, c in zip(probs, strengths, clause, strict=True)
+        ]),
         "cues_only(strong)": prf(gold, [s >= 1.0 for s in strengths]),
     }
 

@@ -100,7 +100,8 @@ def event_records(n: int, *, seed: int = 0, per_day: float = 20.0, span_days: in
         for m in range(rng.randint(*mentions)):
             if len(out) >= n:
                 break
-            doc = f"doc-{(day + timedelta(days=rng.randint(0, 2))).isoformat()}-{rng.randrange(int(per_day) + 1)}"
+            pub = (day + timedelta(days=rng.randint(0, 2))).isoformat()
+            doc = f"doc-{pub}-{rng.randrange(int(per_day) + 1)}"
             no_date = rng.random() < undated
             vague = rng.random() < 0.1
             coarse = rng.random() < 0.2
@@ -109,7 +110,7 @@ def event_records(n: int, *, seed: int = 0, per_day: float = 20.0, span_days: in
             kl = None if killed is None else max(1, killed + rng.randint(-3, 6))
             out.append(EventRecord(
                 id=f"ev-{k:07d}-{m}", document_id=doc, document=doc + ".txt", event_type=typ, sub_event_type=sub,
-                quote=" ".join(base[:4] + rng.sample(_WORDS, 3)), outlet=f"outlet-{rng.randrange(12)}",
+                quote=" ".join(base[:4] + rng.sample(_WORDS, 3)), outlet=f"outlet-{rng.randrange(12)}", published=pub,
                 date_start=d0, date_end=d1, date_precision="unknown" if no_date else ("month" if vague else "day"),
                 place_name=city.admin1 if coarse else city.name, geonameid=None if coarse else city.geonameid,
                 lat=city.lat, lon=city.lon, country_code=city.country_code, admin1=city.admin1,

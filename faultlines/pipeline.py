@@ -189,7 +189,9 @@ def ingest(
             report.found += 1
             if progress:
                 progress(1)
-            if isinstance(item, IngestFailure):
+            if isinstance(item, IngestFailure) and item.reason == "duplicate":
+                report.duplicates += 1  # the same content twice in one run: stored once, not a failure
+            elif isinstance(item, IngestFailure):
                 report.failures.append(item)
                 store.record_failure(item, report.run_id)
             elif store.has_document(item.id):

@@ -6,6 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/faultlines/serve/static/vendor"
 NODE_MODULES="$ROOT/node_modules"
+mkdir -p "$VENDOR"  # the Makefile stamps this folder even when the libraries cannot be fetched
 
 if ! command -v npm >/dev/null 2>&1; then
   echo "note: npm not found; the web UI will work without the map, network and causal-map views." >&2
@@ -14,7 +15,7 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 
 cd "$ROOT"
-if ! npm install --no-audit --no-fund --loglevel=error; then
+if ! npm install --no-audit --no-fund --no-package-lock --loglevel=error; then
   echo "note: 'npm install' failed; the web UI will work without the map, network and causal-map views." >&2
   exit 0
 fi
@@ -30,6 +31,7 @@ copy() {  # copy SRC (relative to node_modules) to DEST (relative to vendor)
 }
 
 rm -rf "$VENDOR"
+mkdir -p "$VENDOR"
 copy leaflet/dist/leaflet.js leaflet/leaflet.js
 copy leaflet/dist/leaflet.css leaflet/leaflet.css
 copy leaflet/LICENSE leaflet/LICENSE

@@ -151,6 +151,7 @@ def test_lowercase_is_never_isis(recognize):
 def test_us_only_upper_case(recognize):
     assert "united-states" not in ids(recognize("They told us that the militia left."))
     assert "united-states" in ids(recognize("The US sent advisers."))
+    assert ("US", "united-states", "kb") in recognize("An aide said that US operations would go on.")
 
 
 def test_defined_acronym_maps_later_mentions(recognize):
@@ -209,6 +210,9 @@ def test_demonym_before_place_word_is_no_actor(recognize):
 
 def test_country_adjective_with_force_noun_maps_to_forces(recognize):
     assert ids(recognize("Turkish troops crossed the river.")) == ["turkish-armed-forces"]
+    assert ids(recognize("Iraqi troops and the Syrian regime traded blame.")) == [
+        "iraqi-security-forces", "syria-government"]
+    assert ids(recognize("Iraqi policemen guarded the gate.")) == ["iraqi-security-forces"]
 
 
 def test_unknown_org_becomes_new_actor(recognize, kb):
@@ -270,3 +274,32 @@ def test_generic_actor_records(kb):
     g = kb.get("unidentified-armed-group")
     assert isinstance(g, Actor) and g.generic
     assert kb.lookup("Unidentified armed group") is None  # generic actors are found by their nouns, not by name
+
+
+def test_identity_of_a_site_passes_to_its_worshippers(recognize):
+    found = recognize("Gunmen stormed a Sunni mosque and killed twenty worshippers.")
+    assert [f[1] for f in found if f[0] == "worshippers"] == ["sunni-civilians"]
+    found = recognize("Gunmen stormed a mosque and killed twenty worshippers.")
+    assert [f[1] for f in found if f[0] == "worshippers"] == ["civilians"]
+
+
+def test_lowercase_text_defines_acronyms(recognize):
+    found = recognize("members of the river valley patriotic union (rvpu) burned a bus. later the rvpu denied it.")
+    rvpu = [f for f in found if f[0] == "rvpu"]
+    assert len(rvpu) == 2 and rvpu[0][1] == rvpu[1][1]
+    assert "isis" not in ids(recognize("the mayor said the attack is over and the city is calm."))
+
+
+def test_unicode_variants(recognize):
+    assert ids(recognize("Da\u0301esh attacked the village.")) == ["isis"]
+    assert ids(recognize("Asa\u2019ib Ahl al-Haq denied it.")) == ["asaib-ahl-al-haq"]
+
+
+def test_arabic_article_kept_in_span(recognize):
+    found = recognize("Officials loyal to al-Maliki resigned.")
+    assert ("al-Maliki", "nouri-al-maliki", "kb") in found
+
+
+def test_civilians_of_a_named_community(recognize):
+    found = recognize("The militia detained residents from the Yazidi community.")
+    assert [f[1] for f in found if f[0] == "residents"] == ["yazidis"]

@@ -69,6 +69,7 @@ def test_this_is_why_takes_previous_sentence_as_cause(claims_of):
         "The minister visited the capital on Tuesday.",
         "The museum opens at nine in the morning.",
         "She is the spokeswoman of the provincial council.",
+        "Reply: cheap watches and discount shoes",
     ],
 )
 def test_plain_statements_are_not_claims(claims_of, text):
@@ -144,3 +145,17 @@ def test_cue_file_rejects_unknown_role(tmp_path):
     bad.write_text("strong:\n  sideways: [lead to]\n", encoding="utf-8")
     with pytest.raises(ValueError):
         CueMatcher.load(bad)
+
+
+def test_sentence_initial_therefore_points_back(claims_of):
+    text = "The dam burst after days of rain. Therefore the lower valley flooded within hours."
+    claims = [c for c in claims_of(text) if c.quote.startswith("Therefore")]
+    assert claims and claims[0].cause == "The dam burst after days of rain."
+    assert claims[0].effect == "the lower valley flooded within hours"
+
+
+def test_relative_clause_cause_is_the_noun(claims_of):
+    text = "The army armed the village guards, which stoked fears among the herders."
+    claims = claims_of(text)
+    assert claims and claims[0].cause == "the village guards"
+    assert claims[0].effect == "fears among the herders"

@@ -98,6 +98,19 @@ def test_short_body_sentence_ending_like_furniture_is_kept():
     assert line in res.text
 
 
+@pytest.mark.parametrize("line", [
+    "Copyright law was changed by parliament last year.",
+    "The group's newsletter called for more attacks.",
+    "The minister wrote on X: we will retake the city.",
+    "Share prices fell sharply after the attack.",
+    "Follow-up talks are planned for next week.",
+    "Comments by the general angered the militia leaders.",
+])
+def test_body_lines_that_look_like_furniture_are_kept(line):
+    assert line in clean_text(article(line)).text
+    assert line in clean_text(article(head=(line,))).text
+
+
 def test_to_contact_in_a_body_sentence_is_kept():
     line = "To contact the trapped villagers, the envoy crossed the front line twice in one week."
     assert line in clean_text(article(line)).text
@@ -162,12 +175,101 @@ def test_long_single_line_is_fast():
     assert_exact(res, raw)
 
 
+# ------------------------------------------------------------------------------------------ trailing footer block
+
+@pytest.mark.parametrize("sep,footer", [
+    ("---", "To receive the Harbour Gazette bulletin, mail desk@harbour-gazette.example.net. Find us on Mastodon."),
+    ("* * *", "The Northern Lantern is an independent news collective paid for by readers.\n\n"
+              "Follow the Northern Lantern on Instagram for the latest updates."),
+    ("***", "Valley Monitor is a non-profit publication based in the hills.\nWrite to us: tips@valley.example.com"),
+    ("___", "Follow Valley Monitor on Bluesky and Telegram for the latest news."),
+    ("——", "Riverside Courier, stories from the coast each week. Like us on Facebook."),
+    ("=====", "Copyright 2021 Riverside Courier. Reprints by permission only."),
+])
+def test_footer_after_separator_is_dropped(sep, footer):
+    raw = article(f"{sep}\n{footer}")
+    res = clean_text(raw)
+    assert_body_kept(res.text)
+    assert res.text.endswith(BODY[-1])
+    assert sep not in res.text
+    assert any(rule == "footer-block" for _, _, rule in res.removed)
+    assert_exact(res, raw)
+
+
+def test_footer_then_comment_section_both_dropped():
+    raw = article("---", "Sign up for the Lantern digest at www.lantern.example.org and follow us on X.",
+                  "4 Comments", "1. Pingback: cheap casino chips", "Nice article, thanks")
+    res = clean_text(raw)
+    assert res.text.endswith(BODY[-1])
+    for bad in ("---", "digest", "Comments", "Pingback", "thanks"):
+        assert bad not in res.text
+    assert_exact(res, raw)
+
+
+@pytest.mark.parametrize("tail", [
+    "The convoy reached the camp two days later, and the wounded were flown to the capital.",
+    "Militants subscribe to a harsh ideology that rejects the border drawn after the war.",
+    "Residents could follow the fighting on Telegram, where both sides posted videos.",
+    "Lina Haddad is a student of history at the city university and a staff writer at the Lantern.",
+])
+def test_prose_after_a_section_break_is_kept(tail):
+    raw = article("---", tail)
+    res = clean_text(raw)
+    assert_body_kept(res.text)
+    assert res.text.endswith("---\n\n" + tail)
+    assert_exact(res, raw)
+
+
+def test_footer_block_needs_every_paragraph_to_be_boilerplate():
+    tail = "The talks will resume in the spring, a spokesman said."
+    raw = article("---", tail, "Follow us on Facebook.")
+    res = clean_text(raw)
+    assert res.text.endswith("---\n\n" + tail)  # the line rule still drops the lone footer line
+
+
+def test_long_block_after_separator_is_not_a_footer():
+    raw = "\n\n".join([BODY[0], "---", *BODY[1:], "Contact us at desk@example.org"]) + "\n"
+    res = clean_text(raw)
+    assert_body_kept(res.text)
+    assert "---" in res.text
+
+
+@pytest.mark.parametrize("line", [
+    "To subscribe to the Valley Monitor newsletter, visit https://valley.example.com/join",
+    "Follow the Harbour Gazette on Telegram.",
+    "Riverside Courier, stories from the coast each week. Follow us on Instagram and YouTube.",
+])
+def test_broadened_footer_lines_are_dropped_without_separator(line):
+    raw = article(line)
+    res = clean_text(raw)
+    assert line not in res.text
+    assert res.text.endswith(BODY[-1])
+
+
+@pytest.mark.parametrize("line", [
+    "Protesters vowed to follow the march on Friday.",
+    "To subscribe to that creed, recruits swore an oath before the commander.",
+    "Follow the money on this front and you find the smugglers.",
+])
+def test_follow_and_subscribe_in_body_sentences_are_kept(line):
+    assert line in clean_text(article(line)).text
+
+
+def test_footer_rule_is_data():
+    rules = rules_from_dict({"footer_block": {"separators": ["%%%"], "signals": ["zzz"], "min_position": 0.5}})
+    raw = article("%%%", "Zzz club members only.")
+    assert clean_text(raw, rules=rules).text.endswith(BODY[-1])
+    assert "Zzz club" in clean_text(raw).text
+    assert rules_from_dict({}).footer is None
+
+
 # ------------------------------------------------------------------------------------------ property tests
 
 FURNITURE = st.sampled_from([
     "Share this:", "Subscribe to our newsletter", "Pingback: a spam blog", "Copyright 2020 Someone",
     "https://example.com/x", "[link text](https://example.com)", "**bold words**", "*italic words*",
     "&amp; &#8217;", "<b>tag</b>", "   ", "\r\n", "# Heading here", "\\*escaped\\*", "3 Comments",
+    "---", "* * *", "Follow the Example Post on Facebook.", "Write to us at a@example.org",
 ])
 WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
 

@@ -189,3 +189,44 @@ def test_html_entity_flood_and_unclosed_tags(tmp_path):
     p.write_text("<html><body><p>" + "&amp;" * 200_000 + "<a " * 50_000 + "</p></body></html>")
     items = timed(lambda: list(read_paths([p])), 30)
     assert len(items) == 1
+
+
+def test_jsonl_limits_apply_per_record(tmp_path):
+    p = tmp_path / "corpus.jsonl"
+    good = [json.dumps({"id": f"r{i}", "text": f"Report {i}: " + GOOD}) for i in range(40)]
+    lines = good[:20] + [json.dumps({"id": "long", "text": "y" * 5000})] + good[20:]
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = Settings(max_bytes=3000)  # the file is much larger; each good line is not
+    assert p.stat().st_size > 3 * settings.max_bytes
+    items = timed(lambda: list(read_paths([p], settings=settings)), 20)
+    assert len([d for d in items if isinstance(d, Document)]) == 40
+    (fail,) = [d for d in items if isinstance(d, IngestFailure)]
+    assert (fail.reason, fail.source.rsplit(":", 1)[1]) == ("too-large", "21")
+
+
+def test_binary_file_named_jsonl_is_one_failure(tmp_path):
+    p = tmp_path / "fake.jsonl"
+    p.write_bytes(b"\x00\x01\x02\n" * 5000)
+    (item,) = list(read_paths([p]))
+    assert reason(item) == "binary"
+
+
+def test_html_page_saved_as_txt(tmp_path):
+    p = tmp_path / "saved.txt"
+    p.write_text(GOOD_PAGE.replace("<html>", "<!DOCTYPE html><html>"), encoding="utf-8")
+    (doc,) = list(read_paths([p]))
+    assert isinstance(doc, Document) and doc.source_format == "html" and "<p>" not in doc.clean_text
+
+
+def test_permission_error_is_recorded(tmp_path, monkeypatch):
+    import faultlines.ingest.readers as readers
+
+    p = tmp_path / "locked.txt"
+    p.write_text(GOOD)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(readers, "open", refuse, raising=False)
+    (item,) = list(read_paths([p]))
+    assert reason(item) == "unreadable" and "Permission" in item.detail

@@ -78,6 +78,9 @@ def test_html_file_metadata(tmp_path):
     assert doc.source_format == "html" and doc.raw_text == PAGE
     assert "car bomb exploded" in doc.clean_text and "<p>" not in doc.clean_text
     assert doc.author == "Sam Writer"
+    i = doc.clean_text.index("crowded market")
+    a, b = doc.to_raw(i, i + len("crowded market"))
+    assert doc.raw_text[a:b] == "crowded market"
 
 
 def test_unknown_extension_is_sniffed(tmp_path):
@@ -176,8 +179,9 @@ def test_stdin_text_and_jsonl():
     assert [d.name for d in docs(read_paths(["-"], stdin=stream))] == ["s1", "s2"]
 
 
-@pytest.mark.parametrize("encoding,expected", [("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"),
-                                               ("cp1252", "cp1252")])
+@pytest.mark.parametrize("encoding,expected", [
+    ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"), ("utf-16-le", "utf-16-le"), ("cp1252", "cp1252"),
+])
 def test_encodings(tmp_path, encoding, expected):
     text = "The caf\u00e9 owner said \u201cnobody came back\u201d after the shelling \u2014 not one family.\n"
     (doc,) = docs(read_paths([write(tmp_path, "e.txt", text.encode(encoding))]))
@@ -211,3 +215,19 @@ def test_settings_limits_apply(tmp_path):
     assert isinstance(item, IngestFailure) and item.reason == "too-large"
     (item,) = read_paths(["-"], stdin=io.StringIO(TEXT), settings=Settings(max_chars=20))
     assert isinstance(item, IngestFailure) and item.reason == "too-large"
+
+
+@pytest.mark.parametrize("value,precision,expected", [
+    ("2014-08-23", None, (date(2014, 8, 23), "day")),
+    ("2014-08-23T10:00:00Z", None, (date(2014, 8, 23), "day")),
+    ("2014-08", None, (date(2014, 8, 1), "month")),
+    ("2014", None, (date(2014, 1, 1), "year")),
+    ("Aug. 23, 2014", None, (date(2014, 8, 23), "day")),
+    ("23 August 2014", "month", (date(2014, 8, 23), "month")),
+    ("2014-02-30", None, (None, "unknown")),
+    ("sometime", None, (None, "unknown")),
+])
+def test_parse_published(value, precision, expected):
+    from faultlines.ingest.dates import parse_published
+
+    assert parse_published(value, precision) == expected

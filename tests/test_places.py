@@ -111,3 +111,23 @@ def test_mentions_are_sorted_and_offsets_index_the_text(nlp, resolver: PlaceReso
 
 def test_empty_text(nlp, resolver: PlaceResolver) -> None:
     assert places(nlp, resolver, "") == []
+
+
+def test_bare_city_name_beats_its_namesake_province(nlp, resolver: PlaceResolver) -> None:
+    m = by_text(places(nlp, resolver, "Displaced families reached Irbil and Kirkuk by road."))
+    assert m["Irbil"].place.precision == "city" and m["Irbil"].place.admin1 == "Erbil"
+    assert m["Kirkuk"].place.precision == "city"
+
+
+def test_acronyms_and_surnames_are_not_places(nlp, resolver: PlaceResolver) -> None:
+    text = "NATO officials met Haider al-Abadi and Maliki in the capital, and US envoys joined them."
+    found = by_text(places(nlp, resolver, text))
+    assert "NATO" not in found and "Abadi" not in found and "Maliki" not in found
+    assert found["US"].place.precision == "country"
+
+
+def test_capitalised_dateline_is_a_place(nlp, resolver: PlaceResolver) -> None:
+    text = "KIRKUK, Iraq - Officials said the road had reopened.\nBASRA (Staff) - Crowds gathered."
+    found = by_text(places(nlp, resolver, text))
+    assert found["KIRKUK"].place.admin1 == "Kirkuk"
+    assert found["BASRA"].place.country_code == "IQ"

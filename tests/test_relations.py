@@ -141,3 +141,47 @@ def test_lexicon_rejects_unknown_type(tmp_path):
     bad.write_text("verbs:\n  befriends: [like]\n", encoding="utf-8")
     with pytest.raises(ValueError):
         Lexicon.load(bad)
+
+
+def test_hyphen_inside_one_mention_uses_the_kb(nlp):
+    """"Iran-backed militias" recognised as a single mention still yields Iran supports the militias."""
+    from faultlines.extract.relations import RelationExtractor
+    from faultlines.ingest.documents import make_document
+
+    class TinyKB:
+        def lookup(self, text: str) -> Actor | None:
+            return ACTORS.get(text)
+
+    text = "Iran-backed northern militias shelled the town."
+    militias = ACTORS["the northern militias"]
+    mention = ActorMention("Iran-backed northern militias", 0, len("Iran-backed northern militias"), militias)
+    sdoc = nlp(text)
+    doc = make_document(raw_text=text, clean_text=text, name="t.txt")
+    analysis = Analysis(doc, sdoc, [Sentence(0, len(text), text)], [mention])
+    assert RelationExtractor(None)(analysis) == []  # one mention and no KB: nothing to relate
+    found = {(r.subject.id, r.relation, r.object.id) for r in RelationExtractor(TinyKB())(analysis)}
+    assert found == {("iran", "supports", "northern-militias")}
+
+
+def test_main_clause_of_a_conditional_is_not_asserted(relations_of):
+    assert relations_of("If the talks fail, the national army will fight the rebels.") == set()
+    assert ("national-army", "fights", "rebels") in relations_of("The national army will fight the rebels.")
+
+
+def test_participle_does_not_spread_over_coordination(relations_of):
+    found = relations_of("The rebels and other factions led by Omar Haddad left the town.")
+    assert ("omar-haddad", "leads", "rebels") not in found
+
+
+def test_attributed_relation_is_reported(nlp):
+    from faultlines.extract.relations import RelationExtractor
+    from faultlines.ingest.documents import make_document
+
+    def factualities(text: str) -> set[str]:
+        sdoc = nlp(text)
+        doc = make_document(raw_text=text, clean_text=text, name="t.txt")
+        analysis = Analysis(doc, sdoc, [Sentence(0, len(text), text)], fake_mentions(text))
+        return {r.factuality for r in RelationExtractor(None)(analysis) if r.relation == "supports"}
+
+    assert factualities("Officials said that Tehran trains the northern militias.") == {"reported"}
+    assert factualities("Tehran trains the northern militias.") == {"asserted"}

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -29,8 +29,9 @@ ACTOR_DIR = DATA_DIR / "actors"
 _APOSTROPHES = "'’‘ʿʼ`´"
 # A word: dotted initials ("U.S."), or letters/digits possibly joined by inner apostrophes ("Asa'ib"), but not
 # a possessive "'s" ("Iran's" -> "Iran").
+_LETTERS = r"(?:[^\W_]|[\u0300-\u036f])+"  # letters and digits, with combining accents
 _WORD_RE = re.compile(
-    r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[" + _APOSTROPHES + r"](?![sS]\b)[^\W_]+)*"
+    r"(?:[^\W\d_]\.){2,}|" + _LETTERS + r"(?:[" + _APOSTROPHES + r"](?![sS]\b)" + _LETTERS + r")*"
 )
 _DROP_ALWAYS = frozenset({"the", "al", "el"})
 _DROP_BEFORE_HYPHEN = frozenset({"ad", "as", "an", "ar", "ash", "at", "az", "adh", "ath", "ed", "es", "en", "er"})
@@ -38,8 +39,7 @@ _HYPHENS = "-‐‑‒–—"
 _STRIP_TABLE = str.maketrans("", "", _APOSTROPHES + ".")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One word of a text: its span, its surface with dots removed, and its normalized form ('' if dropped)."""
 
     start: int
@@ -48,9 +48,13 @@ class Word:
     norm: str
 
 
-def _fold(text: str) -> str:
+@functools.lru_cache(maxsize=65536)
+def _fold_lower(text: str) -> str:
+    """Lower case without diacritics (cached: texts repeat the same words)."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 def iter_words(text: str) -> Iterator[Word]:
@@ -59,7 +63,7 @@ def iter_words(text: str) -> Iterator[Word]:
         if m.group() in ("s", "S") and m.start() and text[m.start() - 1] in _APOSTROPHES:
             continue  # the "s" of a possessive
         surface = m.group().translate(_STRIP_TABLE)
-        low = _fold(surface).lower()
+        low = _fold_lower(surface)
         nxt = text[m.end() : m.end() + 1]
         if low in _DROP_ALWAYS or (low in _DROP_BEFORE_HYPHEN and nxt and nxt in _HYPHENS):
             low = ""
@@ -77,7 +81,8 @@ def name_key(text: str) -> tuple[str, ...]:
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", normalize_name(text)).strip("-") or "actor"
+    """An id for a name: its normalized words joined by hyphens (letters of any script kept)."""
+    return re.sub(r"[\W_]+", "-", normalize_name(text)).strip("-") or "actor"
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class AliasEntry:
     cased: tuple[tuple[int, frozenset[str]], ...] = ()
     capitalized: bool = False  # single capitalized word: the text must be capitalized too
     stopwords: tuple[int, ...] = ()  # positions of short words that are also English words ("IS", "US")
+    acronym: bool = False  # a single all-caps word of four letters or more ("FMLN"): matched in lower-cased texts
 
 
 @dataclass
@@ -219,10 +225,15 @@ class ActorKB:
                 continue
             self.generic_nouns[name_key(noun)] = GenericNoun(str(cls), str(aid))
         self.max_generic_len = max((len(k) for k in self.generic_nouns), default=1)
+        self.generic_first: dict[str, int] = {}
+        for k in self.generic_nouns:
+            self.generic_first[k[0]] = max(self.generic_first.get(k[0], 0), len(k))
         roles = generic.get("roles") or {}
         self.agent_deps = frozenset(roles.get("deps") or ())
         self.agent_preps = frozenset(p.lower() for p in roles.get("preps") or ())
         self.from_heads = frozenset(h.lower() for h in roles.get("from_heads") or ())
+        self.skip_modifiers = frozenset(str(h).lower() for h in generic.get("skip_modifiers") or ())
+        self.locative_preps = frozenset(str(h).lower() for h in generic.get("locative_preps") or ())
         self.identity_sites = frozenset(str(h).lower() for h in generic.get("identity_sites") or ())
         self.place_heads = frozenset(str(h).lower() for h in generic.get("place_heads") or ())
         self.demonyms: dict[tuple[str, ...], tuple[str, dict[str, str]]] = {}
@@ -251,14 +262,16 @@ class ActorKB:
             log.debug("alias %r of %s already names %s; later one wins", alias, actor_id, old.actor_id)
             old = None
         capitalized = len(key) == 1 and alias[:1].isupper() and not cased
+        acronym = len(key) == 1 and len(key[0]) >= 4 and words[0].surface.isupper()
         if old is not None:
+            acronym = acronym or old.acronym
             for i, forms in old.cased:
                 cased[i] = cased.get(i, set()) | set(forms)
             capitalized = capitalized and old.capitalized
             metonym = metonym and old.metonym
         self.aliases[key] = AliasEntry(
             actor_id, metonym=metonym, cased=tuple((i, frozenset(f)) for i, f in sorted(cased.items())),
-            capitalized=capitalized,
+            capitalized=capitalized, acronym=acronym,
             stopwords=tuple(i for i, f in sorted(cased.items()) if any(x.lower() in _STOP_SHORT for x in f)),
         )
 
@@ -304,6 +317,12 @@ class ActorKB:
             if actor is not None:
                 out.append(actor)
         return out
+
+    def demonym(self, word: str, cls: str = "actor") -> Actor | None:
+        """The actor a nationality or identity word names ("Iranian" -> Iran), or picks for a generic-noun class."""
+        entry = self.demonyms.get(name_key(word))
+        actor_id = entry[1].get(cls) if entry else None
+        return self.get(actor_id) if actor_id else None
 
     def generic(self, key: str) -> Actor:
         """A generic actor by id or by one of its nouns ("gunmen"); unknown keys give the unidentified armed group."""

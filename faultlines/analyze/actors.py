@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from faultlines.analyze.actor_kb import (
@@ -34,6 +33,7 @@ _ACRONYM_RE = re.compile(r"^[A-Z][A-Za-z0-9&.\-]{0,9}$")
 _SUBJECT_PRONOUNS = frozenset({"it", "he", "she", "this", "that", "there", "what", "who", "which", "here"})
 _TITLE_WORDS = frozenset({"mr", "mrs", "ms", "dr", "gen", "general", "president", "prime", "minister", "sheikh",
                           "ayatollah", "grand", "colonel", "col", "lt", "major", "maj", "sgt", "captain", "capt"})
+_NAME_FUNCTION_WORDS = frozenset({"of", "the", "for", "and", "al", "el", "de", "del", "la", "los", "las", "y", "in"})
 _NER_TYPES = {"ORG": "organization", "PERSON": "person"}
 _CASE_SENSITIVE_LOWER = re.compile(r"[A-Z]")
 _POSSESSIVE_RE = re.compile(r"['’][sS]\b")
@@ -107,7 +107,7 @@ class ActorRecognizer:
                     return False
             if any(not self._name_like(st, kept[pos]) for pos in entry.stopwords):
                 return False
-        elif entry.capitalized and not words[0].surface[:1].isupper():
+        elif entry.capitalized and not words[0].surface[:1].isupper() and not (st.lowercase and entry.acronym):
             return False
         if entry.metonym and not self._agent_role(st, words[0].start, words[-1].end):
             return False
@@ -121,7 +121,7 @@ class ActorRecognizer:
         tok = st.token_at(st.words[i].start)
         if tok is not None and tok.i > 0:
             prev = tok.doc[tok.i - 1]
-            if prev.lower_ in _SUBJECT_PRONOUNS or prev.pos_ == "PRON":
+            if (prev.lower_ in _SUBJECT_PRONOUNS or prev.pos_ == "PRON") and tok.pos_ in ("AUX", "VERB"):
                 return False
         return True
 
@@ -179,9 +179,10 @@ class ActorRecognizer:
                 if owner is None:
                     continue
             for piece, offset in candidates:
-                is_acronym = bool(_ACRONYM_RE.match(piece)) and sum(c.isupper() for c in piece) >= 2
                 known = self.kb.lookup(piece)
-                if not (is_acronym or known is not None):
+                if known is not None and not self._related(known.id, owner.actor.id):
+                    continue  # the KB knows this short name as another actor: keep that
+                if known is None and not _acronym_like(st, piece):
                     continue
                 defined[piece] = owner.actor
                 if offset >= 0:
@@ -194,6 +195,9 @@ class ActorRecognizer:
                     continue
                 if self.kb.aliases.get(name_key(piece)) and not self._name_like(st, word_i) and len(piece) <= 3:
                     continue
+                current = st.mentions.get(w.start)
+                if current is not None and current.actor.id == actor.id and current.end == w.end:
+                    continue  # the KB already said so
                 st.add(_arabic_article_start(st, word_i), w.end, actor, "acronym", replace=True)
         for piece, actor in defined.items():  # multi-word short names ("Hashd al-Shaabi")
             if " " not in piece:
@@ -201,31 +205,32 @@ class ActorRecognizer:
             for m in re.finditer(re.escape(piece), st.text):
                 st.add(m.start(), m.end(), actor, "acronym", replace=True)
 
+    def _related(self, a: str, b: str) -> bool:
+        """Whether two actors are the same or one is part of the other."""
+        return a == b or b in {x.id for x in self.kb.ancestors(a)} or a in {x.id for x in self.kb.ancestors(b)}
+
     def _unknown_owner(self, st: _State, before: int, candidates: list[tuple[str, int]]) -> ActorMention | None:
         """A new actor for an unknown long name that an acronym follows ("Nineveh Guards (NG)")."""
-        acronyms = [p for p, _ in candidates if _ACRONYM_RE.match(p) and sum(c.isupper() for c in p) >= 2]
+        acronyms = [p for p, _ in candidates if _acronym_like(st, p)]
         if not acronyms:
             return None
-        letters = acronyms[0].replace(".", "")
-        caps = [w for w in st.words if w.end <= before and w.end > before - 120]
-        # walk back over capitalized words (allowing "of", "the", "al" inside) until the initials fit
-        chosen: list[Word] = []
-        for w in reversed(caps):
-            if w.surface[:1].isupper():
-                chosen.insert(0, w)
-            elif w.surface.lower() in ("of", "the", "for", "and", "al", "el") and chosen:
-                chosen.insert(0, w)
-            else:
-                break
-        target = letters.upper()
-        for k in range(len(chosen)):
-            tail = chosen[k:]
-            if not tail[0].surface[:1].isupper():
+        letters = acronyms[0].replace(".", "").replace("-", "").upper()
+        prev = [w for w in st.words if before - 160 < w.end <= before]
+        chosen: list[Word] | None = None
+        for k in range(1, min(len(prev), 2 * len(letters) + 2) + 1):
+            tail = prev[-k:]
+            if tail[0].surface.lower() in _NAME_FUNCTION_WORDS or any(
+                _gap(st.text, x.end, y.start) and st.text[x.end : y.start].strip() not in (",", "&")
+                for x, y in zip(tail, tail[1:], strict=False)
+            ):
                 continue
-            if "".join(w.surface[0] for w in tail if w.surface[:1].isupper()).upper() == target:
+            content = [w for w in tail if w.surface.lower() not in _NAME_FUNCTION_WORDS]
+            if not st.lowercase and not all(w.surface[:1].isupper() for w in content):
+                break
+            if "".join(w.surface[0] for w in content).upper() == letters:
                 chosen = tail
                 break
-        else:
+        if not chosen or len(chosen) < 2:
             return None
         start, end = chosen[0].start, chosen[-1].end
         if st.overlaps(start, end):
@@ -238,10 +243,11 @@ class ActorRecognizer:
     def _backoff(self, st: _State) -> None:
         """Surnames resolve to the full name of a person mentioned earlier in the same document."""
         people: dict[str, tuple[int, Actor]] = {}
+        place_names = st.place_names()
         for ent in st.sdoc.ents:
             if ent.label_ == "PERSON" and len(ent) > 1 and not st.overlaps(ent.start_char, ent.end_char):
                 name = _strip_titles(ent.text)
-                if len(name.split()) > 1 and name[:1].isupper():
+                if len(name_key(name)) > 1 and name[:1].isupper() and not self._looks_like_place(ent, place_names):
                     st.add(ent.start_char, ent.end_char, self.kb.new_actor(name, "person"), "new")
         for m in sorted(st.mentions.values(), key=lambda x: x.start):
             if m.actor.type != "person":
@@ -265,13 +271,14 @@ class ActorRecognizer:
     # ------------------------------------------------------------------------------------------------ (4) generic
 
     def _generic_and_demonyms(self, st: _State) -> None:
-        nouns, maxlen = self.kb.generic_nouns, self.kb.max_generic_len
+        nouns, first_words = self.kb.generic_nouns, self.kb.generic_first
         words = st.words
         norms = [w.norm for w in words]
         used_demonyms: set[int] = set()
         i = 0
         while i < len(words):
             hit = None
+            maxlen = first_words.get(norms[i], 0)
             for length in range(min(maxlen, len(words) - i), 0, -1):
                 noun = nouns.get(tuple(norms[i : i + length]))
                 if noun is not None and not st.overlaps(words[i].start, words[i + length - 1].end):
@@ -290,7 +297,7 @@ class ActorRecognizer:
                 actor_id = self.kb.demonyms[qualifier][1].get(noun.cls, actor_id)
                 used_demonyms.update(range(first, i))
             elif noun.cls == "civilians":
-                actor_id = self._site_identity(st, words[last]) or actor_id
+                actor_id = self._community_of(st, words[last]) or self._site_identity(st, words[last]) or actor_id
             actor = self.kb.get(actor_id)
             if actor is not None:
                 how = "demonym" if actor_id != noun.actor_id else "generic"
@@ -314,6 +321,22 @@ class ActorRecognizer:
                 if actor is not None:
                     st.add(w.start, end_w.end, actor, "demonym")
                 break
+
+    def _community_of(self, st: _State, w: Word) -> str | None:
+        """The collective a civilian noun belongs to ("residents from the Turkmen minority" -> Turkmen)."""
+        tok = st.token_at(w.start)
+        if tok is None:
+            return None
+        for prep in tok.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("of", "from", "among"):
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                m = st.mention_covering(obj.idx)
+                if m is not None and m.actor.type == "civilians" and not m.actor.generic and m.actor.id != "civilians":
+                    return m.actor.id
+        return None
 
     def _site_identity(self, st: _State, w: Word) -> str | None:
         """The community of an identity-marked site in the same sentence ("a Sunni mosque" -> Sunni civilians)."""
@@ -343,6 +366,8 @@ class ActorRecognizer:
                 lo = first - length
                 if lo < 0:
                     continue
+                if not st.words[lo].norm:
+                    continue
                 key = tuple(w.norm for w in st.words[lo:first] if w.norm)
                 entry = self.kb.demonyms.get(key)
                 if entry is None or st.overlaps(st.words[lo].start, st.words[first - 1].end):
@@ -359,7 +384,7 @@ class ActorRecognizer:
             prev = st.words[first - 1]
             tok = st.token_at(prev.start)
             if (tok is not None and tok.pos_ in ("ADJ", "VERB") and tok.dep_ in ("amod", "compound")
-                    and not st.overlaps(prev.start, prev.end) and not _gap(st.text, prev.end, st.words[first].start)):
+                    and tok.lower_ not in self.kb.skip_modifiers and not st.overlaps(prev.start, prev.end) and not _gap(st.text, prev.end, st.words[first].start)):
                 first -= 1
                 continue
             break
@@ -380,7 +405,38 @@ class ActorRecognizer:
 
     # ------------------------------------------------------------------------------------------------ (5) NER
 
+    def _looks_like_place(self, ent: Any, place_names: set[str]) -> bool:
+        """An ORG/PERSON entity that is really a place: named as a place elsewhere, listed with places, or 'in X'."""
+        if normalize_name(ent.text) in place_names:
+            return True
+        root = ent.root
+        if root.dep_ == "pobj" and root.head.lower_ in self.kb.locative_preps:
+            return True
+        chain = [root]
+        tok = root
+        for _ in range(6):
+            if tok.dep_ not in ("conj", "appos") or tok.head.i == tok.i:
+                break
+            tok = tok.head
+            chain.append(tok)
+        for t in list(chain):
+            chain += [c for c in t.children if c.dep_ in ("conj", "appos")]
+        return any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in chain if t.i < ent.start or t.i >= ent.end)
+
+    def _common_word(self, st: _State, ent: Any) -> bool:
+        """A one-word entity that is an ordinary word capitalized at a sentence start ("Groups", "Comments")."""
+        if len(ent) != 1 or ent[0].text.isupper():
+            return False
+        tok = ent[0]
+        return tok.pos_ == "NOUN" or tok.is_stop or (tok.is_sent_start and tok.lower_ in st.lower_words())
+
     def _entities(self, st: _State) -> None:
+        place_names = st.place_names()
+        surnames: dict[str, tuple[int, Actor]] = {}  # last word of a 2-3 word unknown name -> (end, actor)
+        for m in sorted(st.mentions.values(), key=lambda x: x.start):
+            key = name_key(m.text)
+            if m.how == "new" and 2 <= len(key) <= 3 and key[-1] not in surnames:
+                surnames[key[-1]] = (m.end, m.actor)
         for ent in st.sdoc.ents:
             label = ent.label_
             if label not in ("ORG", "PERSON", "NORP", "GPE"):
@@ -393,17 +449,19 @@ class ActorRecognizer:
             name = st.text[start:end].strip()
             if not name[:1].isupper() or not any(c.isalpha() for c in name) or len(name) < 2:
                 continue
-            known = self.kb.lookup(name)
+            entry = self.kb.aliases.get(name_key(name))
+            known = self.kb.get(entry.actor_id) if entry is not None else None
+            if entry is not None and entry.metonym and not self._agent_role(st, start, end):
+                continue  # a capital or country named as a place
             if label == "GPE":
-                entry = self.kb.aliases.get(name_key(name))
-                if entry is not None and known is not None and self._agent_role(st, start, end):
+                if known is not None and entry is not None and entry.metonym:
                     st.add(start, end, known, "ner")
                 continue
             if label == "NORP":
-                entry = self.kb.demonyms.get(name_key(name))
-                if entry is not None:
-                    actor_id = entry[1].get("actor")
-                    if actor_id and not self._names_place(st, _word_like(st, start, end)):
+                demonym = self.kb.demonyms.get(name_key(name))
+                if demonym is not None:
+                    actor_id = demonym[1].get("actor")
+                    if actor_id and not self._names_place(st, Word(start, end, name, normalize_name(name))):
                         actor = self.kb.get(actor_id)
                         if actor is not None:
                             st.add(start, end, actor, "ner")
@@ -419,10 +477,18 @@ class ActorRecognizer:
             if known is not None:
                 st.add(start, end, known, "ner")
                 continue
-            name = _strip_titles(name) if label == "PERSON" else name
-            if not name:
+            if self._looks_like_place(ent, place_names) or self._common_word(st, ent):
                 continue
-            st.add(start, end, self.kb.new_actor(name, _NER_TYPES[label]), "new")
+            name = _strip_titles(name) if label == "PERSON" else name
+            key = name_key(name)
+            if len(key) == 1 and key[0] in surnames and surnames[key[0]][0] <= start:
+                st.add(start, end, surnames[key[0]][1], "backoff")
+                continue
+            if not name or (label == "PERSON" and len(key) < 2):
+                continue
+            added = st.add(start, end, self.kb.new_actor(name, _NER_TYPES[label]), "new")
+            if added is not None and 2 <= len(key) <= 3:
+                surnames.setdefault(key[-1], (end, added.actor))
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -439,6 +505,17 @@ class _State:
         self.mentions: dict[int, ActorMention] = {}
         self._covered: list[int | None] = [None] * (len(text) + 1)
         self._tok_at: dict[int, Any] = {t.idx: t for t in sdoc}
+        self._lower: set[str] | None = None
+
+    def lower_words(self) -> set[str]:
+        """Words the document writes in lower case somewhere (so a capitalized one may be a sentence start)."""
+        if self._lower is None:
+            self._lower = {w.surface for w in self.words if w.surface.islower()}
+        return self._lower
+
+    def place_names(self) -> set[str]:
+        """Normalized names spaCy tagged as places somewhere in the document."""
+        return {normalize_name(e.text) for e in self.sdoc.ents if e.label_ in ("GPE", "LOC", "FAC")}
 
     def token_at(self, char: int) -> Any:
         tok = self._tok_at.get(char)
@@ -449,6 +526,10 @@ class _State:
 
     def overlaps(self, start: int, end: int) -> bool:
         return any(self._covered[c] is not None for c in range(start, end))
+
+    def mention_covering(self, char: int) -> ActorMention | None:
+        owner = self._covered[char] if 0 <= char < len(self._covered) else None
+        return self.mentions.get(owner) if owner is not None else None
 
     def mention_ending_at(self, end: int) -> ActorMention | None:
         owner = self._covered[end - 1] if end > 0 else None
@@ -494,6 +575,13 @@ def _arabic_article_start(st: _State, i: int) -> int:
     return st.words[i].start
 
 
+def _acronym_like(st: _State, piece: str) -> bool:
+    """An abbreviation: "ISF", "M-19"; in a lower-cased text any short single word ("fmln")."""
+    if _ACRONYM_RE.match(piece) and sum(c.isupper() for c in piece) >= 2:
+        return True
+    return st.lowercase and piece.replace("-", "").isalnum() and 2 <= len(piece) <= 6 and " " not in piece
+
+
 def _strip_titles(name: str) -> str:
     parts = name.split()
     while parts and parts[0].lower().rstrip(".") in _TITLE_WORDS:
@@ -501,14 +589,4 @@ def _strip_titles(name: str) -> str:
     return " ".join(parts)
 
 
-def _word_like(st: _State, start: int, end: int) -> Word:
-    return Word(start, end, st.text[start:end], normalize_name(st.text[start:end]))
-
-
-def recognize(texts: Iterable[str], kb: ActorKB, nlp: Any) -> list[list[ActorMention]]:
-    """Actor mentions of several texts (a convenience for scripts and notebooks)."""
-    recognizer = ActorRecognizer(kb, nlp)
-    return [recognizer(sdoc) for sdoc in nlp.pipe(texts)]
-
-
-__all__ = ["ActorKB", "ActorRecognizer", "normalize_name", "recognize"]
+__all__ = ["ActorKB", "ActorRecognizer", "normalize_name"]

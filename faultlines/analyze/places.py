@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from faultlines.analyze.gazetteer import DATA_DIR, Gazetteer, normalize_name
+from faultlines.analyze.gazetteer import DATA_DIR, Gazetteer, light_name, normalize_name
 from faultlines.model import ActorMention, Document, PlaceMention
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,9 @@ _OFFSET_RE = re.compile(
     r"(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?)$",
     re.IGNORECASE,
 )
+
+
+_DATELINE_RE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?=,| \(| ?[-\u2013\u2014] )")
 
 
 def _load_lines(path: Path) -> list[str]:
@@ -106,7 +109,7 @@ class PlaceResolver:
         if not spans:
             return []
         # first pass: context-free best guesses give the document's countries and admin1 regions
-        countries: Counter[str] = Counter({c: 2.0 for c in self.focus_countries})
+        countries: Counter[str] = Counter({c: 2 for c in self.focus_countries})
         admins: Counter[tuple[str, str]] = Counter()
         votes: dict[str, Counter[Any]] = {}  # each name's own vote, removed when that name is scored
         for text, _s, _e, hint, _w in spans:
@@ -114,14 +117,14 @@ class PlaceResolver:
             if not ids:
                 continue
             best = self.gazetteer.records[max(ids, key=self.gazetteer.prior)]
-            weight = 2.0 if best[6] in ("PCLI", "ADM1") else 1.0
+            n = 2 if best[6] in ("PCLI", "ADM1") else 1
             vote = votes.setdefault(normalize_name(text), Counter())
             if best[4]:
-                countries[best[4]] += weight
-                vote[best[4]] += weight
+                countries[best[4]] += n
+                vote[best[4]] += n
             if best[4] and best[5]:
-                admins[(best[4], best[5])] += weight
-                vote[(best[4], best[5])] += weight
+                admins[(best[4], best[5])] += n
+                vote[(best[4], best[5])] += n
         chosen: dict[tuple[str, str | None], tuple[int, float]] = {}
         out: list[PlaceMention] = []
         for text, start, end, hint, weight in spans:
@@ -131,12 +134,13 @@ class PlaceResolver:
                 if not ids:
                     continue
                 own = votes.get(key[0], Counter())
-                ctx_countries = Counter({k: v for k, v in countries.items() if v - own.get(k, 0) > 0})
-                for k in ctx_countries:
-                    ctx_countries[k] -= own.get(k, 0)
+                ctx_countries = Counter({k: v - own.get(k, 0) for k, v in countries.items() if v - own.get(k, 0) > 0})
                 ctx_admins = Counter({k: v - own.get(k, 0) for k, v in admins.items() if v - own.get(k, 0) > 0})
-                top = max(ctx_countries.values(), default=1.0)
-                scored = [(self._score(i, text, hint, ctx_countries, top, ctx_admins), i) for i in ids[:200]]
+                top = float(max(ctx_countries.values(), default=1))
+                recs = self.gazetteer.records
+                city_admins = {(recs[i][4], recs[i][5]) for i in ids[:200] if recs[i][8] == "city"}
+                scored = [(self._score(i, text, hint, ctx_countries, top, ctx_admins, city_admins), i)
+                          for i in ids[:200]]
                 score, best_id = max(scored)
                 chosen[key] = (best_id, score)
             best_id, score = chosen[key]
@@ -155,7 +159,7 @@ class PlaceResolver:
         return ids
 
     def _score(self, i: int, text: str, hint: str | None, countries: Counter[str], top: float,
-               admins: Counter[tuple[str, str]]) -> float:
+               admins: Counter[tuple[str, str]], city_admins: set[tuple[Any, Any]]) -> float:
         r = self.gazetteer.records[i]
         score = self.gazetteer.prior(i)
         if r[4]:
@@ -170,7 +174,9 @@ class PlaceResolver:
             score += 5.0
         elif hint == "settlement" and r[8] == "city":
             score += 2.0
-        if normalize_name(r[1]) == normalize_name(text):
+        if hint != "admin" and r[6] == "ADM1" and (r[4], r[5]) in city_admins:
+            score -= 3.0  # bare "Kirkuk" / "Irbil": the city rather than its namesake province
+        if light_name(r[1]) == light_name(text):
             score += 1.5  # the place's own name, not one of its many alternate names
         return score
 
@@ -210,7 +216,7 @@ class PlaceResolver:
                 continue
             elif all(t.pos_ == "PROPN" for t in toks) and len(toks) <= 3:
                 # a place NER gave another label: a metonym ("Tunis said"), or a town tagged as a person
-                cand = self._span_candidate(sdoc, toks, actors, need_cue=True)
+                cand = self._span_candidate(sdoc, toks, actors, need_cue=True, need_strong=label == "PERSON")
                 if cand is None and not (len(toks) == 1 and toks[0].lower_ in person_words):
                     cand = self._span_candidate(sdoc, toks, actors, need_strong=True)
             if cand is None and label in EMBEDDING_LABELS and len(toks) > 1:
@@ -218,6 +224,13 @@ class PlaceResolver:
             if cand:
                 spans.append(cand)
                 taken.update(range(cand[1], cand[2]))
+        # news datelines in capitals ("MOSUL, Iraq -", "BAGHDAD (Reuters) -"), which the model rarely tags
+        for mt in _DATELINE_RE.finditer(sdoc.text):
+            start, end = mt.span(1)
+            if not taken.intersection(range(start, end)) and self._strong(mt.group(1), exact=True) \
+                    and not self._inside_actor(start, end, actors):
+                spans.append((mt.group(1), start, end, None, 1.0))
+                taken.update(range(start, end))
         # proper-noun runs outside any entity
         run: list[Any] = []
         for tok in [*sdoc, None]:
@@ -239,6 +252,8 @@ class PlaceResolver:
                 part = toks[k:k + n]
                 if not all(t.pos_ == "PROPN" for t in part) or len(part) == len(toks):
                     continue
+                if k > 0 and (toks[k - 1].text == "-" or toks[k - 1].lower_ in ARTICLES):
+                    continue  # a piece of a hyphenated name ("al-Abadi"), not a place inside a name
                 text = sdoc.text[part[0].idx:part[-1].idx + len(part[-1])]
                 if self._strong(text, exact=True):
                     start, end = part[0].idx, part[-1].idx + len(part[-1])
@@ -271,8 +286,10 @@ class PlaceResolver:
             return None
         if self._inside_actor(start, end, actors):
             return None
-        if need_strong:
-            return (text, start, end, hint, 1.0) if self._strong(text, exact=True) else None
+        if (need_strong or (need_cue and text.isupper() and len(text) <= 5)) and not self._strong(text, exact=True):
+            return None  # a person-labelled name or an acronym ("NATO") must be a well-known place name
+        if need_strong and not need_cue:
+            return text, start, end, hint, 1.0
         if need_cue and hint is None:
             prev = sdoc[toks[0].i - 1] if toks[0].i > 0 else None
             coordinated = (prev is not None and prev.lower_ in ("and", "or", ",") and prev.i > 0
@@ -287,10 +304,12 @@ class PlaceResolver:
 
     def _strong(self, text: str, exact: bool = False) -> bool:
         """A name the gazetteer knows as a sizeable place, a region or a curated entry (``exact``: main names only)."""
-        key = normalize_name(text)
+        key = light_name(text)
         for i in self.gazetteer.lookup_ids(text)[:5]:
             r = self.gazetteer.records[i]
-            if exact and normalize_name(r[1]) != key and r[6] not in ("PCLI", "ADM1", "CONT", "RGN"):
+            if exact and light_name(r[1]) != key and r[6] not in ("PCLI", "ADM1", "CONT", "RGN"):
+                continue
+            if exact and text.isupper() and len(text) <= 5 and r[6] not in ("PCLI", "ADM1", "CONT", "RGN"):
                 continue
             big = STRONG_POPULATION * (5 if exact else 1)
             if r[7] >= big or r[6] in ("PCLI", "ADM1", "CONT", "RGN") or (r[0] is not None and r[0] < 0):

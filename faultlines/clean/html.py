@@ -43,7 +43,7 @@ _ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")  # whitespace the stream collapses to 
 _MAX_MERGE_GAP = 8
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr basefont frame keygen".split())
 # elements a new sibling of the same kind closes implicitly (so unclosed <p> or <li> do not count as nesting)
-_SELF_CLOSING = frozenset("p li dt dd option tr td th thead tbody tfoot colgroup rp rt".split())
+_IMPLIED_END = frozenset("p li dt dd option tr td th thead tbody tfoot colgroup rp rt".split())
 
 
 class HtmlTooDeep(InputError):
@@ -55,19 +55,25 @@ class HtmlTooDeep(InputError):
 def html_depth(html: str, limit: int | None = None) -> int:
     """The maximum element nesting depth of ``html``; stops counting once past ``limit``."""
     stack: list[str] = []
+    open_count: dict[str, int] = {}  # how many of each element are open (a stray end tag is found in O(1))
     deepest = 0
     for m in _TAG.finditer(html):
         closing, name, selfclose = m.group(1), m.group(2).lower(), m.group(3)
         if closing:
-            if name in stack:
-                while stack and stack.pop() != name:
-                    pass
+            if open_count.get(name):
+                while stack:
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    if top == name:
+                        break
             continue
         if name in _VOID or selfclose:
             continue
-        if name in _SELF_CLOSING and stack and stack[-1] == name:
+        if name in _IMPLIED_END and stack and stack[-1] == name:
             stack.pop()
+            open_count[name] -= 1
         stack.append(name)
+        open_count[name] = open_count.get(name, 0) + 1
         if len(stack) > deepest:
             deepest = len(stack)
             if limit is not None and deepest > limit:
@@ -80,6 +86,7 @@ def clean_html(html: str, *, max_depth: int = DEFAULT_MAX_DEPTH, rules: Cleaning
     """Extract the article text of ``html`` (no comments, precision first) with a map back into the HTML source.
 
     Raises HtmlTooDeep when elements nest deeper than ``max_depth``. Returns empty text when nothing is extracted.
+    ``removed`` is empty: trafilatura decides what is boilerplate, and what it drops is not tracked span by span.
     """
     depth = html_depth(html, max_depth)
     if depth > max_depth:
@@ -103,7 +110,7 @@ def _extract(html: str, url: str | None) -> tuple[list[str], dict[str, Any]]:
             html, url=url, include_comments=False, favor_precision=True, with_metadata=True,
             include_tables=True, date_extraction_params={"extensive_search": False, "original_date": True},
         )
-    except Exception as exc:  # noqa: BLE001 - lxml/trafilatura on hostile markup: no text, recorded as "empty"
+    except Exception as exc:  # lxml/trafilatura on hostile markup: no text, recorded as "empty"
         log.warning("trafilatura failed: %s: %s", type(exc).__name__, exc)
         return [], {}
     if doc is None:

@@ -38,6 +38,18 @@ class InlineRule:
 
 
 @dataclass(frozen=True)
+class FooterRule:
+    """A short boilerplate block after a separator line at the end of the text (see ``footer_block`` in the YAML)."""
+
+    name: str
+    separator: re.Pattern[str]
+    signals: re.Pattern[str]
+    min_position: float
+    max_paragraphs: int
+    max_chars: int
+
+
+@dataclass(frozen=True)
 class CleaningRules:
     """Every rule the plain-text cleaner applies (see the YAML file for what each part means)."""
 
@@ -54,6 +66,7 @@ class CleaningRules:
     byline_max_index: int
     byline_max_length: int
     inline_rules: tuple[InlineRule, ...]
+    footer: FooterRule | None = None
 
 
 def _compile(pattern: str, *, case_sensitive: bool = False, multiline: bool = False) -> re.Pattern[str]:
@@ -73,8 +86,8 @@ def rules_from_dict(data: dict[str, Any]) -> CleaningRules:
     by = data.get("bylines") or {}
     by_cs = bool(by.get("case_sensitive", False))
     line_rules = tuple(
-        LineRule(r["name"], int(r.get("max_length", 200)), tuple(_compile(p) for p in r.get("patterns", [])))
-        for r in data.get("line_rules") or []
+        LineRule(r["name"], int(r.get("max_length", 200)), (_compile("|".join(f"(?:{p})" for p in r["patterns"])),))
+        for r in data.get("line_rules") or [] if r.get("patterns")
     )
     inline = tuple(
         InlineRule(r["name"], _compile(r["pattern"], multiline=bool(r.get("multiline"))),
@@ -82,6 +95,10 @@ def rules_from_dict(data: dict[str, Any]) -> CleaningRules:
         for r in data.get("inline_rules") or []
     )
     terms = [t for t in spam.get("terms", []) if t]
+    for r in data.get("line_rules") or []:
+        for p in r.get("patterns") or []:
+            _compile(p)  # a bad pattern is reported on its own, not as part of the joined alternation
+    footer = _footer_rule(data.get("footer_block") or {})
     spam_re = _compile(r"\b(" + "|".join(terms) + r")\b") if terms else re.compile(r"(?!x)x")
     return CleaningRules(
         comment_headers=tuple(_compile(p) for p in cs.get("headers", [])),
@@ -97,6 +114,22 @@ def rules_from_dict(data: dict[str, Any]) -> CleaningRules:
         byline_max_index=int(by.get("max_line_index", 8)),
         byline_max_length=int(by.get("max_length", 120)),
         inline_rules=inline,
+        footer=footer,
+    )
+
+
+def _footer_rule(fb: dict[str, Any]) -> FooterRule | None:
+    """The trailing-footer rule, or None when the mapping has no separators or no signals."""
+    seps, signals = fb.get("separators") or [], fb.get("signals") or []
+    if not seps or not signals:
+        return None
+    return FooterRule(
+        name=str(fb.get("name", "footer-block")),
+        separator=_compile("|".join(f"(?:{p})" for p in seps)),
+        signals=_compile("|".join(f"(?:{p})" for p in signals)),
+        min_position=float(fb.get("min_position", 0.5)),
+        max_paragraphs=int(fb.get("max_paragraphs", 3)),
+        max_chars=int(fb.get("max_chars", 500)),
     )
 
 

@@ -22,6 +22,7 @@ _CR = re.compile(r"\r\n?")
 _TRAILING_SPACE = re.compile(r"[ \t\f\v\u00a0\u200b\ufeff]+(?=\n|\Z)")
 _INVISIBLE = re.compile(r"[\u200b\ufeff\u00ad]")
 _BLANK_RUN = re.compile(r"\n{3,}")
+_MARKUP_CHAR = re.compile(r"[*_<>&\\#!\[\]]")  # no inline rule can match a line without one of these
 _LEAD = re.compile(r"\A\s+")
 _TAIL = re.compile(r"\s+\Z")
 
@@ -43,6 +44,8 @@ def clean_text(raw: str, *, rules: CleaningRules | None = None, markup: bool = T
 
 def strip_markup(line: str, rules: CleaningRules) -> str:
     """The line with its inline markup removed, for rule matching only (offsets are not tracked here)."""
+    if not _MARKUP_CHAR.search(line):
+        return line.strip()
     for rule in rules.inline_rules:
         if rule.action == "unescape":
             line = rule.pattern.sub(lambda m: html.unescape(m.group(0)), line)
@@ -66,25 +69,73 @@ def _lines(raw: str) -> Iterator[tuple[int, int, str]]:
 def _line_edits(raw: str, rules: CleaningRules, metadata: dict[str, Any]) -> list[Edit]:
     edits: list[Edit] = []
     min_comment_pos = rules.comment_min_position * len(raw)
+    lines = list(_lines(raw))
+    views: dict[int, str] = {}  # line index -> markup-free view, for non-blank lines short enough for rules
+    dropped: set[int] = set()  # line indexes a line rule drops
+    stop = len(lines)  # index of the comment-section header, if any
     nonblank = 0
-    for start, end, content in _lines(raw):
+    for i, (start, end, content) in enumerate(lines):
         if not content.strip():
             continue
         nonblank += 1
         if len(content) > _MAX_RULE_LINE:
             continue
-        view = strip_markup(content, rules)
+        view = views[i] = strip_markup(content, rules)
         if nonblank <= rules.byline_max_index:
             _read_byline(view, content.strip(), rules, metadata)
         if start >= min_comment_pos and _is_comment_header(view, rules):
             edits.append(Edit(start, len(raw), "", "comment-section"))
+            stop = i
             break
         rule = next((r.name for r in rules.line_rules if r.matches(view)), None)
         if rule is None and _is_link_spam(view, content, rules):
             rule = rules.spam_name
         if rule is not None:
             edits.append(Edit(start, end, "", rule))
+            dropped.add(i)
+    footer = _footer_edit(lines, stop, views, dropped, rules)
+    if footer is not None:
+        edits = [e for e in edits if e.end <= footer.start or e.start >= footer.end] + [footer]
     return edits
+
+
+def _footer_edit(lines: list[tuple[int, int, str]], stop: int, views: dict[int, str], dropped: set[int],
+                 rules: CleaningRules) -> Edit | None:
+    """The edit dropping a trailing separator plus the short boilerplate paragraphs after it (before ``stop``)."""
+    fr = rules.footer
+    if fr is None or stop == 0:
+        return None
+    end = lines[stop][0] if stop < len(lines) else lines[-1][1]
+    paragraphs = chars = 0
+    seen = False  # any non-blank line below the current position
+    para: list[int] = []  # line indexes of the paragraph being read, bottom-up
+    found: int | None = None
+    for i in range(stop - 1, -1, -1):
+        content = lines[i][2]
+        is_sep = bool(content.strip()) and fr.separator.fullmatch(content.strip()) is not None
+        if para and (is_sep or not content.strip()):  # a paragraph is complete: judge it
+            if not all(j in dropped for j in para):  # paragraphs line rules drop anyway count for nothing
+                text = " ".join(views[j] for j in reversed(para))
+                paragraphs += 1
+                chars += len(text)
+                if paragraphs > fr.max_paragraphs or chars > fr.max_chars or not fr.signals.search(text):
+                    return _footer_at(found, end, fr.name)
+            para = []
+        if is_sep:
+            if lines[i][0] < fr.min_position * end:
+                break
+            if seen:
+                found = lines[i][0]
+        elif content.strip():
+            if i not in views:
+                break
+            para.append(i)
+            seen = True
+    return _footer_at(found, end, fr.name)
+
+
+def _footer_at(start: int | None, end: int, name: str) -> Edit | None:
+    return None if start is None else Edit(start, end, "", name)
 
 
 def _is_comment_header(view: str, rules: CleaningRules) -> bool:
@@ -114,6 +165,7 @@ def _read_byline(view: str, raw_line: str, rules: CleaningRules, metadata: dict[
 
 
 def _inline_edits(text: str, rule: InlineRule) -> list[Edit]:
+    """The edits one inline rule makes to ``text``."""
     edits: list[Edit] = []
     for m in rule.pattern.finditer(text):
         if rule.action == "unescape":
@@ -124,6 +176,8 @@ def _inline_edits(text: str, rule: InlineRule) -> list[Edit]:
             g0, g1 = m.span(rule.keep)
             edits.append(Edit(m.start(), g0, "", rule.name))
             edits.append(Edit(g1, m.end(), "", rule.name))
+        elif edits and edits[-1].end == m.start() and not edits[-1].replacement:  # a run of markup: one edit
+            edits[-1] = Edit(edits[-1].start, m.end(), "", rule.name)
         else:
             edits.append(Edit(m.start(), m.end(), "", rule.name))
     return edits

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from faultlines.model import OffsetMap
 
 SYNTHETIC = -1  # raw_start of a piece whose characters were produced by a rule (not copied from the raw text)
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace current-text span [start, end) with ``replacement``; ``rule`` names why."""
 
     start: int
@@ -32,69 +31,67 @@ class TrackedText:
 
     def apply(self, edits: Iterable[Edit]) -> None:
         """Apply non-overlapping edits given in current-text coordinates (overlapping later ones are dropped)."""
-        accepted: list[Edit] = []
-        last_end = -1
-        for e in sorted(edits, key=lambda e: (e.start, -e.end)):
-            if e.start < last_end or (e.start == e.end and not e.replacement):
-                continue
-            accepted.append(e)
-            last_end = max(last_end, e.end)
+        accepted = _accept(edits)
         if not accepted:
             return
+        text, old = self.text, self.pieces
         parts: list[str] = []
         pieces: list[tuple[int, int, int]] = []
-        starts = [p[0] for p in self.pieces]
-        pos = 0
-        out = 0
-        for e in accepted:
-            out = self._copy(pos, e.start, out, parts, pieces, starts)
-            raw_span = self._raw_span(e.start, e.end, starts)
-            if raw_span is not None:
-                self.removed.append((raw_span[0], raw_span[1], e.rule))
+        i = 0  # first old piece that may overlap the current position (pieces and edits are both in order)
+        pos = out = 0
+        for e in [*accepted, Edit(len(text), len(text), "", "")]:
+            if e.start > pos:  # copy [pos, e.start) with its pieces
+                parts.append(text[pos:e.start])
+                while i < len(old) and old[i][0] + old[i][2] <= pos:
+                    i += 1
+                j = i
+                while j < len(old) and old[j][0] < e.start:
+                    cs, rs, n = old[j]
+                    lo, hi = max(pos, cs), min(e.start, cs + n)
+                    if hi > lo:
+                        _push(pieces, (out + lo - pos, rs if rs == SYNTHETIC else rs + lo - cs, hi - lo))
+                    j += 1
+                out += e.start - pos
+            if e.end > e.start:  # record the raw extent of what is dropped
+                while i < len(old) and old[i][0] + old[i][2] <= e.start:
+                    i += 1
+                j, lo_raw, hi_raw = i, -1, -1
+                while j < len(old) and old[j][0] < e.end:
+                    cs, rs, n = old[j]
+                    lo, hi = max(e.start, cs), min(e.end, cs + n)
+                    if hi > lo and rs != SYNTHETIC:
+                        if lo_raw < 0:
+                            lo_raw = rs + lo - cs
+                        hi_raw = rs + hi - cs
+                    j += 1
+                if lo_raw >= 0:
+                    self.removed.append((lo_raw, hi_raw, e.rule))
             if e.replacement:
                 parts.append(e.replacement)
                 _push(pieces, (out, SYNTHETIC, len(e.replacement)))
                 out += len(e.replacement)
-            pos = e.end
-        self._copy(pos, len(self.text), out, parts, pieces, starts)
+            pos = max(pos, e.end)
         self.text = "".join(parts)
         self.pieces = pieces
 
-    def _copy(self, a: int, b: int, out: int, parts: list[str], pieces: list[tuple[int, int, int]],
-              starts: list[int]) -> int:
-        if b <= a:
-            return out
-        parts.append(self.text[a:b])
-        i = max(bisect.bisect_right(starts, a) - 1, 0)
-        while i < len(self.pieces):
-            cs, rs, n = self.pieces[i]
-            if cs >= b:
-                break
-            lo, hi = max(a, cs), min(b, cs + n)
-            if hi > lo:
-                raw = SYNTHETIC if rs == SYNTHETIC else rs + (lo - cs)
-                _push(pieces, (out + (lo - a), raw, hi - lo))
-            i += 1
-        return out + (b - a)
-
-    def _raw_span(self, a: int, b: int, starts: list[int]) -> tuple[int, int] | None:
-        """The raw extent of the raw-backed characters in current-text [a, b), or None when all are synthetic."""
-        lo = hi = None
-        i = max(bisect.bisect_right(starts, a) - 1, 0)
-        while i < len(self.pieces):
-            cs, rs, n = self.pieces[i]
-            if cs >= b:
-                break
-            s, e = max(a, cs), min(b, cs + n)
-            if e > s and rs != SYNTHETIC:
-                if lo is None:
-                    lo = rs + (s - cs)
-                hi = rs + (e - cs)
-            i += 1
-        return None if lo is None or hi is None else (lo, hi)
-
     def offset_map(self) -> OffsetMap:
         return OffsetMap(tuple((c, r, n) for c, r, n in self.pieces if r != SYNTHETIC and n > 0))
+
+
+def _accept(edits: Iterable[Edit]) -> list[Edit]:
+    """Sorted edits without overlaps (the earlier, then longer, one wins); adjacent same-rule deletions joined."""
+    accepted: list[Edit] = []
+    last_end = -1
+    for e in sorted(edits, key=lambda e: (e.start, -e.end)):
+        if e.start < last_end or (e.start == e.end and not e.replacement):
+            continue
+        prev = accepted[-1] if accepted else None
+        if prev and prev.end == e.start and not prev.replacement and not e.replacement and prev.rule == e.rule:
+            accepted[-1] = Edit(prev.start, e.end, "", e.rule)
+        else:
+            accepted.append(e)
+        last_end = max(last_end, e.end)
+    return accepted
 
 
 def _push(pieces: list[tuple[int, int, int]], piece: tuple[int, int, int]) -> None:

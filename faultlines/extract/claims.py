@@ -25,7 +25,8 @@ CUE_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "causal.ya
 STRENGTH = {"strong": 1.0, "weak": 0.5}
 ROLES = ("verb", "passive", "marker", "result", "anaphoric")
 MAX_GAP = 6
-PRONOUN_CAUSES = {"this", "that", "it", "these", "those", "which"}
+PRONOUN_CAUSES = {"this", "that", "it", "these", "those"}
+RELATIVE = {"which", "that", "who"}
 TRIM = {"and", "but", "or", ",", ";", ":", ".", "-", "--", "that", "which", "who", "to", "so", "then", "thus", "also"}
 
 
@@ -46,6 +47,11 @@ class CueMatch:
     @property
     def strength(self) -> float:
         return self.cue.strength
+
+
+def has_clause(tokens: Any) -> bool:
+    """A causal claim needs a predicate: fragments without a verb ("Pingback: ...", headings) never are."""
+    return any(t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ == "ROOT") for t in tokens)
 
 
 def decide(prob: float, strength: float, thresholds: dict[str, float]) -> bool:
@@ -134,27 +140,38 @@ def _plausible(cue: Cue, tok: Any) -> bool:
 
 
 def _trim(doc: Any, start: int, end: int) -> tuple[int, int]:
-    while start < end and (doc[start].lower_ in TRIM or doc[start].is_punct):
+    while start < end and (doc[start].lower_ in TRIM or doc[start].is_punct or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].lower_ in TRIM or doc[end - 1].is_punct):
+    while end > start and (doc[end - 1].lower_ in TRIM or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     return start, end
 
 
-def _subject(verb: Any) -> Any | None:
-    """The subject of ``verb``, climbing xcomp/conj chains ("appeared to undermine", "rose and stoked")."""
+def _subject(verb: Any) -> tuple[Any | None, bool]:
+    """The subject of ``verb`` (climbing xcomp/conj chains); True when it is the noun a relative clause modifies."""
     tok = verb
     for _ in range(4):
         for child in tok.children:
             if child.dep_ in ("nsubj", "csubj", "expl") and child.i < tok.i:
-                return child
+                if child.lower_ in RELATIVE and tok.dep_ == "relcl":  # "militias, which stoke ..."
+                    return tok.head, True
+                return child, False
         if tok.dep_ in ("xcomp", "conj", "ccomp") and tok.head is not tok:
             tok = tok.head
             continue
         if tok.dep_ == "relcl":
-            return tok.head
+            return tok.head, True
         break
-    return None
+    return None, False
+
+
+def _noun_phrase(doc: Any, head: Any, whole: bool) -> tuple[int, int]:
+    """The phrase of a subject: its subtree (or only up to the head for a relative clause's noun), cut at a comma."""
+    lo, hi = head.left_edge.i, (head.right_edge.i + 1 if whole else head.i + 1)
+    commas = [t.i for t in doc[lo : head.i] if t.text == ","]
+    if commas:  # "If X endures, the vacuum will ...": the clause before the comma is not the subject
+        lo = commas[-1] + 1
+    return _trim(doc, lo, hi)
 
 
 def _spans(doc: Any, match: CueMatch, sent: Any) -> tuple[tuple[int, int] | None, tuple[int, int] | None, bool]:
@@ -164,7 +181,10 @@ def _spans(doc: Any, match: CueMatch, sent: Any) -> tuple[tuple[int, int] | None
     if role == "anaphoric":
         return None, _trim(doc, match.end, s1), True
     if role == "result":
-        return _trim(doc, s0, match.start), _trim(doc, match.end, s1), False
+        before = _trim(doc, s0, match.start)
+        if before[1] <= before[0]:  # "Therefore, Y": the cause is the previous sentence
+            return None, _trim(doc, match.end, s1), True
+        return before, _trim(doc, match.end, s1), False
     if role == "marker":
         last = doc[match.end - 1]
         if any(c.i >= match.end for c in last.children):
@@ -184,18 +204,16 @@ def _spans(doc: Any, match: CueMatch, sent: Any) -> tuple[tuple[int, int] | None
         effect = _trim(doc, subj.left_edge.i, subj.right_edge.i + 1) if subj is not None else _trim(doc, s0, verb.i)
         by = doc[match.end - 1]
         return _trim(doc, match.end, min(max(by.right_edge.i + 1, match.end), s1)), effect, False
-    subj = _subject(verb)
+    subj, relative = _subject(verb)
     gap = any(not w for w in match.cue.words)
     e_start = verb.i + 1 if gap else match.end
     e_end = min(max(verb.right_edge.i + 1, e_start), s1)
     effect = _trim(doc, e_start, e_end)
     if subj is None:
         return _trim(doc, s0, match.start), effect, False
-    if subj.lower_ in PRONOUN_CAUSES and subj.dep_ != "relcl" and len(list(subj.subtree)) == 1:
-        return None, effect, True
-    if subj.i == verb.head.i and verb.dep_ == "relcl":  # "militias, which stoke tension": the noun phrase
-        return _trim(doc, subj.left_edge.i, subj.i + 1), effect, False
-    return _trim(doc, subj.left_edge.i, subj.right_edge.i + 1), effect, False
+    if not relative and subj.lower_ in PRONOUN_CAUSES and len(list(subj.subtree)) == 1:
+        return None, effect, True  # "This has sharpened ...": the previous sentence
+    return _noun_phrase(doc, subj, whole=not relative), effect, False
 
 
 # ------------------------------------------------------------------------------------------------ extractor
@@ -221,6 +239,8 @@ class ClaimExtractor:
         for k, (sentence, prob) in enumerate(zip(sents, probs, strict=True)):
             span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if span is None or not len(span):
+                continue
+            if not has_clause(span):
                 continue
             matches = self.cues.matches(span)
             strength = max((m.strength for m in matches), default=0.0)
@@ -357,4 +377,4 @@ def find_loops(graph: dict[str, Any], max_length: int = 6, limit: int = 100) -> 
     return loops
 
 
-__all__ = ["ClaimExtractor", "CueMatcher", "concept_key", "decide", "find_loops", "group_claims"]
+__all__ = ["ClaimExtractor", "CueMatcher", "concept_key", "decide", "find_loops", "group_claims", "has_clause"]

@@ -65,7 +65,7 @@ def load_cues(path: str | None = None) -> _Cues:
 def clause_chain(token: Any) -> list[Any]:
     """The trigger and the heads that govern its clause, up to the root (not beyond a relative clause)."""
     chain = [token]
-    while token.dep_ not in _STOP_DEPS and token.head is not token:
+    while token.dep_ not in _STOP_DEPS and token.head.i != token.i:
         token = token.head
         chain.append(token)
     return chain
@@ -79,9 +79,12 @@ def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
-def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any) -> bool:
-    """Present-simple generic statements ("insurgents wheel car bombs ...", "victims are arrested ...")."""
-    verbs = _verbal(chain)
+def _bare_plural(tok: Any) -> bool:
+    return tok.tag_ in ("NNS", "NNPS") and not any(c.dep_ in ("det", "poss", "nummod") for c in tok.children)
+
+
+def _generic_present(verbs: list[Any]) -> bool:
+    """The governing verb is a simple present (active or passive) with a bare plural subject."""
     if not verbs:
         return False
     head = verbs[0]
@@ -90,12 +93,24 @@ def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any) -> bool:
         return False
     if head.tag_ == "VBG" and any(a.lemma_ == "be" for a in auxes):
         return False  # progressive: ongoing, not habitual
-    present = head.tag_ == "VBP" or (head.tag_ == "VBN" and any(a.tag_ == "VBP" for a in auxes))
-    if not present:
+    if not (head.tag_ == "VBP" or (head.tag_ == "VBN" and any(a.tag_ == "VBP" for a in auxes))):
         return False
     subj = next((c for t in verbs for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or subj.tag_ not in ("NNS", "NNPS") or any(c.dep_ in ("det", "poss", "nummod")
-                                                                 for c in subj.children):
+    return subj is not None and _bare_plural(subj)
+
+
+def _no_past_generic(sent: Any) -> bool:
+    """No past or perfect verb anywhere and a bare plural opening noun phrase (robust to mis-parsed verbs)."""
+    if any(t.tag_ in ("VBD", "MD") or (t.lower_ in ("has", "have", "had") and t.dep_ == "aux") for t in sent):
+        return False
+    chunks = list(sent.noun_chunks) if sent.doc.has_annotation("DEP") else []
+    return bool(chunks) and chunks[0].start == sent.start and _bare_plural(chunks[0].root)
+
+
+def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any) -> bool:
+    """Present-simple generic statements ("insurgents wheel car bombs ...", "victims are arrested ...")."""
+    verbs = _verbal(chain)
+    if not _generic_present(verbs) and not _no_past_generic(sent):
         return False
     if not sent.text.rstrip().endswith((".", "!", ";")):
         return False  # headlines use the present for past events
@@ -162,7 +177,7 @@ def classify_factuality(
     for t in chain[:3]:
         if any(c.dep_ == "neg" for c in t.children):
             return "negated"
-        if t is not token and t.lemma_.lower() in cues.negating_verbs:
+        if t.i != token.i and t.lemma_.lower() in cues.negating_verbs:
             return "negated"
     if token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
         return "negated"
@@ -174,9 +189,9 @@ def classify_factuality(
                     return "hypothetical"
                 if c.lower_ in cues.predicted_modals:
                     return "predicted"
-            if c.dep_ == "aux" and c.lower_ == "to" and t is token and token.head.lemma_.lower() in cues.plan_verbs:
+            if c.dep_ == "aux" and c.lower_ == "to" and t.i == token.i and token.head.lemma_.lower() in cues.plan_verbs:
                 return "predicted"
-        if t is not token and t.lemma_.lower() in cues.plan_verbs:
+        if t.i != token.i and t.lemma_.lower() in cues.plan_verbs:
             return "predicted"
     if cues.plan and any(cues.plan.search(lower[max(0, t.idx - sent.start_char - 12): t.idx - sent.start_char + 1])
                          for t in chain[:2]):
@@ -191,7 +206,7 @@ def classify_factuality(
     if _is_background(sent, analysis, event_date, specific, cues):
         return "background"
     # reported
-    if any(t is not token and t.lemma_.lower() in cues.reporting_verbs for t in chain) or _search(
+    if any(t.i != token.i and t.lemma_.lower() in cues.reporting_verbs for t in chain) or _search(
         cues.reporting, lower
     ):
         return "reported"

@@ -117,8 +117,9 @@ class FramingAnalyzer:
         self, doc: Any, span: Any, terms: list[tuple[int, int, str, str]], group: list[ActorMention], s0: int, s1: int
     ) -> FramingMention:
         labels: list[str] = []
-        near: dict[str, str] = {}
-        hedged = False
+        near: dict[str, tuple[str, bool]] = {}  # term -> (category, hedged)
+        hedges = [t1 for _, t1, _, cat in terms if cat == "hedge"]
+        hedged_label = False
         signals: list[float] = []
         for m in group:
             mspan = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -127,20 +128,21 @@ class FramingAnalyzer:
                 continue
             lo, hi = self._label_bounds(mspan)
             labels.append(doc[lo:hi].text)
+            hedged_label = hedged_label or any(lo - 1 <= h <= lo for h in hedges)
             linked = self._linked_tokens(mspan)
             for t0, t1, text, cat in terms:
+                if cat == "hedge":
+                    continue
                 inside = lo <= t0 and t1 <= hi
                 close = mspan.start - self.lex.window <= t0 < mspan.end + self.lex.window
                 if inside or close or any(t0 <= i < t1 for i in linked):
-                    if cat == "hedge":
-                        hedged = hedged or inside or t0 < mspan.start
-                    else:
-                        near[text.lower()] = cat
+                    hedged = any(t0 - 2 <= h <= t0 for h in hedges)
+                    near[text.lower()] = (cat, hedged)
             signals.extend(self._verb_signals(mspan))
-        for cat in near.values():
+        for cat, hedged in near.values():
             tone = self.lex.tones.get(cat, 0.0)
             signals.append(-abs(tone) if hedged and tone > 0 else tone)
-        if hedged:
+        if hedged_label:
             signals.append(-0.3)
         tone = max(-1.0, min(1.0, sum(signals) / len(signals))) if signals else 0.0
         label = max(labels, key=lambda lab: (sum(t in lab.lower() for t in near), len(lab)))
@@ -161,6 +163,8 @@ class FramingAnalyzer:
             head = head.head
         lo = min(mspan.start, min((t.i for t in head.lefts), default=head.i))
         hi = max(mspan.end, head.i + 1)
+        if any(t.is_space or "\n" in t.text for t in mspan.doc[lo:hi]):  # never across a line break
+            lo, hi = mspan.start, mspan.end
         while lo < hi - 1 and (mspan.doc[lo].lower_ in DETERMINERS or mspan.doc[lo].is_punct):
             lo += 1
         return lo, hi
@@ -205,7 +209,7 @@ def framing_table(rows: Iterable[tuple[str, FramingMention]], examples: int = 5)
     for outlet, fm in rows:
         groups[(outlet or "", fm.actor.id)].append(fm)
         names[fm.actor.id] = fm.actor.name
-    table = []
+    table: list[dict[str, Any]] = []
     for (outlet, actor_id), fms in groups.items():
         table.append({
             "outlet": outlet,

@@ -87,6 +87,7 @@ class Found:
     relation: str
     object: ActorMention
     trigger: Any
+    factuality: str = "asserted"
 
 
 class RelationExtractor:
@@ -123,7 +124,7 @@ class RelationExtractor:
         seen: set[tuple[str, str, str, int]] = set()
         for sentence in analysis.sentences:
             mentions = [m for m in analysis.actors if m.start >= sentence.start and m.end <= sentence.end]
-            if len(mentions) < 2:
+            if not mentions:  # one mention can still hold two actors ("Iran-backed militias")
                 continue
             span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if span is None:
@@ -146,7 +147,7 @@ class RelationExtractor:
                 seen.add(key)
                 out.append(Relation(
                     subject=s, relation=f.relation, object=o, quote=sentence.text, start=sentence.start,
-                    end=sentence.end, trigger=f.trigger.text, factuality="asserted",
+                    end=sentence.end, trigger=f.trigger.text, factuality=f.factuality,
                     subject_text=subj_text, object_text=obj_text,
                 ))
         return out
@@ -179,20 +180,21 @@ class _Sentence:
 
     # -------------------------------------------------------------------------------- mention helpers
 
-    def mentions(self, tok: Any | None, depth: int = 0, examples: bool = True) -> list[ActorMention]:
+    def mentions(
+        self, tok: Any | None, depth: int = 0, examples: bool = True, conj: bool = True
+    ) -> list[ActorMention]:
         """Actor mentions a noun token stands for, with its coordinated tokens ("A, B and C")."""
         if tok is None or depth > 3:
             return []
         out: list[ActorMention] = []
-        for t in (tok, *tok.conjuncts):
+        for t in (tok, *tok.conjuncts) if conj else (tok,):
             if not (self.span.start <= t.i < self.span.end):
                 continue
             m = self.index.at(t)
             if m is not None:
                 out.append(m)
                 continue
-            found = [self.index.at(c) for c in t.children if c.dep_ in ("compound", "nmod")]
-            found = [f for f in found if f is not None]
+            found = [f for c in t.children if c.dep_ in ("compound", "nmod") and (f := self.index.at(c)) is not None]
             if not found:  # partitive ("many of the militias") or examples ("groups like X")
                 for prep in t.children:
                     if prep.dep_ == "prep" and (prep.lower_ == "of" or (examples and self._is_example(prep))):
@@ -247,6 +249,10 @@ class _Sentence:
                         return False
                 if child.dep_ == "mark" and low in na.get("marks", ()):
                     return False
+                if child.dep_ == "advcl" and any(  # "If X happens, A will fight B": the main clause is conditional
+                    g.dep_ == "mark" and g.lower_ in na.get("marks", ()) for g in child.children
+                ):
+                    return False
                 if child.dep_ == "aux" and low in na.get("aux", ()):
                     return False
             if t is not tok and t.lemma_.lower() in na.get("wish", ()) and t.pos_ == "VERB":
@@ -280,10 +286,26 @@ class _Sentence:
         """Every subject-object pair; ``clause=False`` for noun-phrase facts the clause's modality cannot undo."""
         if clause and not self.asserted(trigger):
             return
+        factuality = self.attribution(trigger)
         for s in subs:
             for o in objs:
                 if s is not o:
-                    yield Found(s, rel, o, trigger)
+                    yield Found(s, rel, o, trigger, factuality)
+
+    def attribution(self, tok: Any) -> str:
+        """"reported" when the clause is attributed to a source ("officials said X funds Y", "according to")."""
+        report = self.lex.not_asserted.get("report", set())
+        words = [t.lower_ for t in self.span]
+        if any(words[i : i + 2] == ["according", "to"] for i in range(len(words) - 1)):
+            return "reported"
+        t = tok
+        for _ in range(6):
+            if t.head is t:
+                break
+            if t.dep_ in ("ccomp", "parataxis") and t.head.lemma_.lower() in report:
+                return "reported"
+            t = t.head
+        return "asserted"
 
     def _verb(self, verb: Any, rel: str) -> Iterator[Found]:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
@@ -291,9 +313,9 @@ class _Sentence:
             passive = True  # "militias backed by Iran"
         if passive:
             patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-            objs = self.mentions(patient) if patient is not None else self.mentions(verb.head)
-            subs = self.pobjs(verb, ["by"])
-            yield from self._pairs(subs, rel, objs, verb)
+            # "factions led by X": only the noun the participle modifies, not nouns coordinated with it
+            patients = self.mentions(patient) if patient is not None else self.mentions(verb.head, conj=False)
+            yield from self._pairs(self.pobjs(verb, ["by"]), rel, patients, verb)
             return
         subs = self.subject_of(verb)
         objs: list[ActorMention] = []
@@ -366,7 +388,7 @@ class _Sentence:
     def _prefix_actor(self, hyphen: int, inside: ActorMention | None) -> list[ActorMention]:
         """The actor named by the words just before a hyphen (within the mention, or not a mention at all)."""
         lo = inside.start if inside is not None else None
-        toks = []
+        toks: list[Any] = []
         i = hyphen - 1
         while i >= self.span.start and len(toks) < 3 and not self.doc[i].is_punct and self.doc[i].text[:1].isupper():
             if lo is not None and self.doc[i].idx < lo:

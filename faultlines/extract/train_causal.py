@@ -25,12 +25,12 @@ SEED = 13
 DEV_FOLD = 1
 
 
-def textcat_config(arch: str) -> dict[str, Any]:
+def textcat_config(arch: str, width: int = 64, ngram: int = 2) -> dict[str, Any]:
     """The textcat model config: bag of n-grams, or that ensembled with a small CNN (no word vectors)."""
     bow = {
         "@architectures": "spacy.TextCatBOW.v3",
         "exclusive_classes": True,
-        "ngram_size": 2,
+        "ngram_size": ngram,
         "no_output_layer": False,
         "length": 2**18,
     }
@@ -45,14 +45,14 @@ def textcat_config(arch: str) -> dict[str, Any]:
                 "@architectures": "spacy.Tok2Vec.v2",
                 "embed": {
                     "@architectures": "spacy.MultiHashEmbed.v2",
-                    "width": 64,
+                    "width": width,
                     "rows": [2000, 1000, 1000, 1000],
                     "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
                     "include_static_vectors": False,
                 },
                 "encode": {
                     "@architectures": "spacy.MaxoutWindowEncoder.v2",
-                    "width": 64,
+                    "width": width,
                     "window_size": 1,
                     "maxout_pieces": 3,
                     "depth": 2,
@@ -62,11 +62,11 @@ def textcat_config(arch: str) -> dict[str, Any]:
     }
 
 
-def build(arch: str) -> Any:
+def build(arch: str, width: int = 64, ngram: int = 2) -> Any:
     import spacy
 
     nlp = spacy.blank("en")
-    textcat = nlp.add_pipe("textcat", config=textcat_config(arch))
+    textcat: Any = nlp.add_pipe("textcat", config=textcat_config(arch, width, ngram))
     textcat.add_label(CAUSAL)
     textcat.add_label(OTHER)
     return nlp
@@ -82,13 +82,16 @@ def to_examples(nlp: Any, rows: Sequence[Example]) -> list[Any]:
     return out
 
 
-def train(rows: Sequence[Example], arch: str, epochs: int, dev: Sequence[Example] = ()) -> tuple[Any, list[float]]:
+def train(
+    rows: Sequence[Example], arch: str, epochs: int, dev: Sequence[Example] = (), width: int = 64, ngram: int = 2,
+    seed: int = SEED,
+) -> tuple[Any, list[float]]:
     """Train a fresh pipeline for ``epochs``; returns it (averaged weights) and the dev F1 after each epoch."""
     from spacy.util import fix_random_seed, minibatch
 
-    fix_random_seed(SEED)
-    rng = random.Random(SEED)
-    nlp = build(arch)
+    fix_random_seed(seed)
+    rng = random.Random(seed)
+    nlp = build(arch, width, ngram)
     examples = to_examples(nlp, rows)
     optimizer = nlp.initialize(lambda: examples)
     curve: list[float] = []
@@ -104,7 +107,7 @@ def train(rows: Sequence[Example], arch: str, epochs: int, dev: Sequence[Example
             log.info("epoch %d loss %.3f dev f1 %.4f", epoch + 1, losses.get("textcat", 0.0), curve[-1])
     with nlp.use_params(optimizer.averages):  # keep the averaged weights, as spaCy's own training loop does
         data = nlp.to_bytes()
-    final = build(arch)
+    final = build(arch, width, ngram)
     final.from_bytes(data)
     return final, curve
 
@@ -112,11 +115,12 @@ def train(rows: Sequence[Example], arch: str, epochs: int, dev: Sequence[Example
 def tune_thresholds(dev: Sequence[Example], probs: Sequence[float]) -> dict[str, float]:
     """Grid-search the claim decision (probability + cue strength) for the best F1 on the development fold."""
     from faultlines.analyze.nlp import load_nlp
-    from faultlines.extract.claims import CueMatcher, decide
+    from faultlines.extract.claims import CueMatcher, decide, has_clause
 
     matcher = CueMatcher.load()
     parser = load_nlp()
-    strengths = [matcher.strength(doc) for doc in parser.pipe((r.text for r in dev), batch_size=64)]
+    docs = list(parser.pipe((r.text for r in dev), batch_size=64))
+    strengths = [matcher.strength(doc) if has_clause(doc) else -1.0 for doc in docs]
     gold = [r.label for r in dev]
     best: tuple[float, dict[str, float]] = (-1.0, {})
     grid = [x / 100 for x in range(5, 96, 5)]
@@ -124,7 +128,7 @@ def tune_thresholds(dev: Sequence[Example], probs: Sequence[float]) -> dict[str,
         for cue_floor in [g for g in grid if g <= accept]:
             for strong in [g for g in [0.01, 0.02, 0.05, 0.1, 0.15, 0.2] if g <= cue_floor]:
                 th = {"accept": accept, "cue_floor": cue_floor, "strong_cue_floor": strong}
-                pred = [decide(p, s, th) for p, s in zip(probs, strengths, strict=True)]
+                pred = [s >= 0 and decide(p, s, th) for p, s in zip(probs, strengths, strict=True)]
                 f = prf(gold, pred)["f1"]
                 if f > best[0]:
                     best = (f, th)
@@ -136,8 +140,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, required=True, help="Causal News Corpus train_subtask1.csv")
     ap.add_argument("--out", type=Path, required=True, help="output model directory")
-    ap.add_argument("--arch", choices=["bow", "ensemble"], default="bow")
+    ap.add_argument("--arch", choices=["bow", "ensemble"], default="ensemble")
     ap.add_argument("--max-epochs", type=int, default=12)
+    ap.add_argument("--width", type=int, default=64, help="CNN width (ensemble only)")
+    ap.add_argument("--ngram", type=int, default=2, help="longest n-gram of the bag-of-words model")
+    ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--no-cues", action="store_true", help="tune the probability threshold only")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -148,9 +155,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     inner = [r for r in rows if split_of(r.index) != DEV_FOLD]
     log.info("train %d (inner %d, dev %d)", len(rows), len(inner), len(dev))
 
-    _, curve = train(inner, args.arch, args.max_epochs, dev)
+    hyper = {"width": args.width, "ngram": args.ngram, "seed": args.seed}
+    _, curve = train(inner, args.arch, args.max_epochs, dev, **hyper)
     epochs = max(range(len(curve)), key=lambda i: (curve[i], -i)) + 1
-    model, _ = train(inner, args.arch, epochs)  # the same epochs as the final model, for threshold tuning
+    model, _ = train(inner, args.arch, epochs, **hyper)  # the same epochs as the final model, for threshold tuning
     dev_probs = CausalModel(model).predict(r.text for r in dev)
     if args.no_cues:
         thresholds = {"accept": 0.5, "cue_floor": 1.0, "strong_cue_floor": 1.0}
@@ -158,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         thresholds = tune_thresholds(dev, dev_probs)
     dev_scores = prf([r.label for r in dev], [p >= 0.5 for p in dev_probs])
 
-    final, _ = train(rows, args.arch, epochs)
+    final, _ = train(rows, args.arch, epochs, **hyper)
     train_scores = prf([r.label for r in rows], [p >= 0.5 for p in CausalModel(final).predict(r.text for r in rows)])
     args.out.mkdir(parents=True, exist_ok=True)
     final.to_disk(args.out)
@@ -168,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "split": "sha1(index) % 5: fold 0 held out (not read), fold 1 dev (epochs, thresholds), final on folds 1-4",
         "arch": args.arch,
         "epochs": epochs,
-        "seed": SEED,
+        **hyper,
         "dev_curve_f1": curve,
         "dev_classifier_only": dev_scores,
         "train_classifier_only": train_scores,

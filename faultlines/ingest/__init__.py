@@ -6,6 +6,7 @@ goes on. Reason codes (constants in this module):
 - ``binary`` (BINARY): NUL bytes, control characters or a known binary format
 - ``empty`` (EMPTY): only whitespace, before or after cleaning; HTML with no extractable text
 - ``too-large`` (TOO_LARGE): over ``Settings.max_bytes`` on disk or decompressed, or over ``Settings.max_chars``
+  (for ``.jsonl`` files, which are streamed line by line, the limits apply to each line)
 - ``too-deep`` (TOO_DEEP): HTML nested deeper than ``Settings.max_html_depth``
 - ``undecodable`` (UNDECODABLE): no text encoding fits the bytes; a corrupt gzip stream
 - ``unreadable`` (UNREADABLE): permission denied, not a regular file, I/O error

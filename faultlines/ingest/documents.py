@@ -14,6 +14,7 @@ from faultlines.ingest.failures import EMPTY, TOO_DEEP, TOO_LARGE, Rejected
 from faultlines.model import Document, OffsetMap
 
 METADATA_FIELDS = ("title", "outlet", "author", "url")
+_MAX_REMOVED_LISTED = 200  # raw spans dropped by cleaning, listed in Document.meta["removed"] as [start, end, rule]
 _RESERVED = frozenset({"raw_text", "clean_text", "offset_map", "name", "id", "source_path", "source_format",
                        "encoding", "meta"})
 
@@ -83,7 +84,9 @@ def build_document(
              if k not in METADATA_FIELDS and k not in ("published", "published_precision")}
     removed = [[a, b, rule] for a, b, rule in cleaned.removed if rule != "whitespace"]
     if removed:
-        extra["removed"] = removed
+        extra["removed"] = removed[:_MAX_REMOVED_LISTED]
+        if len(removed) > _MAX_REMOVED_LISTED:
+            extra["removed_total"] = len(removed)
     page_meta = {k: v for k, v in page.items() if v}
     if page_meta:
         extra["page"] = page_meta

@@ -9,12 +9,13 @@ import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from faultlines.config import Settings
 from faultlines.ingest.decode import decode_bytes, gunzip_capped, is_gzip
 from faultlines.ingest.documents import build_document
 from faultlines.ingest.failures import (
+    BINARY,
     NOT_FOUND,
     SYMLINK_LOOP,
     TOO_LARGE,
@@ -22,7 +23,7 @@ from faultlines.ingest.failures import (
     Rejected,
 )
 from faultlines.ingest.manifest import load_manifest, resolve_entries
-from faultlines.ingest.records import Item, dedupe, looks_like_jsonl, parse_json, parse_jsonl
+from faultlines.ingest.records import Item, dedupe, looks_like_jsonl, parse_json, parse_jsonl, parse_jsonl_line
 from faultlines.model import Document, IngestFailure
 
 log = logging.getLogger(__name__)
@@ -88,8 +89,11 @@ def read_file(path: Path, *, name: str | None = None, settings: Settings | None 
     source = str(path)
     name = name or path.name
     try:
-        data = _read_capped(path, settings.max_bytes)
         suffix = path.suffix.lower()
+        if KINDS.get(suffix) == "jsonl" and not _starts_with_bom(path):
+            yield from _stream_jsonl(path, name, settings, fields)
+            return
+        data = _read_capped(path, settings.max_bytes)
         if suffix == ".gz" or is_gzip(data):
             data = gunzip_capped(data, settings.max_bytes)
             if suffix == ".gz":
@@ -97,7 +101,7 @@ def read_file(path: Path, *, name: str | None = None, settings: Settings | None 
         kind = KINDS.get(suffix)
         text, encoding = decode_bytes(data)
         del data
-        if kind is None:
+        if kind is None or (kind == "text" and _is_html_page(text)):
             kind = "html" if looks_like_html(text) else "text"
         if kind == "jsonl":
             yield from parse_jsonl(text, source=source, name=name, settings=settings, encoding=encoding,
@@ -124,6 +128,12 @@ def looks_like_html(text: str) -> bool:
     return head.startswith("<") and any(m in head for m in _HTML_MARKERS)
 
 
+def _is_html_page(text: str) -> bool:
+    """A whole HTML page saved under a text extension."""
+    head = text[:256].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
 def _read_stdin(stdin: TextIO | None, settings: Settings) -> Iterator[Item]:
     import sys
 
@@ -140,6 +150,59 @@ def _read_stdin(stdin: TextIO | None, settings: Settings) -> Iterator[Item]:
         yield build_document(text, name="<stdin>", kind=kind, settings=settings, source_path="<stdin>")
     except Rejected as exc:
         yield IngestFailure("<stdin>", exc.reason, exc.detail)
+
+
+def _stream_jsonl(path: Path, name: str, settings: Settings, fields: dict[str, Any] | None) -> Iterator[Item]:
+    """JSON Lines read line by line: the size limits apply to each record, so a corpus file may be any size."""
+    source = str(path)
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise Rejected(UNREADABLE, "not a regular file")
+    with open(path, "rb") as fh:
+        first = True
+        for lineno, line in enumerate(_capped_lines(fh, settings.max_bytes), start=1):
+            if line is None:
+                yield IngestFailure(f"{source}:{lineno}", TOO_LARGE, f"line longer than {settings.max_bytes} bytes")
+                continue
+            if not line.strip():
+                continue
+            try:
+                text, encoding = decode_bytes(line)
+            except Rejected as exc:
+                if first and exc.reason == BINARY:  # not a JSON Lines file at all: one failure, not thousands
+                    raise
+                yield IngestFailure(f"{source}:{lineno}", exc.reason, exc.detail)
+                continue
+            first = False
+            item = parse_jsonl_line(text.lstrip("\ufeff"), lineno, source=source, settings=settings, name=name,
+                                    encoding=encoding, overrides=fields)
+            if item is not None:
+                yield item
+
+
+def _capped_lines(fh: BinaryIO, cap: int) -> Iterator[bytes | None]:
+    """The lines of ``fh``; None (after skipping it) for a line longer than ``cap`` bytes, never held in memory."""
+    while True:
+        line = fh.readline(cap + 1)
+        if not line:
+            return
+        if len(line) > cap and not line.endswith(b"\n"):
+            while True:
+                more = fh.readline(1 << 20)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield None
+        else:
+            yield line
+
+
+def _starts_with_bom(path: Path) -> bool:
+    """UTF-16/32 files cannot be split into lines as bytes: they are read whole."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return False
+    return head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
 
 
 def _read_capped(path: Path, max_bytes: int) -> bytes:

@@ -93,16 +93,24 @@ def parse_jsonl(text: str, *, source: str, settings: Settings, name: str | None 
     A record without an id is named ``NAME:LINE``; failures name ``SOURCE:LINE``.
     """
     for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{source}:{lineno}"
-        try:
-            rec = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            yield IngestFailure(where, MALFORMED_RECORD, f"not JSON: {str(exc)[:120]}")
-            continue
-        yield record_document(rec, where=where, default_name=f"{name or source}:{lineno}", settings=settings,
-                              require_id=False, source_format="jsonl", overrides=overrides, encoding=encoding)
+        item = parse_jsonl_line(line, lineno, source=source, settings=settings, name=name, encoding=encoding,
+                                overrides=overrides)
+        if item is not None:
+            yield item
+
+
+def parse_jsonl_line(line: str, lineno: int, *, source: str, settings: Settings, name: str | None = None,
+                     encoding: str | None = None, overrides: Mapping[str, Any] | None = None) -> Item | None:
+    """One JSON Lines line as a Document or failure; None for a blank line."""
+    if not line.strip():
+        return None
+    where = f"{source}:{lineno}"
+    try:
+        rec = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        return IngestFailure(where, MALFORMED_RECORD, f"not JSON: {str(exc)[:120]}")
+    return record_document(rec, where=where, default_name=f"{name or source}:{lineno}", settings=settings,
+                           require_id=False, source_format="jsonl", overrides=overrides, encoding=encoding)
 
 
 def parse_json(text: str, *, source: str, settings: Settings, name: str | None = None, encoding: str | None = None,

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -20,6 +21,8 @@ from faultlines.serve import params as P
 from faultlines.serve.formats import INCIDENT_COLUMNS, incidents_geojson, to_csv
 from faultlines.store import queries as Q
 from faultlines.store import queries_web as W
+
+COUNT_CAP = 10_000  # totals above this are reported as the cap with total_exact false
 
 
 def conn(request: Request) -> sqlite3.Connection:
@@ -36,7 +39,8 @@ def csv_response(rows: list[dict[str, Any]], name: str, columns: list[str] | Non
 
 
 # ---------------------------------------------------------------------------------------------------- incidents
-def _incidents(request: Request, default_limit: int, max_limit: int) -> tuple[list[dict[str, Any]], int, int, int]:
+def _incidents(request: Request, default_limit: int, max_limit: int
+               ) -> tuple[list[dict[str, Any]], dict[str, Any], int, int]:
     q = request.query_params
     filters = P.incident_filters(q)
     limit, offset = P.page_params(q, default_limit, max_limit)
@@ -44,13 +48,19 @@ def _incidents(request: Request, default_limit: int, max_limit: int) -> tuple[li
     with_sources = P.bool_param(q, "with_sources")
     c = conn(request)
     items = Q.list_incidents(c, limit=limit, offset=offset, sort=sort, with_sources=with_sources, **filters)
-    total = Q.count_incidents(c, **filters) if P.bool_param_default(q, "total", True) else -1
-    return items, total, limit, offset
+    return items, filters, limit, offset
 
 
 def incidents(request: Request) -> Response:
-    items, total, limit, offset = _incidents(request, 50, P.MAX_PAGE)
-    return JSONResponse(page(items, total, limit, offset))
+    items, filters, limit, offset = _incidents(request, 50, P.MAX_PAGE)
+    exact = True
+    if not P.bool_param_default(request.query_params, "total", True):
+        total = -1
+    else:
+        total, exact = W.count_incidents_capped(conn(request), COUNT_CAP, **filters)
+    body = page(items, total, limit, offset)
+    body["total_exact"] = exact
+    return JSONResponse(body)
 
 
 def incidents_csv(request: Request) -> Response:
@@ -209,20 +219,25 @@ async def _edit_input(request: Request) -> tuple[dict[str, Any], bool]:
     app = request.app
     if not app.state.allow_edits:
         raise HTTPException(403, "Edits are disabled (start the server with edits allowed).")
-    ctype = request.headers.get("content-type", "")
-    is_form = ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await request.body()
     data: dict[str, Any] = {}
+    is_form = ctype == "application/x-www-form-urlencoded"
     if is_form:
-        form = await request.form()
-        data = {k: v for k, v in form.items() if isinstance(v, str)}
-    elif ctype.startswith("application/json"):
         try:
-            body = json.loads(await request.body() or b"{}")
+            data = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=20))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise HTTPException(400, "The form could not be read.") from exc
+    elif ctype == "application/json" or (not ctype and raw.strip()):
+        try:
+            body = json.loads(raw or b"{}")
         except ValueError:
             body = None
         if not isinstance(body, dict):
             raise HTTPException(400, "The body must be a JSON object.")
         data = body
+    elif raw.strip():
+        raise HTTPException(415, "Send JSON or a URL-encoded form.")
     token = request.headers.get("x-faultlines-token") or str(data.pop("token", "") or "")
     if not token or not hmac.compare_digest(token.encode(), str(app.state.token).encode()):
         raise HTTPException(403, "A valid edit token is required.")

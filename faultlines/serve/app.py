@@ -7,7 +7,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount
@@ -43,6 +44,9 @@ class ServeSettings:
     rate_limit: float = 50.0  # API requests per second per client (token bucket); 0 disables
     rate_burst: int = 200  # bucket size
     tile_url: str | None = None  # online map tiles (e.g. an OSM tile URL template); None keeps the map offline
+    # Host headers accepted (blocks DNS rebinding against a loopback server); ("*",) accepts any.
+    # "testserver" is the in-process test client's name; it resolves nowhere, so allowing it opens nothing.
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1", "testserver")
 
 
 class Database:
@@ -116,6 +120,8 @@ def create_app(db_path: str, *, allow_edits: bool = False, token: str | None = N
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         Middleware(RateLimitMiddleware, rate=settings.rate_limit, burst=settings.rate_burst),
     ]
+    if "*" not in settings.allowed_hosts:
+        middleware.insert(1, Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)))
     app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={HTTPException: http_error, Exception: server_error})
     app.state.db = Database(db_path)
@@ -141,6 +147,9 @@ def run(db_path: str, host: str = "127.0.0.1", port: int = 8000, allow_edits: bo
         token: str | None = None, settings: ServeSettings | None = None,
         on_token: Callable[[str], None] | None = None) -> None:
     """Serve ``db_path`` (loopback by default); with edits on, ``on_token`` receives the token to show the user."""
+    settings = settings or ServeSettings()
+    if host not in ("127.0.0.1", "localhost", "::1") and "*" not in settings.allowed_hosts:
+        settings = replace(settings, allowed_hosts=("*",))  # reachable by whatever name the network uses
     app = create_app(db_path, allow_edits=allow_edits, token=token, settings=settings)
     if allow_edits and on_token is not None:
         on_token(app.state.token)

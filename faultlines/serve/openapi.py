@@ -176,6 +176,7 @@ def build_schema() -> dict[str, Any]:
                          "corrected": {"type": "boolean"}, "sources": {"type": "array", "items": obj},
                          "reasons": {"type": "array", "items": {}}}},
         "IncidentPage": {"allOf": [{"$ref": "#/components/schemas/Page"}, {"type": "object", "properties": {
+            "total_exact": {"type": "boolean", "description": "false when counting stopped at the cap"},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Incident"}}}}]},
         "Graph": {"type": "object", "required": ["nodes", "edges"], "properties": {
             "nodes": {"type": "array", "items": obj}, "edges": {"type": "array", "items": obj}}},

@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from faultlines.model import RELATION_TYPES
 from faultlines.serve import params as P
-from faultlines.serve.api import conn
+from faultlines.serve.api import COUNT_CAP, conn
 from faultlines.serve.app import render
 from faultlines.serve.highlight import Span, highlight, mark_in_context
 from faultlines.store import queries as Q
@@ -72,10 +72,10 @@ def incidents_page(request: Request) -> Response:
     sort = P.incident_sort(q, "-date")
     c = conn(request)
     items = Q.list_incidents(c, limit=limit, offset=offset, sort=sort, **filters)
-    total = Q.count_incidents(c, **filters)
-    return render(request, "incidents.html", title="Incidents", items=items, filters=filters, sort=sort,
-                  sorts=list(Q.INCIDENT_SORTS), choices=W.filter_choices(c), pager=_pager(request, total, limit, offset),
-                  csv_query=_query_string(request, offset="", limit=""))
+    total, exact = W.count_incidents_capped(c, COUNT_CAP, **filters)
+    return render(request, "incidents.html", total_exact=exact, title="Incidents", items=items, filters=filters, sort=sort,
+                  sorts=list(Q.INCIDENT_SORTS), choices=W.filter_choices(c),
+                  paging=_pager(request, total, limit, offset), csv_query=_query_string(request, offset="", limit=""))
 
 
 def _disputed(inc: dict[str, Any]) -> set[str]:
@@ -114,7 +114,7 @@ def actors_page(request: Request) -> Response:
     items = Q.list_actors(c, q=text, type=typ, limit=limit, offset=offset)
     total = W.count_actors(c, q=text, type=typ)
     return render(request, "actors.html", title="Actors", items=items, q=text or "", type=typ or "",
-                  pager=_pager(request, total, limit, offset))
+                  paging=_pager(request, total, limit, offset))
 
 
 def actor_page(request: Request) -> Response:
@@ -146,7 +146,7 @@ def documents_page(request: Request) -> Response:
     items = Q.list_documents(c, outlet=outlet, limit=limit, offset=offset)
     total = W.count_documents(c, outlet=outlet)
     return render(request, "documents.html", title="Documents", items=items, outlet=outlet or "",
-                  outlets=W.filter_choices(c)["outlets"], pager=_pager(request, total, limit, offset))
+                  outlets=W.filter_choices(c)["outlets"], paging=_pager(request, total, limit, offset))
 
 
 def _document_spans(doc: dict[str, Any], names: dict[str, str]) -> list[Span]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from typing import Any
 
 from faultlines.store.queries import _incident_filters, list_relations
@@ -105,25 +106,26 @@ def network(conn: sqlite3.Connection, *, relation: str | None = None, min_weight
         edges.append({
             "id": f"e{i}", "source": r["subject_id"], "target": r["object_id"], "relation": r["relation"],
             "weight": r["weight"], "outlets": r["outlets"], "first_seen": r["first_seen"],
-            "last_seen": r["last_seen"], "quote": r["quote"], "sources": r["sources"],
+            "last_seen": r["last_seen"], "quote": r["quote"],
         })
+    degree = Counter(e["source"] for e in edges) + Counter(e["target"] for e in edges)
     nodes = []
     if used:
         marks = ",".join("?" for _ in used)
         found = {r["id"]: r for r in conn.execute(
             f"SELECT id, name, type, country, part_of FROM actors WHERE id IN ({marks})", list(used))}
         for aid in sorted(used):
-            r = found.get(aid)
-            nodes.append({"id": aid, "label": r["name"] if r else aid, "type": r["type"] if r else None,
-                          "country": r["country"] if r else None, "part_of": r["part_of"] if r else None,
-                          "degree": sum(e["source"] == aid or e["target"] == aid for e in edges)})
+            a = found.get(aid)
+            nodes.append({"id": aid, "label": a["name"] if a else aid, "type": a["type"] if a else None,
+                          "country": a["country"] if a else None, "part_of": a["part_of"] if a else None,
+                          "degree": degree[aid]})
     return {"nodes": nodes, "edges": edges}
 
 
 def causal_map(conn: sqlite3.Connection, *, min_weight: int = 1) -> dict[str, Any]:
     """Claims as a concept graph: cause concept -> effect concept, weight = number of claims."""
     agg: dict[tuple[str, str], dict[str, Any]] = {}
-    labels: dict[str, str] = {}
+    labels: dict[str, Counter[str]] = {}
     for r in conn.execute(
         "SELECT c.cause, c.effect, c.cause_concept, c.effect_concept, c.cue, c.quote, c.start, c.end, "
         "d.name AS document, d.id AS document_id, d.outlet FROM claims c JOIN documents d ON d.id = c.document_id "
@@ -132,8 +134,8 @@ def causal_map(conn: sqlite3.Connection, *, min_weight: int = 1) -> dict[str, An
         effect = (r["effect_concept"] or r["effect"] or "").strip()
         if not cause or not effect:
             continue
-        labels.setdefault(cause, cause)
-        labels.setdefault(effect, effect)
+        labels.setdefault(cause, Counter())[(r["cause"] or cause).strip()] += 1
+        labels.setdefault(effect, Counter())[(r["effect"] or effect).strip()] += 1
         e = agg.setdefault((cause, effect), {"source": cause, "target": effect, "weight": 0, "cues": [],
                                              "claims": []})
         e["weight"] += 1
@@ -144,7 +146,8 @@ def causal_map(conn: sqlite3.Connection, *, min_weight: int = 1) -> dict[str, An
                             "outlet": r["outlet"]})
     edges = [dict(e, id=f"c{i}") for i, e in enumerate(agg.values()) if e["weight"] >= min_weight]
     used = {e["source"] for e in edges} | {e["target"] for e in edges}
-    nodes = [{"id": c, "label": labels[c],
+    # a concept is shown by the phrase the articles use most for it
+    nodes = [{"id": c, "label": labels[c].most_common(1)[0][0], "phrases": sorted(labels[c]),
               "out": sum(e["weight"] for e in edges if e["source"] == c),
               "in": sum(e["weight"] for e in edges if e["target"] == c)} for c in sorted(used)]
     return {"nodes": nodes, "edges": edges}
@@ -173,3 +176,11 @@ def incident_of_event(conn: sqlite3.Connection, event_id: str) -> str | None:
     """The incident an event mention belongs to now (ids change when a correction re-resolves incidents)."""
     row = conn.execute("SELECT incident_id FROM events WHERE id = ?", (event_id,)).fetchone()
     return row[0] if row and row[0] else None
+
+
+def count_incidents_capped(conn: sqlite3.Connection, cap: int, **filters: Any) -> tuple[int, bool]:
+    """(count, exact): counting stops after ``cap`` matches so a page of a huge store stays fast."""
+    where, args = _incident_filters(filters)
+    n = int(conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM incidents i{where} LIMIT ?)",
+                         [*args, cap + 1]).fetchone()[0])
+    return (cap, False) if n > cap else (n, True)

@@ -53,7 +53,8 @@
     var cy = cytoscape({
       container: graphNode,
       elements: elements(data),
-      wheelSensitivity: 0.3,
+      maxZoom: 1.6,
+      minZoom: 0.1,
       style: [
         { selector: "node", style: {
           "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 120,
@@ -65,7 +66,7 @@
           "width": "mapData(weight, 1, 10, 1.5, 8)" } },
         { selector: "edge:selected", style: { "label": "data(relation)", "font-size": 10 } }
       ],
-      layout: { name: "cose", animate: false, nodeRepulsion: function () { return 9000; }, idealEdgeLength: function () { return 90; } }
+      layout: { name: "cose", animate: false, padding: 40, nodeRepulsion: function () { return 9000; }, idealEdgeLength: function () { return 90; } }
     });
     if (kind === "network") {
       cy.on("tap", "node", function (evt) { window.location.href = "/actors/" + encodeURIComponent(evt.target.id()); });

@@ -1,0 +1,371 @@
+"""Event mentions: what happened (ACLED type and sub-type), who, how many victims, how factual, when and where.
+
+Each sentence is scanned with the trigger cues of events.yaml; the strongest cue of the sentence decides its
+sub-event type (one event per sentence and factuality, so a sentence that tells one attack with several verbs
+gives one event). Conditions on the cue's syntactic object (a place for territory verbs, weapons for
+seizures) and on the acting side (government vs non-state) refine it; protest modifiers turn a protest into
+one with intervention, excessive force or a violent demonstration; for generic violence the target decides
+between an Attack on civilians and an Armed clash. Participants, casualty figures, factuality, date and place
+are then attached, and the events are sorted most salient first.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from faultlines.extract.casualties import CasualtyFigures, parse_casualties
+from faultlines.extract.factuality import classify_factuality
+from faultlines.extract.participants import ParticipantFinder, kind_of
+from faultlines.model import (
+    EVENT_FACTUALITIES,
+    SUB_EVENT_TYPES,
+    Analysis,
+    Event,
+    Participant,
+    PlaceMention,
+    TimeExpression,
+)
+
+log = logging.getLogger(__name__)
+
+LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "events.yaml"
+_PLACE_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5, "unknown": 6}
+_DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
+_PLACE_ENTS = ("GPE", "LOC", "FAC")
+_PROTEST_FAMILY = {"Peaceful protest", "Attack", "Arrests", "Armed clash", "Violent demonstration", "Mob violence",
+                   "Abduction/forced disappearance", "Change to group/activity", "Looting/property destruction"}
+
+
+def _rx(patterns: list[str] | None) -> re.Pattern[str] | None:
+    pats = [p for p in patterns or [] if p]
+    if not pats:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in pats) + r")(?![\w])", re.I)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One trigger rule of events.yaml."""
+
+    sub: str
+    priority: int
+    phrases: re.Pattern[str] | None
+    unless: re.Pattern[str] | None = None
+    context: re.Pattern[str] | None = None
+    object: str | None = None
+    actor: str | None = None
+    alternative: str | None = None
+    target_decides: bool = False
+    protest: bool = False
+
+
+@dataclass
+class EventLexicon:
+    """The compiled events.yaml."""
+
+    cues: list[Cue]
+    classes: dict[str, frozenset[str]]
+    protest: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+    abstract: re.Pattern[str] | None = None
+    non_conflict: re.Pattern[str] | None = None
+
+
+@functools.lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> EventLexicon:
+    """The compiled event trigger lexicon (the shipped one unless ``path`` is given)."""
+    with open(path or LEXICON, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    cues = []
+    for raw in data.get("cues") or []:
+        sub = raw["sub"]
+        if sub not in SUB_EVENT_TYPES:
+            log.warning("events.yaml: unknown sub-event type %r skipped", sub)
+            continue
+        cues.append(Cue(
+            sub=sub, priority=int(raw.get("priority", 50)), phrases=_rx(raw.get("phrases")),
+            unless=_rx(raw.get("unless")), context=_rx(raw.get("context")), object=raw.get("object"),
+            actor=raw.get("actor"), alternative=raw.get("alternative"),
+            target_decides=bool(raw.get("target_decides")), protest=bool(raw.get("protest")),
+        ))
+    classes = {k: frozenset(str(w).lower() for w in v) for k, v in (data.get("classes") or {}).items()}
+    protest = {k: _rx(v) for k, v in (data.get("protest_modifiers") or {}).items()}
+    return EventLexicon(cues, classes, protest, _rx(data.get("abstract_triggers")), _rx(data.get("non_conflict")))
+
+
+@dataclass
+class _Hit:
+    """A cue that fired in a sentence, at a trigger token."""
+
+    cue: Cue
+    sub: str
+    token: Any
+    text: str
+    factuality: str = "asserted"
+
+
+class EventExtractor:
+    """Finds every event mention of an analysed document, most salient first."""
+
+    def __init__(self, kb: Any = None, lexicon: EventLexicon | None = None) -> None:
+        self.kb = kb
+        self.lexicon = lexicon or load_lexicon()
+        self.participants = ParticipantFinder(kb)
+
+    def __call__(self, analysis: Analysis) -> list[Event]:
+        sdoc = analysis.spacy_doc
+        if sdoc is None:
+            return []
+        events: list[Event] = []
+        sents = list(sdoc.sents)
+        for sent in sents:
+            try:
+                events.extend(self.sentence_events(sent, analysis))
+            except Exception:  # one odd sentence must not lose the document
+                log.exception("event extraction failed on a sentence of %s", analysis.document.name)
+        length = max(len(analysis.document.clean_text), 1)
+        events = [replace(e, salience=_salience(e, length)) for e in events]
+        events.sort(key=lambda e: -e.salience)
+        return events
+
+    # ------------------------------------------------------------------------------------------ detection
+    def hits(self, sent: Any, analysis: Analysis | None = None) -> list[_Hit]:
+        """Every cue that fires in the sentence, strongest first."""
+        text = sent.text
+        out: list[_Hit] = []
+        if self.lexicon.non_conflict is not None and self.lexicon.non_conflict.search(text):
+            return out  # disasters, accidents, ordinary crime
+        for cue in self.lexicon.cues:
+            if cue.phrases is None or (cue.unless and cue.unless.search(text)):
+                continue
+            if cue.context and not cue.context.search(text):
+                continue
+            for m in cue.phrases.finditer(text):
+                tok = _token_at(sent, m.start(), m.end())
+                if tok is None:
+                    continue
+                if cue.object and not self._object_ok(tok, sent, cue.object, analysis):
+                    continue
+                if self._abstract(m.group(0), sent, analysis):
+                    continue
+                sub = cue.sub
+                if cue.actor and cue.alternative:
+                    side = self._acting_side(tok, analysis)
+                    if side and side != cue.actor:
+                        sub = cue.alternative
+                out.append(_Hit(cue, sub, tok, m.group(0)))
+                break
+        out.sort(key=lambda h: -h.cue.priority)
+        return out
+
+    def _abstract(self, matched: str, sent: Any, analysis: Analysis | None) -> bool:
+        """An abstract noun ("the war on terror", "violence") with nothing concrete around it."""
+        ab = self.lexicon.abstract
+        if ab is None or not ab.fullmatch(matched):
+            return False
+        if parse_casualties(sent).any or any(e.label_ in _PLACE_ENTS + ("DATE", "TIME") for e in sent.ents):
+            return False
+        if analysis is not None and (_in_sent(analysis.places, sent) or _times_in(analysis, sent)):
+            return False
+        return True
+
+    def _object_ok(self, tok: Any, sent: Any, cls: str, analysis: Analysis | None) -> bool:
+        """The trigger's object (or the words right after it) is of the class (``place``: a place or territory)."""
+        words = self.lexicon.classes.get("territory" if cls == "place" else cls, frozenset())
+        cands = [t for c in tok.children if c.dep_ not in ("nsubj", "agent", "advcl", "conj", "punct")
+                 for t in c.subtree]
+        if tok.dep_ in ("nsubjpass", "nsubj") or tok.head.i != tok.i:
+            cands.extend(c for c in tok.head.children if c.dep_ == "nsubjpass" for c in c.subtree)
+        cands.extend(sent.doc[tok.i + 1: min(tok.i + 9, sent.end)])
+        if tok.dep_ == "pobj":  # "fell to X" / "under the control of X": the place is the clause subject
+            cands.extend(t for c in tok.head.head.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree)
+        for t in cands:
+            if t.lemma_.lower() in words or t.lower_ in words:
+                return True
+            if cls == "place" and t.ent_type_ in _PLACE_ENTS:
+                return True
+        if cls == "place" and analysis is not None:
+            idx = {t.idx for t in cands}
+            return any(p.start in idx for p in analysis.places)
+        return False
+
+    def _acting_side(self, tok: Any, analysis: Analysis | None) -> str | None:
+        """'state' or 'nonstate' for whoever acts in the trigger's clause (None when unknown)."""
+        agents, _ = self.participants.arguments(tok)
+        state_words = self.lexicon.classes.get("state_actor", frozenset())
+        for a in agents:
+            if analysis is not None:
+                start, end = a.left_edge.idx, a.right_edge.idx + len(a.right_edge.text)
+                for m in analysis.actors:
+                    if m.start < end and start < m.end:
+                        k = kind_of(m.actor)
+                        if k in ("state", "nonstate"):
+                            return k
+            words = {t.lemma_.lower() for t in a.subtree} | {t.lower_ for t in a.subtree}
+            if words & state_words:
+                return "state"
+            if words & self.lexicon.classes.get("armed", frozenset()):
+                return "nonstate"
+        return None
+
+    # ------------------------------------------------------------------------------------------ events
+    def sentence_events(self, sent: Any, analysis: Analysis) -> list[Event]:
+        """The event mentions of one sentence: the strongest factual one and the strongest non-factual one."""
+        hits = self.hits(sent, analysis)
+        if not hits:
+            return []
+        for h in hits:
+            h.factuality = classify_factuality(sent, analysis, trigger=h.token)
+        factual = [h for h in hits if h.factuality in EVENT_FACTUALITIES]
+        other = [h for h in hits if h.factuality not in EVENT_FACTUALITIES]
+        chosen = [g[0] for g in (factual, other) if g]
+        figures = parse_casualties(sent)
+        events = [self._event(h, hits, sent, analysis, figures) for h in chosen]
+        return [e for e in events if e is not None]
+
+    def _event(self, hit: _Hit, hits: list[_Hit], sent: Any, analysis: Analysis,
+               figures: CasualtyFigures) -> Event | None:
+        perps, targets = self.participants(hit.token, analysis)
+        if not perps or not targets:  # borrow arguments from other triggers of the same sentence
+            for other in hits:
+                if other.token.i == hit.token.i:
+                    continue
+                p2, t2 = self.participants(other.token, analysis)
+                perps = perps or p2
+                targets = targets or tuple(t for t in t2 if t.actor.id not in {p.actor.id for p in perps})
+        sub = self._refine(hit, hits, sent, perps, targets, figures)
+        date = self._date(sent, hit.token, analysis)
+        place = self._place(sent, hit.token, analysis)
+        factuality = hit.factuality
+        if factuality in EVENT_FACTUALITIES:
+            specific = place is not None and place.place.precision in ("point", "city", "admin2")
+            factuality = _maybe_background(sent, analysis, hit, date, specific) or factuality
+        return Event(
+            event_type=SUB_EVENT_TYPES[sub], sub_event_type=sub, quote=sent.text, start=sent.start_char,
+            end=sent.end_char, trigger=hit.text, date=date, location=place, perpetrators=perps, targets=targets,
+            killed=figures.killed, injured=figures.injured, casualties=figures.casualties,
+            abducted=figures.abducted, arrested=figures.arrested, factuality=factuality,
+            salience=hit.cue.priority / 10.0,
+        )
+
+    def _refine(self, hit: _Hit, hits: list[_Hit], sent: Any, perps: tuple[Participant, ...],
+                targets: tuple[Participant, ...], figures: CasualtyFigures) -> str:
+        """Protest modifiers and target-decided violence."""
+        sub = hit.sub
+        text = sent.text
+        protest = any(h.cue.protest for h in hits)
+        mods = self.lexicon.protest
+        if protest and (sub in _PROTEST_FAMILY or hit.cue.protest):
+            for key, result in (("excessive_force", "Excessive force against protesters"),
+                                ("violent", "Violent demonstration"),
+                                ("intervention", "Protest with intervention")):
+                rx = mods.get(key)
+                if rx is not None and rx.search(text):
+                    return result
+            if sub in ("Attack", "Armed clash"):
+                return "Excessive force against protesters" if figures.killed.known else "Protest with intervention"
+            return "Peaceful protest" if sub in ("Change to group/activity",) else sub
+        if hit.cue.target_decides:
+            kinds = {kind_of(t.actor) for t in targets}
+            if kinds & {"state", "nonstate"} and "civilian" not in kinds:
+                return "Armed clash"
+            if not targets and self._victims_armed(sent):
+                return "Armed clash"
+        return sub
+
+    def _victims_armed(self, sent: Any) -> bool:
+        """The victims named in the sentence are armed (soldiers, fighters), not civilians."""
+        armed = self.lexicon.classes.get("armed", frozenset())
+        civil = self.lexicon.classes.get("civilians", frozenset())
+        objs = [t for t in sent if t.dep_ in ("dobj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")]
+        lemmas = {t.lemma_.lower() for t in objs}
+        return bool(lemmas & armed) and not lemmas & civil
+
+    # ------------------------------------------------------------------------------------------ when, where
+    def _date(self, sent: Any, trigger: Any, analysis: Analysis) -> TimeExpression:
+        """The time expression syntax and discourse tie to the event; unknown rather than the publication date."""
+        times = [t for t in analysis.times if t.char_start is not None and t.start is not None]
+        same = [t for t in times if sent.start_char <= t.char_start < sent.end_char]  # type: ignore[operator]
+        if same:
+            return min(same, key=lambda t: (abs(t.char_start - trigger.idx), _DATE_RANK.get(t.precision, 6)))
+        para = _paragraph(analysis.document.clean_text, sent.start_char)
+        earlier = [t for t in times if para <= t.char_start < sent.start_char]  # type: ignore[operator]
+        if earlier:
+            return earlier[-1]
+        lead_end = _paragraph_end(analysis.document.clean_text, 0)
+        lead = [t for t in times if t.char_start < min(lead_end, 300)]  # type: ignore[operator]
+        return lead[0] if lead and sent.start_char >= lead_end else TimeExpression.unknown()
+
+    def _place(self, sent: Any, trigger: Any, analysis: Analysis) -> PlaceMention | None:
+        """The most specific place of the trigger's clause, else of the sentence, else of the paragraph."""
+        places = _in_sent(analysis.places, sent)
+        if places:
+            root = trigger
+            while root.dep_ not in ("ROOT", "ccomp", "relcl") and root.head.i != root.i:
+                root = root.head
+            lo, hi = root.left_edge.idx, root.right_edge.idx + len(root.right_edge.text)
+            clause = [p for p in places if lo <= p.start < hi] or places
+            return min(clause, key=lambda p: (_PLACE_RANK.get(p.place.precision, 6), abs(p.start - trigger.idx)))
+        para = _paragraph(analysis.document.clean_text, sent.start_char)
+        earlier = [p for p in analysis.places if para <= p.start < sent.start_char]
+        if earlier:
+            return earlier[-1]
+        return None
+
+
+def _maybe_background(sent: Any, analysis: Analysis, hit: _Hit, date: TimeExpression, specific: bool) -> str | None:
+    verdict = classify_factuality(sent, analysis, trigger=hit.token, event_date=date, specific=specific)
+    return "background" if verdict == "background" else None
+
+
+def _token_at(sent: Any, start: int, end: int) -> Any:
+    """The head token of the characters [start, end) of the sentence text."""
+    span = sent.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.root
+
+
+def _in_sent(items: list[Any], sent: Any) -> list[Any]:
+    return [p for p in items if sent.start_char <= p.start < sent.end_char]
+
+
+def _times_in(analysis: Analysis, sent: Any) -> list[TimeExpression]:
+    return [t for t in analysis.times if t.char_start is not None and sent.start_char <= t.char_start < sent.end_char]
+
+
+def _paragraph(text: str, offset: int) -> int:
+    """Start offset of the paragraph holding ``offset``."""
+    i = text.rfind("\n", 0, offset)
+    return 0 if i < 0 else i + 1
+
+
+def _paragraph_end(text: str, offset: int) -> int:
+    i = text.find("\n", offset)
+    return len(text) if i < 0 else i
+
+
+def _salience(e: Event, length: int) -> float:
+    """Factual first, then casualties, named participants, specific date and place, early position."""
+    score = (100.0 if e.is_event else 0.0) + e.salience  # e.salience holds the cue strength
+    if e.killed.known or e.injured.known or e.casualties.known:
+        score += 20.0
+    if any(p.actor.known and not p.actor.generic for p in e.perpetrators + e.targets):
+        score += 8.0
+    elif e.perpetrators or e.targets:
+        score += 4.0
+    if e.date.precision in ("day", "week", "part-of-month"):
+        score += 4.0
+    if e.location is not None:
+        score += 4.0 if e.location.place.precision in ("point", "city", "admin2") else 2.0
+    score += 10.0 * (1.0 - min(e.start / length, 1.0))
+    return round(score, 3)
+
+
+__all__ = ["Cue", "EventExtractor", "EventLexicon", "load_lexicon"]

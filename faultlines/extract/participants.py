@@ -1,0 +1,216 @@
+"""Who did it and to whom: perpetrators and targets of an event trigger, from the dependency parse.
+
+Arguments are read off the trigger's syntax (active subject, passive agent "by X", object, passive subject,
+"on/against X", possessive or compound modifiers of a noun trigger such as "an ISIS suicide bomber",
+appositions and coordination) and from attribution cues ("attributed to X", "blamed on X", "X claimed
+responsibility"). Each argument span is resolved to the actor mentions of the analysis that overlap it, then
+to the knowledge base, then (for proper names only) to a new actor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from faultlines.model import Actor, ActorMention, Analysis, Participant
+
+STATE_TYPES = frozenset({"state forces", "state", "external/other forces", "coalition", "state military"})
+NONSTATE_TYPES = frozenset({"rebel group", "political militia", "identity militia", "militia", "rioters"})
+CIVILIAN_TYPES = frozenset({"civilians", "protesters"})
+ARMED_TYPES = STATE_TYPES | NONSTATE_TYPES
+
+_SUBJ = ("nsubj", "csubj")
+_OBJ = ("dobj", "nsubjpass", "attr", "oprd")
+_TARGET_PREPS = ("on", "against", "at", "upon", "targeting", "into")
+_INHERIT = ("conj", "advcl", "xcomp", "acl", "pcomp", "ccomp")
+_SKIP_CHILD = ("relcl", "acl", "punct", "cc", "advcl", "prep")
+_ATTRIBUTION = re.compile(
+    r"\b(?:(?P<attr>attributed|blamed|pinned|ascribed)\s+(?:it\s+)?(?:to|on)|(?P<claim>claimed|claimed\s+by)|"
+    r"(?P<resp>(?:claimed|claiming|took|taken|takes|assumed)\s+(?:the\s+)?(?:responsibility|credit)))\b",
+    re.I,
+)
+
+
+def _arg_span(tok: Any) -> tuple[int, int]:
+    """Characters of the argument noun phrase headed by ``tok`` (without relative clauses or trailing clauses)."""
+    left = tok.left_edge.i
+    right = tok.i
+    for child in tok.rights:
+        if child.dep_ in _SKIP_CHILD and child.dep_ != "prep":
+            continue
+        if child.dep_ == "prep" and child.lower_ != "of":
+            continue
+        right = max(right, child.right_edge.i)
+    doc = tok.doc
+    return doc[left].idx, doc[right].idx + len(doc[right].text)
+
+
+def _phrase_text(tok: Any) -> str:
+    """A short noun phrase for the argument: its left modifiers and head (plus compound/flat names)."""
+    doc = tok.doc
+    left = min([tok.i] + [c.left_edge.i for c in tok.lefts if c.dep_ not in ("punct", "cc", "prep")])
+    right = tok.i
+    for c in tok.rights:
+        if c.dep_ in ("compound", "flat", "appos") and c.i == right + 1:
+            right = c.right_edge.i if c.dep_ != "appos" else right
+    return doc[left: right + 1].text
+
+
+def _coordinated(tok: Any) -> list[Any]:
+    """The token and the tokens coordinated with it ("soldiers and policemen")."""
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ in ("conj", "appos") and c.pos_ in ("NOUN", "PROPN", "PRON"):
+            out.extend(_coordinated(c))
+    return out
+
+
+class ParticipantFinder:
+    """Finds perpetrators and targets of a trigger token, resolved to actors."""
+
+    def __init__(self, kb: Any = None) -> None:
+        self.kb = kb
+
+    # ---------------------------------------------------------------------------------------- resolution
+    def _mentions(self, analysis: Analysis, start: int, end: int) -> list[ActorMention]:
+        return [m for m in analysis.actors if m.start < end and start < m.end]
+
+    def _kb_actor(self, tok: Any) -> Actor | None:
+        kb = self.kb
+        if kb is None:
+            return None
+        for text in (_phrase_text(tok), tok.text):
+            try:
+                actor = kb.lookup(text)
+            except Exception:  # a KB double may not know every call
+                actor = None
+            if actor is not None:
+                return actor
+        if tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "NORP", "PERSON", ""):
+            try:
+                return kb.new_actor(_phrase_text(tok), "organization" if tok.ent_type_ != "PERSON" else "person")
+            except Exception:
+                return None
+        return None
+
+    def resolve(self, tok: Any, analysis: Analysis, how: str = "stated") -> list[Participant]:
+        """Participants named by the argument headed by ``tok`` (and its coordinated siblings)."""
+        out: list[Participant] = []
+        for t in _coordinated(tok):
+            if t.pos_ == "PRON" and t.lower_ not in ("they", "them"):
+                continue
+            start, end = _arg_span(t)
+            mentions = self._mentions(analysis, start, end)
+            if mentions:
+                for m in mentions:
+                    out.append(Participant(m.text, m.actor, how, m.start, m.end))
+                continue
+            actor = self._kb_actor(t)
+            if actor is not None:
+                out.append(Participant(_phrase_text(t), actor, how, start, end))
+        return _unique(out)
+
+    # ---------------------------------------------------------------------------------------- syntax
+    def arguments(self, trigger: Any) -> tuple[list[Any], list[Any]]:
+        """Head tokens of the agent side and the patient side of ``trigger``."""
+        agents: list[Any] = []
+        patients: list[Any] = []
+        verb = trigger
+        if trigger.pos_ in ("NOUN", "PROPN"):
+            for c in trigger.children:
+                if c.dep_ in ("poss", "compound", "nmod") and c.pos_ in ("PROPN", "NOUN") or (
+                    c.dep_ == "amod" and c.ent_type_ == "NORP"
+                ):
+                    agents.append(c)
+                if c.dep_ == "prep" and c.lower_ == "by":
+                    agents.extend(g for g in c.children if g.dep_ == "pobj")
+                if c.dep_ == "prep" and c.lower_ in _TARGET_PREPS + ("of",):
+                    patients.extend(g for g in c.children if g.dep_ == "pobj")
+            if trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
+                verb = trigger.head
+                if trigger.dep_ == "nsubj":
+                    patients.extend(c for c in verb.children if c.dep_ in _OBJ)
+                return agents, patients
+            if trigger.dep_ in ("dobj", "pobj", "attr") and trigger.head.pos_ in ("VERB", "AUX", "ADP"):
+                verb = trigger.head if trigger.head.pos_ != "ADP" else trigger.head.head
+                agents.extend(c for c in verb.children if c.dep_ in _SUBJ)
+                return agents, patients
+            return agents, patients
+        subj_found = False
+        for c in verb.children:
+            if c.dep_ in _SUBJ:
+                agents.append(c)
+                subj_found = True
+            elif c.dep_ == "agent":
+                agents.extend(g for g in c.children if g.dep_ == "pobj")
+            elif c.dep_ in _OBJ:
+                patients.append(c)
+            elif c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
+                patients.extend(g for g in c.children if g.dep_ == "pobj")
+            elif c.dep_ == "prep" and c.lower_ == "by" and verb.tag_ == "VBN":
+                agents.extend(g for g in c.children if g.dep_ == "pobj")
+        head = verb
+        while not subj_found and head.dep_ in _INHERIT and head.head.i != head.i:
+            head = head.head
+            for c in head.children:
+                if c.dep_ in _SUBJ:
+                    agents.append(c)
+                    subj_found = True
+                elif c.dep_ == "agent":
+                    agents.extend(g for g in c.children if g.dep_ == "pobj")
+                    subj_found = True
+        return agents, patients
+
+    def attributions(self, sent: Any, analysis: Analysis) -> list[Participant]:
+        """Actors the sentence holds responsible: "attributed to X", "blamed on X", "X claimed responsibility"."""
+        out: list[Participant] = []
+        for m in _ATTRIBUTION.finditer(sent.text):
+            start = sent.start_char + m.start()
+            end = sent.start_char + m.end()
+            if m.group("resp"):
+                how = "claimed"
+                before = [a for a in analysis.actors if sent.start_char <= a.start and a.end <= start]
+                picks = before[-1:]
+            else:
+                how = "attributed" if m.group("attr") else "claimed"
+                after = [a for a in analysis.actors if end <= a.start < min(end + 80, sent.end_char)]
+                picks = after[:1]
+            out.extend(Participant(a.text, a.actor, how, a.start, a.end) for a in picks)
+        return out
+
+    def __call__(self, trigger: Any, analysis: Analysis) -> tuple[tuple[Participant, ...], tuple[Participant, ...]]:
+        """(perpetrators, targets) of the event triggered by ``trigger``."""
+        agents, patients = self.arguments(trigger)
+        perps = [p for a in agents for p in self.resolve(a, analysis)]
+        targets = [p for a in patients for p in self.resolve(a, analysis)]
+        perps.extend(self.attributions(trigger.sent, analysis))
+        perps = _unique(perps)
+        target_ids = {p.actor.id for p in perps}
+        targets = [t for t in _unique(targets) if t.actor.id not in target_ids]
+        return tuple(perps), tuple(targets)
+
+
+def _unique(items: Iterable[Participant]) -> list[Participant]:
+    seen: set[str] = set()
+    out = []
+    for p in items:
+        if p.actor.id not in seen:
+            seen.add(p.actor.id)
+            out.append(p)
+    return out
+
+
+def kind_of(actor: Actor) -> str:
+    """'state', 'nonstate', 'civilian' or 'other' for an actor type."""
+    t = (actor.type or "").lower()
+    if t in STATE_TYPES:
+        return "state"
+    if t in NONSTATE_TYPES:
+        return "nonstate"
+    if t in CIVILIAN_TYPES:
+        return "civilian"
+    return "other"
+
+
+__all__ = ["ParticipantFinder", "kind_of", "ARMED_TYPES", "CIVILIAN_TYPES", "NONSTATE_TYPES", "STATE_TYPES"]
