@@ -191,3 +191,39 @@ def write_jsonl(out_dir: Path, n: int, *, seed: int = 0, per_file: int = 200) ->
     if fh:
         fh.close()
     return paths
+
+
+# ---------------------------------------------------------------------------------------------------- corpora
+def demo_documents(copies: int = 1) -> list:
+    """The bundled demo corpus as Documents, ``copies`` times (each copy made distinct so none is a duplicate)."""
+    from dataclasses import replace
+
+    from faultlines.demo import corpus_dir, manifest_path
+    from faultlines.ingest import content_hash, read_paths
+    from faultlines.model import Document, OffsetMap
+
+    base = [d for d in read_paths([corpus_dir()], manifest=manifest_path()) if isinstance(d, Document)]
+    out = []
+    for k in range(copies):
+        for d in base:
+            if k == 0:
+                out.append(d)
+                continue
+            tail = f"\n\nCopy {k}."
+            raw, clean = d.raw_text + tail, d.clean_text + tail
+            segs = d.offset_map.segments + ((len(d.clean_text), len(d.raw_text), len(tail)),)
+            out.append(replace(d, id=content_hash(raw), name=f"{d.name}#{k}", raw_text=raw, clean_text=clean,
+                               offset_map=OffsetMap(segs)))
+    return out
+
+
+def synthetic_documents(n: int, *, seed: int = 0) -> list:
+    """``n`` synthetic articles as Documents (published date and outlet set)."""
+    from faultlines.ingest import make_document
+
+    return [make_document(raw_text=a.text, name=a.name, published=a.published, outlet=f"Synthetic Wire {i % 7}")
+            for i, a in enumerate(articles(n, seed=seed))]
+
+
+def words(documents: list) -> int:
+    return sum(len(d.clean_text.split()) for d in documents)

@@ -26,13 +26,14 @@ class Analyzer:
     ) -> None:
         from faultlines.analyze.actors import ActorKB, ActorRecognizer
         from faultlines.analyze.dates import TimeResolver
-        from faultlines.analyze.nlp import load_nlp
+        from faultlines.analyze.nlp import add_paragraph_boundaries, load_nlp
         from faultlines.analyze.places import Gazetteer, PlaceResolver
 
         self.settings = settings or Settings()
         self.nlp = nlp if nlp is not None else load_nlp(self.settings.model)
         self.kb = kb if kb is not None else ActorKB.load(self.settings.actor_files)
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
+        add_paragraph_boundaries(self.nlp)
         PlaceResolver.add_to_pipeline(self.nlp, self.gazetteer)
         self.recognize_actors = ActorRecognizer(self.kb, self.nlp)
         self.resolve_places = PlaceResolver(self.gazetteer)

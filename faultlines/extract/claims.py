@@ -151,11 +151,12 @@ def _subject(verb: Any) -> tuple[Any | None, bool]:
     """The subject of ``verb`` (climbing xcomp/conj chains); True when it is the noun a relative clause modifies."""
     tok = verb
     for _ in range(4):
-        for child in tok.children:
-            if child.dep_ in ("nsubj", "csubj", "expl") and child.i < tok.i:
-                if child.lower_ in RELATIVE and tok.dep_ == "relcl":  # "militias, which stoke ..."
-                    return tok.head, True
-                return child, False
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj", "expl") and c.i < tok.i]
+        if subjects:
+            child = subjects[-1]  # the closest one when the parser found two
+            if child.lower_ in RELATIVE and tok.dep_ == "relcl":  # "militias, which stoke ..."
+                return tok.head, True
+            return child, False
         if tok.dep_ in ("xcomp", "conj", "ccomp") and tok.head is not tok:
             tok = tok.head
             continue

@@ -39,6 +39,8 @@ LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "events.
 _PLACE_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5, "unknown": 6}
 _DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
 _PLACE_ENTS = ("GPE", "LOC", "FAC")
+_VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+_NONLETHAL = {"Abduction/forced disappearance", "Sexual violence"}
 _PROTEST_FAMILY = {"Peaceful protest", "Attack", "Arrests", "Armed clash", "Violent demonstration", "Mob violence",
                    "Abduction/forced disappearance", "Change to group/activity", "Looting/property destruction"}
 
@@ -117,6 +119,7 @@ class EventExtractor:
         self.kb = kb
         self.lexicon = lexicon or load_lexicon()
         self.participants = ParticipantFinder(kb)
+        self._toll_cue = Cue("Attack", 30, None, target_decides=True)
 
     def __call__(self, analysis: Analysis) -> list[Event]:
         sdoc = analysis.spacy_doc
@@ -139,7 +142,7 @@ class EventExtractor:
         """Every cue that fires in the sentence, strongest first."""
         text = sent.text
         out: list[_Hit] = []
-        if self.lexicon.non_conflict is not None and self.lexicon.non_conflict.search(text):
+        if self._off_topic(sent):
             return out  # disasters, accidents, ordinary crime
         for cue in self.lexicon.cues:
             if cue.phrases is None or (cue.unless and cue.unless.search(text)):
@@ -160,20 +163,21 @@ class EventExtractor:
                     if side and side != cue.actor:
                         sub = cue.alternative
                 out.append(_Hit(cue, sub, tok, m.group(0)))
-                break
-        out.sort(key=lambda h: -h.cue.priority)
+        out.sort(key=lambda h: -h.cue.priority)  # stable: the first match of a cue stays first
         return out
 
     def _abstract(self, matched: str, sent: Any, analysis: Analysis | None) -> bool:
-        """An abstract noun ("the war on terror", "violence") with nothing concrete around it."""
+        """An abstract or generic noun ("the fight against ISIS", "attacks") with nothing concrete around it."""
         ab = self.lexicon.abstract
         if ab is None or not ab.fullmatch(matched):
             return False
-        if parse_casualties(sent).any or any(e.label_ in _PLACE_ENTS + ("DATE", "TIME") for e in sent.ents):
+        if parse_casualties(sent).any:
             return False
-        if analysis is not None and (_in_sent(analysis.places, sent) or _times_in(analysis, sent)):
+        if analysis is None:
+            return not any(e.label_ in ("GPE", "FAC", "DATE", "TIME") for e in sent.ents)
+        if _times_in(analysis, sent):
             return False
-        return True
+        return not any(p.place.precision in ("point", "city", "admin2", "admin1") for p in _in_sent(analysis.places, sent))
 
     def _object_ok(self, tok: Any, sent: Any, cls: str, analysis: Analysis | None) -> bool:
         """The trigger's object (or the words right after it) is of the class (``place``: a place or territory)."""
@@ -218,24 +222,36 @@ class EventExtractor:
     def sentence_events(self, sent: Any, analysis: Analysis) -> list[Event]:
         """The event mentions of one sentence: the strongest factual one and the strongest non-factual one."""
         hits = self.hits(sent, analysis)
+        figures = parse_casualties(sent)
+        lethal = figures.killed.known and (figures.killed.low or 0) > 0
+        if not hits and (lethal or figures.injured.known or figures.casualties.known) and not self._off_topic(sent):
+            hits = [_Hit(self._toll_cue, "Attack", sent.root, "")]  # a bare toll ("the dead numbered 70")
         if not hits:
             return []
+        if lethal:  # people were killed: a violent cue beats arrests, abductions, looting and the like
+            violent = [h for h in hits if SUB_EVENT_TYPES[h.sub] in _VIOLENT_TYPES and h.sub not in _NONLETHAL]
+            hits = violent + [h for h in hits if h not in violent]
         for h in hits:
             h.factuality = classify_factuality(sent, analysis, trigger=h.token)
         factual = [h for h in hits if h.factuality in EVENT_FACTUALITIES]
         other = [h for h in hits if h.factuality not in EVENT_FACTUALITIES]
         chosen = [g[0] for g in (factual, other) if g]
-        figures = parse_casualties(sent)
         events = [self._event(h, hits, sent, analysis, figures) for h in chosen]
         return [e for e in events if e is not None]
+
+    def _off_topic(self, sent: Any) -> bool:
+        nc = self.lexicon.non_conflict
+        return bool(nc and nc.search(sent.text))
 
     def _event(self, hit: _Hit, hits: list[_Hit], sent: Any, analysis: Analysis,
                figures: CasualtyFigures) -> Event | None:
         perps, targets = self.participants(hit.token, analysis)
         if not perps or not targets:  # borrow arguments from other triggers of the same sentence
+            seen = {hit.token.i}
             for other in hits:
-                if other.token.i == hit.token.i:
+                if other.token.i in seen:
                     continue
+                seen.add(other.token.i)
                 p2, t2 = self.participants(other.token, analysis)
                 perps = perps or p2
                 targets = targets or tuple(t for t in t2 if t.actor.id not in {p.actor.id for p in perps})

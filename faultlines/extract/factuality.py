@@ -96,15 +96,16 @@ def _generic_present(verbs: list[Any]) -> bool:
     if not (head.tag_ == "VBP" or (head.tag_ == "VBN" and any(a.tag_ == "VBP" for a in auxes))):
         return False
     subj = next((c for t in verbs for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    return subj is not None and _bare_plural(subj)
+    return subj is not None and (_bare_plural(subj) or subj.lower_ in ("they", "we"))
 
 
 def _no_past_generic(sent: Any) -> bool:
     """No past or perfect verb anywhere and a bare plural opening noun phrase (robust to mis-parsed verbs)."""
     if any(t.tag_ in ("VBD", "MD") or (t.lower_ in ("has", "have", "had") and t.dep_ == "aux") for t in sent):
         return False
-    chunks = list(sent.noun_chunks) if sent.doc.has_annotation("DEP") else []
-    return bool(chunks) and chunks[0].start == sent.start and _bare_plural(chunks[0].root)
+    chunks = [c for c in sent.noun_chunks if c.root.dep_ not in ("pobj", "npadvmod")] if sent.doc.has_annotation(
+        "DEP") else []
+    return bool(chunks) and _bare_plural(chunks[0].root)
 
 
 def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any) -> bool:

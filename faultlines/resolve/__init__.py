@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from faultlines.config import Settings
 from faultlines.resolve.incidents import Constraints, EventRecord, build_incident, resolve, score_pair
@@ -52,26 +53,40 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
     s = settings or Settings()
     new_ids = list(event_ids)
     conn = store.conn
-    new = queries.event_records(conn, f"e.id IN ({','.join('?' * len(new_ids))})", new_ids) if new_ids else []
+    new = _records(conn, new_ids)
     affected: dict[str, EventRecord] = {e.id: e for e in new}
     touched: set[str] = set(dirty_incidents)
-    for ev in new:
-        cond, args = queries.candidate_condition(ev, s.date_window_days)
-        for cand in queries.event_records(conn, cond, args):
-            if cand.id in affected:
-                continue
-            res = score_pair(ev, cand, window=s.date_window_days, max_km=s.max_place_km)
-            if res and res[0] >= s.merge_threshold:
-                affected[cand.id] = cand
-    rows = conn.execute(
-        f"SELECT DISTINCT incident_id FROM events WHERE incident_id IS NOT NULL AND id IN "
-        f"({','.join('?' * len(affected))})", list(affected)).fetchall() if affected else []
-    touched |= {r[0] for r in rows}
-    members = queries.incident_member_ids(conn, touched)
-    missing = [m for m in members if m not in affected]
-    if missing:
-        for e in queries.event_records(conn, f"e.id IN ({','.join('?' * len(missing))})", missing):
+    queue: list[EventRecord] = list(new)
+    expanded: set[str] = set()
+    seen_incidents: set[str] = set()
+    while queue or touched - seen_incidents:
+        # members of every touched incident join the affected set, and their own links are followed too
+        fresh = touched - seen_incidents
+        seen_incidents |= fresh
+        ids = [m for m in queries.incident_member_ids(conn, fresh) if m not in affected]
+        for e in _records(conn, ids):
             affected[e.id] = e
+            queue.append(e)
+        while queue:
+            ev = queue.pop()
+            if ev.id in expanded:
+                continue
+            expanded.add(ev.id)
+            cond, args = queries.candidate_condition(ev, s.date_window_days)
+            for cand in queries.event_records(conn, cond, args):
+                if cand.id in affected:
+                    continue
+                res = score_pair(ev, cand, window=s.date_window_days, max_km=s.max_place_km)
+                if res and res[0] >= s.merge_threshold:
+                    affected[cand.id] = cand
+                    queue.append(cand)
+        if affected:
+            ids_all = list(affected)
+            for chunk in range(0, len(ids_all), 500):
+                part = ids_all[chunk:chunk + 500]
+                touched |= {r[0] for r in conn.execute(
+                    f"SELECT DISTINCT incident_id FROM events WHERE incident_id IS NOT NULL AND id IN "
+                    f"({','.join('?' * len(part))})", part)}
     if not affected and not touched:
         return 0
     records = sorted(affected.values(), key=lambda e: e.id)
@@ -80,6 +95,14 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
     store.replace_incidents(touched, out)
     store.drop_orphan_incidents()
     return len(out)
+
+
+def _records(conn: Any, ids: list[str]) -> list[EventRecord]:
+    out: list[EventRecord] = []
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        out += queries.event_records(conn, f"e.id IN ({','.join('?' * len(part))})", part)
+    return out
 
 
 __all__ = ["Constraints", "EventRecord", "build_incident", "resolve", "resolve_all", "resolve_new", "score_pair",

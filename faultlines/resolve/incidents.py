@@ -171,6 +171,13 @@ def _casualty_score(a: EventRecord, b: EventRecord) -> tuple[float, str]:
     return (1.0, "tolls compatible") if ratio >= 0.4 else (0.3, "tolls differ widely")
 
 
+def compatible(a: EventRecord, b: EventRecord, window: int, max_km: float) -> bool:
+    """No hard contradiction between two mentions (dates, places, types); used to stop chains of links."""
+    if _date_score(a, b, window)[0] is None or _type_score(a, b)[0] is None:
+        return False
+    return _place_score(a, b, 2 * max_km)[0] is not None
+
+
 def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float = 60.0
                ) -> tuple[float, dict[str, Any]] | None:
     """The merge score of two mentions and its reasons, or None when they cannot be the same event."""
@@ -179,8 +186,8 @@ def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float
     }
     if any(v[0] is None for v in parts.values()):
         return None
-    if a.date_start is None and b.date_start is None and not a.country_code and a.document_id != b.document_id:
-        return None
+    if a.document_id != b.document_id and (a.date_start is None or b.date_start is None):
+        return None  # across documents, an undated mention cannot be tied to a specific event
     parts["actors"] = _actor_score(a, b)
     parts["casualties"] = _casualty_score(a, b)
     wa, wb = a.words, b.words
@@ -265,9 +272,10 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
         if ri == rj:
             kept.append((i, j, s, why))
             continue
-        # a cannot-link between any members of the two groups keeps them apart
-        ids_i = {events[x].id for x in members[ri]}
-        if any(cons.forbids(a, events[y].id) for a in ids_i for y in members[rj]) if cons.cannot_link else False:
+        # single links join groups only when every cross pair is compatible (no chains across dates or places),
+        # and no analyst split separates them
+        if not all(compatible(events[x], events[y], window, max_km) and not cons.forbids(events[x].id, events[y].id)
+                   for x in members[ri] for y in members[rj]) and "analyst" not in why:
             continue
         parent[rj] = ri
         members[ri] |= members.pop(rj)

@@ -1,0 +1,97 @@
+"""Throughput of the full pipeline (analyze + extract, without and with the database) against bare spaCy parsing.
+
+    python benchmarks/bench_throughput.py                 # the demo corpus x5 (about 100 documents)
+    python benchmarks/bench_throughput.py --copies 20
+    python benchmarks/bench_throughput.py --synthetic 500 # template articles instead of the demo corpus
+
+All figures come from one process and one corpus: spaCy's ``nlp.pipe`` on the same texts (a fresh copy of the
+model, without our components) is the floor; ``ratio`` is pipeline time / spaCy time (aim: <= 1.3).
+One line of ``key=value`` figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--copies", type=int, default=5, help="how many times to repeat the demo corpus")
+    ap.add_argument("--synthetic", type=int, default=0, help="use N synthetic articles instead")
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--profile", action="store_true", help="cProfile the pipeline pass (top functions to stderr)")
+    args = ap.parse_args()
+
+    import synthetic
+
+    from faultlines.analyze.nlp import load_nlp
+    from faultlines.config import Settings
+    from faultlines.pipeline import Pipeline, ingest
+    from faultlines.store import Store
+
+    docs = synthetic.synthetic_documents(args.synthetic) if args.synthetic else synthetic.demo_documents(args.copies)
+    texts = [d.clean_text for d in docs]
+    n_words = synthetic.words(docs)
+    settings = Settings(workers=1, batch_size=args.batch_size)
+
+    bare = load_nlp.__wrapped__(settings.model)  # a fresh model: our entity ruler is not part of the floor
+    list(bare.pipe(texts[:4]))
+    t0 = time.perf_counter()
+    for _ in bare.pipe(texts, batch_size=args.batch_size):
+        pass
+    t_spacy = time.perf_counter() - t0
+    del bare
+
+    pipe = Pipeline(settings)
+    list(pipe.extract(docs[:4]))  # load and warm everything outside the timing
+    batches = [docs[i:i + args.batch_size] for i in range(0, len(docs), args.batch_size)]
+    prof = None
+    if args.profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
+    t0 = time.perf_counter()
+    events = 0
+    for b in batches:
+        for res in pipe.extract(b):
+            events += len(getattr(res, "events", ()))
+    t_pipe = time.perf_counter() - t0
+    if prof:
+        import pstats
+
+        prof.disable()
+        pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        from faultlines.ingest.records import parse_jsonl  # noqa: F401 - ingest reads files; we feed documents
+        store = Store(Path(tmp) / "bench.db")
+        import faultlines.ingest as ingest_mod
+
+        original = ingest_mod.read_paths
+        ingest_mod.read_paths = lambda *a, **k: iter(docs)  # the same in-memory documents, through the real ingest
+        try:
+            t0 = time.perf_counter()
+            report = ingest([], store, settings=settings, pipeline=pipe)
+            t_db = time.perf_counter() - t0
+        finally:
+            ingest_mod.read_paths = original
+        store.close()
+
+    n = len(docs)
+    print(f"throughput docs={n} words={n_words} events={events} spacy_s={t_spacy:.1f} pipeline_s={t_pipe:.1f} "
+          f"ingest_db_s={t_db:.1f} spacy_docs_s={n / t_spacy:.1f} pipeline_docs_s={n / t_pipe:.1f} "
+          f"pipeline_words_s={n_words / t_pipe:.0f} ingest_docs_s={n / t_db:.1f} ingest_words_s={n_words / t_db:.0f} "
+          f"ratio={t_pipe / t_spacy:.2f} ratio_with_db={t_db / t_spacy:.2f} stored={report.extracted} "
+          f"incidents={report.incidents}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
