@@ -110,7 +110,7 @@ def _wait(port: int, proc: subprocess.Popen, limit: float = 60.0) -> None:
             raise SystemExit("the server exited before answering")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/stats")
+            conn.request("GET", "/api/openapi.json")
             conn.getresponse().read()
             return
         except OSError:

@@ -80,14 +80,14 @@ def main() -> int:
         p.start()
         res[n] = q.get()
         p.join()
-    parts = [f"undated={args.undated}", f"density={'span:%d' % args.span_days if args.span_days else args.per_day}"]
+    parts = [f"undated={args.undated}", f"density={f'span:{args.span_days}' if args.span_days else args.per_day}"]
     for n in sizes:
         r = res[n]
         k = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
         parts += [f"t_{k}={r['seconds']}s", f"peak_{k}={r['peak_mb']}MB", f"incidents_{k}={r['incidents']}"]
         if args.pairs:
             parts.append(f"pairs_{k}={r['pairs']}")
-    for a, b in zip(sizes, sizes[1:]):
+    for a, b in zip(sizes, sizes[1:], strict=False):
         ratio = res[b]["seconds"] / max(res[a]["seconds"], 1e-6)
         parts.append(f"growth_{b // a}x={ratio:.1f}")
     print("resolution " + " ".join(parts))

@@ -520,7 +520,9 @@ def serve(db: str, host: str, port: int, allow_edits: bool, token: str | None) -
 
     if not is_postgres_url(db) and not Path(db).exists():
         raise click.ClickException(f"no database at {db}")
-    run(db, host=host, port=port, allow_edits=allow_edits, token=token)
+    click.echo(f"faultlines: serving {db} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run(db, host=host, port=port, allow_edits=allow_edits, token=token,
+        on_token=lambda t: click.echo(f"edit token: {t}", err=True))
 
 
 def main() -> None:

@@ -131,18 +131,27 @@ def test_reader_keeps_working_while_ingest_writes(reference):
 
 
 def _crash_and_recover(tmp_path: Path, corpus, reference, rng: random.Random, kills: int) -> list[str]:
+    """Kill ``kills`` runs at random points (by time, by documents stored, by extractions committed), then finish."""
     db = tmp_path / "crash.db"
     cmd = _command(db, *corpus)
-    full = reference["seconds"]
+    total = len(reference["snapshot"]["documents"])
     history: list[str] = []
     for k in range(kills):
-        if k % 2 == 0:  # at a random moment of the run (loading, reading, extracting, writing or resolving)
-            at = rng.uniform(0.2, 1.0) * full
-            history.append(f"delay {at:.1f}s: " + _kill_when(cmd, lambda t, at=at: t >= at))
-        else:  # right after the first extraction of this run was committed: in the middle of the writes
-            before = _count(db, "SELECT count(*) FROM documents WHERE status = 'extracted'")
-            history.append("after a write: " + _kill_when(
-                cmd, lambda t, b=before: _count(db, "SELECT count(*) FROM documents WHERE status = 'extracted'") > b))
+        if _count(db, "SELECT count(*) FROM ingest_runs WHERE finished_at IS NOT NULL"):
+            break  # a run got through: nothing left to interrupt
+        mode = (k + rng.randrange(3)) % 3
+        if mode == 0:  # while starting: loading the model, reading, storing the first documents
+            at = rng.uniform(0.5, 8.0)
+            history.append(f"after {at:.1f}s: " + _kill_when(cmd, lambda t, at=at: t >= at))
+        elif mode == 1:  # once some documents are stored (reading and extracting interleave)
+            n = rng.randint(1, total)
+            history.append(f"at {n} stored: " + _kill_when(
+                cmd, lambda t, n=n: _count(db, "SELECT count(*) FROM documents") >= n))
+        else:  # in the middle of the writes: after a random number of further extractions is committed
+            done = _count(db, "SELECT count(*) FROM documents WHERE status = 'extracted'")
+            n = done + rng.randint(1, max(1, total - done - 1))
+            history.append(f"at {n} extracted: " + _kill_when(
+                cmd, lambda t, n=n: _count(db, "SELECT count(*) FROM documents WHERE status = 'extracted'") >= n))
     _finish(cmd)
     _check_recovered(db, reference["snapshot"], history)
     return history
@@ -150,12 +159,12 @@ def _crash_and_recover(tmp_path: Path, corpus, reference, rng: random.Random, ki
 
 def test_killed_ingest_recovers_to_the_uninterrupted_result(tmp_path, corpus, reference):
     history = _crash_and_recover(tmp_path, corpus, reference, random.Random(), kills=2)
-    assert any(h.startswith(("delay", "after")) and "killed" in h for h in history), history
+    assert any("killed" in h for h in history), history
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(5))
 def test_killed_many_times_recovers(tmp_path, corpus, reference, seed):
     history = _crash_and_recover(tmp_path, corpus, reference, random.Random(seed), kills=6)
-    assert sum("killed" in h for h in history) >= 3, history
+    assert sum("killed" in h for h in history) >= 2, history
 

@@ -102,3 +102,10 @@ def test_lexicon_rejects_tone_out_of_range(tmp_path):
     bad.write_text("loaded:\n  odd:\n    tone: 3\n    terms: [odd]\n", encoding="utf-8")
     with pytest.raises(ValueError):
         FramingLexicon.load(bad)
+
+
+def test_victims_of_violence_are_framed_sympathetically(frame):
+    victim = {f.actor.id: f.tone for f in frame("The Falcon Brigade shelled Northland.")}
+    assert victim["northland"] > 0 > victim["falcon-brigade"]
+    label = frame("The Falcon Brigade shelled Northland.")
+    assert {f.label for f in label} == {"Falcon Brigade", "Northland"}

@@ -198,6 +198,25 @@ def test_errors_are_json_or_html_without_internals(client, db, monkeypatch):
         assert resp.headers["x-frame-options"] == "DENY"
 
 
+def test_slow_queries_are_interrupted_with_503(tmp_path):
+    from faultlines.store.sqlite import Store
+
+    build_db(tmp_path / "slow.db", xss=False)
+    store = Store(tmp_path / "slow.db")
+    store.replace_incidents([], [{"id": f"bulk-{i}", "event_ids": [], "event_type": "Battles",
+                                  "sub_event_type": "Armed clash", "date_start": f"2019-01-{1 + i % 28:02d}"}
+                                 for i in range(5000)])
+    store.close()
+    slow = TestClient(create_app(str(tmp_path / "slow.db"), settings=ServeSettings(query_timeout=1e-9)),
+                      raise_server_exceptions=False)
+    resp = slow.get("/api/incidents?place=nowhere")
+    assert resp.status_code == 503 and "narrow the filters" in resp.json()["error"]["message"]
+    assert slow.get("/incidents?place=nowhere").status_code == 503
+    assert slow.get("/incidents?place=nowhere").headers["x-frame-options"] == "DENY"
+    fast = TestClient(create_app(str(tmp_path / "slow.db")))
+    assert fast.get("/api/incidents?place=nowhere").json()["total"] == 0
+
+
 def test_wrong_methods_are_refused(client):
     assert client.post("/api/incidents").status_code == 405
     assert client.get("/api/incidents/inc-xss/merge").status_code == 405

@@ -45,6 +45,8 @@ _ONES = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
+_STOPWORDS = ("said|says|say|told|were|was|is|are|be|been|had|has|have|and|or|but|who|which|that|while|when|after|"
+              "before|died|killed|wounded|injured|the|in|on|at|of|by|from|with|to|for|as|than")
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12}
 
 
@@ -77,7 +79,7 @@ class _Lexicon:
         self.vague = {k.lower(): tuple(v) for k, v in (data.get("vague") or {}).items()}
         self.qualifiers = {kind: [w.lower() for w in words] for kind, words in (data.get("qualifiers") or {}).items()}
         self.qual_kind = {w: kind for kind, words in self.qualifiers.items() for w in words}
-        word_atom = "(?:%s)" % "|".join(sorted(list(_ONES) + list(_SCALES), key=len, reverse=True))
+        word_atom = "(?:" + "|".join(sorted(list(_ONES) + list(_SCALES), key=len, reverse=True)) + ")"
         words = rf"{word_atom}(?:(?:\s+|-)(?:and\s+)?{word_atom})*"
         digits = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
         atom = rf"(?:(?:{digits})(?:\s+(?:hundred|thousand|million|billion))?|{words})"
@@ -92,7 +94,8 @@ class _Lexicon:
         mods = int(data.get("victim_modifiers_max", 4))
         num = rf"(?<![\w$£€.,-])(?P<num>{self.quantity})(?![\w%-]|\.\d|,\d)"
         self.not_unit = rf"(?!\s+(?:{units})\b)(?!-(?:year|day|month|week|hour|km|mile))"
-        np = rf"(?P<np>\s+(?:[\w'-]+\s+){{0,{mods}}}?(?:{victims})\b)?"
+        word = rf"(?!(?:{_STOPWORDS})\b)(?!\d)[\w'-]+\s+"  # a modifier: not a number, verb or function word
+        np = rf"(?P<np>\s+(?:{word}){{0,{mods}}}?(?:{victims})\b)?"
         self.number_np = num + self.not_unit + np
         self.victims_re = re.compile(rf"\b(?:{victims})$", re.I)
         kinds = data.get("kinds") or {}
@@ -107,7 +110,7 @@ class _Lexicon:
             toll = _alt(spec.get("toll") or [])
             if toll:
                 self.patterns.append((kind, "toll", re.compile(
-                    rf"\b(?:{toll})\b(?:\s+[a-z,'-]+){{0,5}}?\s+(?:at|to|of|reached|hit|is|was|stands\s+at|"
+                    rf"\b(?:{toll})\b(?:\s+[a-z,'-]+){{0,5}}?\s+(?:at|as|to|of|reached|hit|is|was|stands\s+at|"
                     rf"stood\s+at|climbed\s+to|rose\s+to|risen\s+to|numbered|exceeded|passed|topped)\s+"
                     + num + self.not_unit, re.I)))
             if before:
@@ -120,11 +123,11 @@ class _Lexicon:
                 self.patterns.append((kind, "after", re.compile(self.number_np + link + rf"\s+(?:{after})\b", re.I)))
                 ones = _alt(data.get("one") or [])
                 self.patterns.append((kind, "one", re.compile(
-                    rf"\b(?P<num>{ones})\s+(?:[\w'-]+\s+){{0,3}}?(?P<np>{victims})\b" + link + rf"\s+(?:{after})\b",
+                    rf"\b(?P<num>{ones})\s+(?:{word}){{0,3}}?(?P<np>{victims})\b" + link + rf"\s+(?:{after})\b",
                     re.I)))
                 if before:
                     self.patterns.append((kind, "one", re.compile(
-                        rf"\b(?:{before})\s+(?P<num>{ones})\s+(?:[\w'-]+\s+){{0,3}}?(?P<np>{victims})\b", re.I)))
+                        rf"\b(?:{before})\s+(?P<num>{ones})\s+(?:{word}){{0,3}}?(?P<np>{victims})\b", re.I)))
                 zero_subj = _alt(data.get("zero_subjects") or [])
                 self.patterns.append((kind, "zero", re.compile(
                     rf"\b(?P<num>{zero_subj})\b" + link + rf"\s+(?:{after})\b", re.I)))

@@ -96,7 +96,7 @@ class CueMatcher:
                 for cue in self.by_first.get(key, ()):
                     end = _match_at(tokens, i + 1, cue.words[1:])
                     if end is not None and _plausible(cue, tok):
-                        found.append(CueMatch(cue, tokens[i].i, tokens[end - 1].i + 1 if end > i else tok.i + 1))
+                        found.append(CueMatch(cue, tok.i, tokens[end - 1].i + 1))
         found.sort(key=lambda m: (-m.strength, -(m.end - m.start), m.start))
         kept: list[CueMatch] = []
         for m in found:

@@ -132,6 +132,7 @@ class EventExtractor:
                 events.extend(self.sentence_events(sent, analysis))
             except Exception:  # one odd sentence must not lose the document
                 log.exception("event extraction failed on a sentence of %s", analysis.document.name)
+        events = _inherit_context(events)
         length = max(len(analysis.document.clean_text), 1)
         events = [replace(e, salience=_salience(e, length)) for e in events]
         events.sort(key=lambda e: -e.salience)
@@ -142,9 +143,10 @@ class EventExtractor:
         """Every cue that fires in the sentence, strongest first."""
         text = sent.text
         out: list[_Hit] = []
-        if self._off_topic(sent):
-            return out  # disasters, accidents, ordinary crime
+        off_topic = self._off_topic(sent)  # disasters, accidents, ordinary crime: only protests and riots remain
         for cue in self.lexicon.cues:
+            if off_topic and SUB_EVENT_TYPES[cue.sub] not in ("Protests", "Riots"):
+                continue
             if cue.phrases is None or (cue.unless and cue.unless.search(text)):
                 continue
             if cue.context and not cue.context.search(text):
@@ -155,7 +157,7 @@ class EventExtractor:
                     continue
                 if cue.object and not self._object_ok(tok, sent, cue.object, analysis):
                     continue
-                if self._abstract(m.group(0), sent, analysis):
+                if tok.pos_ in ("NOUN", "PROPN") and self._abstract(m.group(0), sent, analysis):
                     continue
                 sub = cue.sub
                 if cue.actor and cue.alternative:
@@ -163,7 +165,8 @@ class EventExtractor:
                     if side and side != cue.actor:
                         sub = cue.alternative
                 out.append(_Hit(cue, sub, tok, m.group(0)))
-        out.sort(key=lambda h: -h.cue.priority)  # stable: the first match of a cue stays first
+        # main clause before relative clauses, then the strongest cue, verbs first, then text order
+        out.sort(key=lambda h: (_subordinate(h.token), -h.cue.priority, h.token.pos_ != "VERB"))
         return out
 
     def _abstract(self, matched: str, sent: Any, analysis: Analysis | None) -> bool:
@@ -245,8 +248,11 @@ class EventExtractor:
 
     def _event(self, hit: _Hit, hits: list[_Hit], sent: Any, analysis: Analysis,
                figures: CasualtyFigures) -> Event | None:
-        perps, targets = self.participants(hit.token, analysis)
-        if not perps or not targets:  # borrow arguments from other triggers of the same sentence
+        if not hit.text:  # a bare toll: its participants come from the event it refers back to
+            perps, targets = (), ()
+        else:
+            perps, targets = self.participants(hit.token, analysis)
+        if hit.text and (not perps or not targets):  # borrow arguments from other triggers of the same sentence
             seen = {hit.token.i}
             for other in hits:
                 if other.token.i in seen:
@@ -307,7 +313,7 @@ class EventExtractor:
     def _date(self, sent: Any, trigger: Any, analysis: Analysis) -> TimeExpression:
         """The time expression syntax and discourse tie to the event; unknown rather than the publication date."""
         times = [t for t in analysis.times if t.char_start is not None and t.start is not None]
-        same = [t for t in times if sent.start_char <= t.char_start < sent.end_char]  # type: ignore[operator]
+        same = [t for t in times if sent.start_char <= t.char_start < sent.end_char]
         if same:
             return min(same, key=lambda t: (abs(t.char_start - trigger.idx), _DATE_RANK.get(t.precision, 6)))
         para = _paragraph(analysis.document.clean_text, sent.start_char)
@@ -327,7 +333,8 @@ class EventExtractor:
                 root = root.head
             lo, hi = root.left_edge.idx, root.right_edge.idx + len(root.right_edge.text)
             clause = [p for p in places if lo <= p.start < hi] or places
-            return min(clause, key=lambda p: (_PLACE_RANK.get(p.place.precision, 6), abs(p.start - trigger.idx)))
+            return min(clause, key=lambda p: (_describes_place(sent, p, places), _PLACE_RANK.get(p.place.precision, 6),
+                                              abs(p.start - trigger.idx)))
         para = _paragraph(analysis.document.clean_text, sent.start_char)
         earlier = [p for p in analysis.places if para <= p.start < sent.start_char]
         if earlier:
@@ -338,6 +345,25 @@ class EventExtractor:
 def _maybe_background(sent: Any, analysis: Analysis, hit: _Hit, date: TimeExpression, specific: bool) -> str | None:
     verdict = classify_factuality(sent, analysis, trigger=hit.token, event_date=date, specific=specific)
     return "background" if verdict == "background" else None
+
+
+def _describes_place(sent: Any, mention: PlaceMention, places: list[PlaceMention]) -> bool:
+    """The mention only locates another place ("Fallujah, which is south of Baghdad"; "Baquba, the capital of X")."""
+    span = sent.char_span(mention.start - sent.start_char, mention.end - sent.start_char, alignment_mode="expand")
+    if span is None:
+        return False
+    starts = {p.start for p in places if p is not mention}
+    for anc in span.root.ancestors:
+        if anc.dep_ in ("relcl", "appos") and (anc.head.idx in starts or anc.head.ent_type_ in _PLACE_ENTS):
+            return True
+        if anc.dep_ in ("ROOT", "ccomp"):
+            break
+    return False
+
+
+def _subordinate(tok: Any) -> bool:
+    """The token sits in a relative clause or an apposition (background detail, not the sentence's event)."""
+    return any(a.dep_ in ("relcl", "appos") for a in [tok, *tok.ancestors])
 
 
 def _token_at(sent: Any, start: int, end: int) -> Any:
@@ -365,6 +391,23 @@ def _paragraph(text: str, offset: int) -> int:
 def _paragraph_end(text: str, offset: int) -> int:
     i = text.find("\n", offset)
     return len(text) if i < 0 else i
+
+
+def _inherit_context(events: list[Event], window: int = 600) -> list[Event]:
+    """A bare toll ("the number of dead rose to 70") refers back to the event told just before it."""
+    out: list[Event] = []
+    for e in events:
+        if e.trigger == "" and e.is_event:
+            prev = next((p for p in reversed(out) if p.is_event and p.trigger and 0 <= e.start - p.end <= window), None)
+            if prev is not None:
+                e = replace(
+                    e, event_type=prev.event_type, sub_event_type=prev.sub_event_type, trigger=prev.trigger,
+                    date=e.date if e.date.start is not None else prev.date,
+                    location=e.location or prev.location,
+                    perpetrators=e.perpetrators or prev.perpetrators, targets=e.targets or prev.targets,
+                )
+        out.append(e)
+    return out
 
 
 def _salience(e: Event, length: int) -> float:

@@ -22,7 +22,8 @@ from faultlines.model import TimeExpression
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "factuality.yaml"
 FACTUALITIES = ("asserted", "reported", "hypothetical", "predicted", "negated", "habitual", "background")
-_STOP_DEPS = {"relcl"}  # a relative clause has its own tense and modality
+_STOP_DEPS = {"relcl"}
+_COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "prep", "pobj", "nsubjpass", "nsubj", "acomp", "attr", "advcl"}  # a relative clause has its own tense and modality
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 
 
@@ -108,9 +109,11 @@ def _no_past_generic(sent: Any) -> bool:
     return bool(chunks) and _bare_plural(chunks[0].root)
 
 
-def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any) -> bool:
+def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any, cues: _Cues) -> bool:
     """Present-simple generic statements ("insurgents wheel car bombs ...", "victims are arrested ...")."""
     verbs = _verbal(chain)
+    if any(v.lemma_.lower() in cues.reporting_verbs for v in verbs):
+        return False  # "forces report ...": a present-tense report of a past event
     if not _generic_present(verbs) and not _no_past_generic(sent):
         return False
     if not sent.text.rstrip().endswith((".", "!", ";")):
@@ -145,8 +148,9 @@ def _is_background(sent: Any, analysis: Any, event_date: TimeExpression | None, 
         old = bool(years) and max(years) < published.year - 1
     if not old:
         return False
-    framed = _search(cues.background, sent.text)
-    return framed or not specific
+    if specific:
+        return False  # a named place and a concrete action: a dated past incident, not background
+    return _search(cues.background, sent.text) or event_date is not None
 
 
 def classify_factuality(
@@ -192,7 +196,8 @@ def classify_factuality(
                     return "predicted"
             if c.dep_ == "aux" and c.lower_ == "to" and t.i == token.i and token.head.lemma_.lower() in cues.plan_verbs:
                 return "predicted"
-        if t.i != token.i and t.lemma_.lower() in cues.plan_verbs:
+    for child, t in zip(chain, chain[1:]):
+        if t.lemma_.lower() in cues.plan_verbs and child.dep_ in _COMPLEMENT_DEPS:
             return "predicted"
     if cues.plan and any(cues.plan.search(lower[max(0, t.idx - sent.start_char - 12): t.idx - sent.start_char + 1])
                          for t in chain[:2]):
@@ -201,7 +206,7 @@ def classify_factuality(
     for t in chain:
         if any(c.dep_ in ("advmod", "npadvmod", "amod") and c.lower_ in cues.habitual_words for c in t.children):
             return "habitual"
-    if _search(cues.habitual, lower) or _is_habitual_present(sent, chain, analysis):
+    if _search(cues.habitual, lower) or _is_habitual_present(sent, chain, analysis, cues):
         return "habitual"
     # background
     if _is_background(sent, analysis, event_date, specific, cues):

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 LEXICON = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "framing.yaml"
 NOMINAL_DEPS = ("amod", "compound", "poss", "nmod")
+LABEL_DEPS = {"amod", "compound", "poss", "nmod", "det", "nummod", "quantmod", "case", "punct", "advmod"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 
 
@@ -34,6 +35,7 @@ class FramingLexicon:
     agent: dict[str, float] = field(default_factory=dict)  # lemma -> valence when the actor does it
     patient: dict[str, float] = field(default_factory=dict)  # lemma -> valence when it is done to the actor
     verb_weight: float = 0.5
+    victim_weight: float = 0.25
     window: int = 5
     max_len: int = 1
 
@@ -56,6 +58,7 @@ class FramingLexicon:
                 for w in words:
                     table[str(w)] = -1.0 if sign == "negative" else 1.0
         lex.verb_weight = float(data.get("verb_weight", lex.verb_weight))
+        lex.victim_weight = float(data.get("victim_weight", lex.victim_weight))
         lex.window = int(data.get("window", lex.window))
         return lex
 
@@ -161,7 +164,8 @@ class FramingAnalyzer:
         head = root
         while head.dep_ in NOMINAL_DEPS and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
             head = head.head
-        lo = min(mspan.start, min((t.i for t in head.lefts), default=head.i))
+        lefts = [t.i for t in head.lefts if t.dep_ in LABEL_DEPS]
+        lo = min(mspan.start, min(lefts, default=head.i))
         hi = max(mspan.end, head.i + 1)
         if any(t.is_space or "\n" in t.text for t in mspan.doc[lo:hi]):  # never across a line break
             lo, hi = mspan.start, mspan.end
@@ -196,6 +200,8 @@ class FramingAnalyzer:
             return [w * self.lex.agent[verb.head.lemma_.lower()]]
         if root.dep_ in ("dobj", "nsubjpass") and lemma in self.lex.patient:
             return [w * self.lex.patient[lemma]]
+        if root.dep_ in ("dobj", "nsubjpass") and self.lex.agent.get(lemma, 0.0) < 0:  # "militias killed villagers"
+            return [self.lex.victim_weight]
         return []
 
 

@@ -185,9 +185,9 @@ class ParticipantFinder:
         perps = [p for a in agents for p in self.resolve(a, analysis)]
         targets = [p for a in patients for p in self.resolve(a, analysis)]
         perps.extend(self.attributions(trigger.sent, analysis))
-        perps = _unique(perps)
+        perps = _specific(_unique(perps))
         target_ids = {p.actor.id for p in perps}
-        targets = [t for t in _unique(targets) if t.actor.id not in target_ids]
+        targets = _specific([t for t in _unique(targets) if t.actor.id not in target_ids])
         return tuple(perps), tuple(targets)
 
 
@@ -199,6 +199,14 @@ def _unique(items: Iterable[Participant]) -> list[Participant]:
             seen.add(p.actor.id)
             out.append(p)
     return out
+
+
+def _specific(items: list[Participant]) -> list[Participant]:
+    """Drop generic armed actors ("a suicide bomber") when the same side names a specific one ("ISIS")."""
+    named = [p for p in items if not p.actor.generic]
+    if not named:
+        return items
+    return [p for p in items if not p.actor.generic or kind_of(p.actor) == "civilian"]
 
 
 def kind_of(actor: Actor) -> str:

@@ -91,7 +91,7 @@ class Found:
 
 
 class RelationExtractor:
-    """Relations of one analysed document (``kb`` is kept for callers; relations come from the text only)."""
+    """Relations of one analysed document. Relations come from the text only; ``kb`` names "X" in "X-backed Y"."""
 
     def __init__(self, kb: object = None, lexicon: Lexicon | None = None) -> None:
         self.kb = kb
@@ -269,8 +269,9 @@ class _Sentence:
             lemma = tok.lemma_.lower()
             if tok.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs:
                 yield from self._verb(tok, self.lex.verbs[lemma])
-            if tok.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns and self.index.at(tok) is None:
-                yield from self._noun(tok, self.lex.nouns[lemma])
+            noun_rel = self.lex.nouns.get(lemma) or self.lex.nouns.get(tok.lower_)
+            if tok.pos_ in ("NOUN", "PROPN") and noun_rel and self.index.at(tok) is None:
+                yield from self._noun(tok, noun_rel)
             if tok.lower_ in self.lex.hyphen and tok.i > self.span.start and self.doc[tok.i - 1].text in "-–":
                 yield from self._hyphen(tok, self.lex.hyphen[tok.lower_])
             if tok.dep_ == "prep" and tok.lower_ == "with":

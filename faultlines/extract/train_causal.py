@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, required=True, help="Causal News Corpus train_subtask1.csv")
     ap.add_argument("--out", type=Path, required=True, help="output model directory")
     ap.add_argument("--arch", choices=["bow", "ensemble"], default="ensemble")
-    ap.add_argument("--max-epochs", type=int, default=12)
+    ap.add_argument("--max-epochs", type=int, default=10)
     ap.add_argument("--width", type=int, default=64, help="CNN width (ensemble only)")
     ap.add_argument("--ngram", type=int, default=2, help="longest n-gram of the bag-of-words model")
     ap.add_argument("--seed", type=int, default=SEED)

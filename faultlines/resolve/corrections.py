@@ -75,5 +75,12 @@ def edit_incident(store: Store, incident_id: str, field: str, value: Any, note: 
             parsed = EDITABLE[field](value)
         except (TypeError, ValueError) as exc:
             raise FaultlinesError(f"{field} needs a {EDITABLE[field].__name__}: {value!r}") from exc
+    pairs = {"killed_low": "killed_high", "injured_low": "injured_high", "date_start": "date_end"}
+    row = store.conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+    for low, high in pairs.items():
+        lo = parsed if field == low else row[low]
+        hi = parsed if field == high else row[high]
+        if lo is not None and hi is not None and lo > hi:
+            raise FaultlinesError(f"{low} ({lo}) would be above {high} ({hi})")
     store.add_correction("edit", {"anchor": members[0][0], "fields": {field: parsed}, "incident": incident_id}, note)
     _reresolve(store, [incident_id])

@@ -6,6 +6,7 @@ import logging
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
+VENDOR = STATIC / "vendor"  # filled by scripts/build_assets.sh (make assets); may be missing
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class ServeSettings:
     max_body_bytes: int = 64 * 1024  # request bodies above this are refused with 413
     rate_limit: float = 50.0  # API requests per second per client (token bucket); 0 disables
     rate_burst: int = 200  # bucket size
+    query_timeout: float = 20.0  # seconds one request may spend in the database before it is answered 503
     tile_url: str | None = None  # online map tiles (e.g. an OSM tile URL template); None keeps the map offline
     # Host headers accepted (blocks DNS rebinding against a loopback server); ("*",) accepts any.
     # "testserver" is the in-process test client's name; it resolves nowhere, so allowing it opens nothing.
@@ -50,21 +53,34 @@ class ServeSettings:
 
 
 class Database:
-    """Read-only SQLite connections, one per thread, so readers keep working while an ingest writes (WAL)."""
+    """Read-only SQLite connections, one per thread, so readers keep working while an ingest writes (WAL).
 
-    def __init__(self, path: str) -> None:
+    Each request gets a time budget: a query still running after ``query_timeout`` seconds is interrupted
+    (answered 503) so one expensive filter cannot tie up the server.
+    """
+
+    def __init__(self, path: str, query_timeout: float = 0.0) -> None:
         self.path = str(Path(path).resolve())
         self.uri = f"file:{self.path}?mode=ro"
+        self.query_timeout = query_timeout
         self._local = threading.local()
 
+    def _over_budget(self) -> bool:
+        deadline = getattr(self._local, "deadline", None)
+        return deadline is not None and time.monotonic() > deadline
+
     def connect(self) -> sqlite3.Connection:
+        """This thread's connection, with a fresh time budget for the request that asks for it."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False, timeout=30)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA query_only = ON")
+            if self.query_timeout > 0:
+                conn.set_progress_handler(lambda: int(self._over_budget()), 20_000)
             self._local.conn = conn
+        self._local.deadline = time.monotonic() + self.query_timeout if self.query_timeout > 0 else None
         return conn
 
 
@@ -97,6 +113,18 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status_code=status, status=status, message=detail, title=str(status))
 
 
+async def database_error(request: Request, exc: Exception) -> Response:
+    """An interrupted (too slow) query is a 503 the client can act on; anything else is a plain 500."""
+    if "interrupted" in str(exc):
+        status, message = 503, "The query took too long; narrow the filters or lower the limit."
+    else:
+        logger.error("database error on %s: %s", request.url.path, exc)
+        status, message = 500, "Internal error."
+    if _wants_json(request):
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+    return render(request, "error.html", status_code=status, status=status, message=message, title=str(status))
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     logger.exception("error on %s", request.url.path, exc_info=exc)
     if _wants_json(request):
@@ -123,14 +151,15 @@ def create_app(db_path: str, *, allow_edits: bool = False, token: str | None = N
     if "*" not in settings.allowed_hosts:
         middleware.insert(1, Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)))
     app = Starlette(routes=routes, middleware=middleware,
-                    exception_handlers={HTTPException: http_error, Exception: server_error})
-    app.state.db = Database(db_path)
+                    exception_handlers={HTTPException: http_error, sqlite3.OperationalError: database_error,
+                                        Exception: server_error})
+    app.state.db = Database(db_path, settings.query_timeout)
     app.state.db_path = str(db_path)
     app.state.settings = settings
     app.state.allow_edits = allow_edits
     app.state.token = (token or secrets.token_urlsafe(24)) if allow_edits else None
     app.state.env = make_env()
-    app.state.has_vendor = (STATIC / "vendor" / "leaflet" / "leaflet.js").is_file()
+    app.state.has_vendor = (VENDOR / "leaflet" / "leaflet.js").is_file()
     return app
 
 

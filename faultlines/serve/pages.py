@@ -201,6 +201,10 @@ def outlets_page(request: Request) -> Response:
     for f in framing:
         matrix.setdefault(f["actor"] or f["actor_id"], {"actor_id": f["actor_id"], "cells": {}})["cells"][
             f["outlet"]] = f
+    # actors framed by the most outlets first: that is where a comparison says something
+    matrix = dict(sorted(matrix.items(), key=lambda kv: (-len(kv[1]["cells"]),
+                                                         -sum(f["sentences"] for f in kv[1]["cells"].values()),
+                                                         kv[0])))
     labels: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for row in W.outlet_labels(c):
         labels.setdefault(row["actor"], {}).setdefault(row["outlet"], []).append(row)

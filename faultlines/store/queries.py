@@ -100,11 +100,12 @@ def list_failures(conn: sqlite3.Connection, run_id: int | None = None) -> list[d
 # ---------------------------------------------------------------------------------------------------- incidents
 def _incident_filters(f: dict[str, Any]) -> tuple[str, list[Any]]:
     where, args = [], []
+    # a date filter keeps incidents whose date range overlaps it; incidents of unknown date are left out
     if f.get("date_from"):
-        where.append("(i.date_end IS NULL OR i.date_end >= ?)")
+        where.append("i.date_end >= ?")
         args.append(str(f["date_from"]))
     if f.get("date_to"):
-        where.append("(i.date_start IS NULL OR i.date_start <= ?)")
+        where.append("i.date_start <= ?")
         args.append(str(f["date_to"]))
     if f.get("event_type"):
         where.append("(i.event_type = ? OR i.sub_event_type = ?)")

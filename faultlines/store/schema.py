@@ -168,4 +168,13 @@ CREATE VIEW incident_sources AS
     WHERE e.incident_id IS NOT NULL;
 """,
     ),
+    (
+        2,
+        "indexes for the incident API's sort orders and date filters",
+        """
+CREATE INDEX incidents_date_order ON incidents((date_start IS NULL), date_start, id);
+CREATE INDEX incidents_date_end ON incidents(date_end);
+CREATE INDEX incidents_sources ON incidents(source_count);
+""",
+    ),
 ]

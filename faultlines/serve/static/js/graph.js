@@ -17,7 +17,8 @@
 
   function elements(data) {
     var out = [];
-    data.nodes.forEach(function (n) { out.push({ group: "nodes", data: { id: n.id, label: n.label || n.id, type: n.type || "" } }); });
+    data.nodes.forEach(function (n) { out.push({ group: "nodes", data: { id: n.id, label: n.label || n.id, type: n.type || "",
+                                                 degree: n.degree || ((n["in"] || 0) + (n.out || 0)) || 1 } }); });
     data.edges.forEach(function (e) {
       out.push({ group: "edges", data: {
         id: e.id, source: e.source, target: e.target, weight: e.weight,
@@ -57,8 +58,9 @@
       minZoom: 0.1,
       style: [
         { selector: "node", style: {
-          "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 120,
-          "background-color": kind === "network" ? "#34495e" : "#7e5109", "width": 14, "height": 14,
+          "label": "data(label)", "font-size": 15, "text-wrap": "wrap", "text-max-width": 160,
+          "background-color": kind === "network" ? "#34495e" : "#7e5109",
+          "width": "mapData(degree, 1, 12, 12, 30)", "height": "mapData(degree, 1, 12, 12, 30)",
           "color": "#1c2833", "text-valign": "bottom", "text-margin-y": 3 } },
         { selector: "edge", style: {
           "line-color": "data(color)", "target-arrow-color": "data(color)", "target-arrow-shape": "triangle",
@@ -66,7 +68,9 @@
           "width": "mapData(weight, 1, 10, 1.5, 8)" } },
         { selector: "edge:selected", style: { "label": "data(relation)", "font-size": 10 } }
       ],
-      layout: { name: "cose", animate: false, padding: 40, nodeRepulsion: function () { return 9000; }, idealEdgeLength: function () { return 90; } }
+      layout: { name: "cose", animate: false, padding: 40, randomize: true, numIter: 2500, gravity: 0.2,
+                nodeRepulsion: function () { return 80000; }, idealEdgeLength: function () { return 70; },
+                nodeOverlap: 40, componentSpacing: 60, nestingFactor: 1.2 }
     });
     if (kind === "network") {
       cy.on("tap", "node", function (evt) { window.location.href = "/actors/" + encodeURIComponent(evt.target.id()); });

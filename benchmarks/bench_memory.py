@@ -1,0 +1,107 @@
+"""Memory while ingesting many articles: peak RSS of ``faultlines ingest`` at 25/50/75/100% of the corpus.
+
+    python benchmarks/bench_memory.py                  # 1000 synthetic articles, two workers
+    python benchmarks/bench_memory.py --n 2000 --workers 1
+    python benchmarks/bench_memory.py --n 100000       # the full run (hours on 2 cores; about 200 MB of JSONL)
+
+The articles are written as JSON Lines files (200 records each) to a temporary folder and ingested with the real
+``faultlines.pipeline.ingest`` into a temporary database. RSS is sampled from /proc for this process and its
+worker processes; ``growth`` is RSS at 100% over RSS at 25% (flat memory: close to 1). One line of figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def tree_rss_mb() -> tuple[float, float]:
+    """(this process, this process plus its children) resident memory in MB."""
+    me = os.getpid()
+    kids = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                if int((p / "stat").read_text().split(") ")[1].split()[1]) == me:
+                    kids.append(int(p.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    own = rss_mb(me)
+    return own, own + sum(rss_mb(k) for k in kids)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000, help="synthetic articles")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--keep", type=Path, default=None, help="write the database here instead of a temporary file")
+    args = ap.parse_args()
+
+    import synthetic
+
+    from faultlines.config import Settings
+    from faultlines.pipeline import ingest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = synthetic.write_jsonl(Path(tmp) / "corpus", args.n)
+        db = args.keep or Path(tmp) / "memory.db"
+        marks = {round(args.n * f): f"{int(f * 100)}" for f in (0.25, 0.5, 0.75)}
+        samples: dict[str, tuple[float, float]] = {}
+        peak = [0.0, 0.0]
+        seen = [0]
+
+        def progress(k: int) -> None:
+            seen[0] += k
+            own, tree = tree_rss_mb()
+            peak[0], peak[1] = max(peak[0], own), max(peak[1], tree)
+            if seen[0] in marks:
+                samples[marks[seen[0]]] = (own, tree)
+
+        stop = threading.Event()
+
+        def sample() -> None:  # the final incident resolution happens after the last document is read
+            while not stop.wait(0.5):
+                own, tree = tree_rss_mb()
+                peak[0], peak[1] = max(peak[0], own), max(peak[1], tree)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        settings = Settings(workers=args.workers, batch_size=args.batch_size)
+        t0 = time.perf_counter()
+        report = ingest(files, db, settings=settings, progress=progress)
+        seconds = time.perf_counter() - t0
+        stop.set()
+        sampler.join()
+        samples["100"] = tree_rss_mb()
+        peak[0], peak[1] = max(peak[0], samples["100"][0]), max(peak[1], samples["100"][1])
+        db_mb = Path(db).stat().st_size / 2**20
+    parts = [f"docs={report.extracted}", f"workers={args.workers}", f"seconds={seconds:.0f}",
+             f"docs_s={report.extracted / seconds:.1f}", f"incidents={report.incidents}", f"db_mb={db_mb:.0f}"]
+    for k in ("25", "50", "75", "100"):
+        own, tree = samples.get(k, (0.0, 0.0))
+        parts.append(f"rss_{k}={own:.0f}MB" + (f"/{tree:.0f}MB" if args.workers > 1 else ""))
+    parts.append(f"peak_rss={peak[0]:.0f}MB" + (f"/{peak[1]:.0f}MB" if args.workers > 1 else ""))
+    if samples.get("25"):
+        parts.append(f"growth={samples['100'][0] / samples['25'][0]:.2f}")
+    print("memory " + " ".join(parts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

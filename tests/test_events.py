@@ -1,0 +1,153 @@
+"""Event detection and typing, participants, casualties, date and place binding, salience."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from faultlines.extract.events import EventExtractor, load_lexicon
+from faultlines.model import SUB_EVENT_TYPES
+
+
+@pytest.fixture(scope="module")
+def events_of(analyzer):
+    extractor = EventExtractor(analyzer.kb)
+
+    def _events(text: str, published: date | None = date(2015, 3, 10)):
+        from faultlines.ingest.documents import make_document
+
+        doc = make_document(raw_text=text, clean_text=text, name="t.txt", published=published)
+        return extractor(analyzer(doc))
+
+    return _events
+
+
+def _first(events_of, text: str):
+    events = [e for e in events_of(text) if e.is_event]
+    assert events, f"no factual event in {text!r}"
+    return events[0]
+
+
+def test_lexicon_spells_acled_subtypes() -> None:
+    assert all(c.sub in SUB_EVENT_TYPES for c in load_lexicon().cues)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("A suicide bomber detonated his vest at a checkpoint in Samarra, killing six soldiers.", "Suicide bomb"),
+        ("A roadside bomb struck a police patrol in Ramadi on Sunday.", "Remote explosive/landmine/IED"),
+        ("Coalition warplanes struck militant positions near Hit overnight.", "Air/drone strike"),
+        ("A drone strike hit a car outside Raqqa on Tuesday.", "Air/drone strike"),
+        ("Mortar rounds landed in a market in Aleppo, wounding 12 people.", "Shelling/artillery/missile attack"),
+        ("Attackers threw a hand grenade into a cafe in Kirkuk.", "Grenade"),
+        ("Kurdish fighters clashed with jihadists near Sinjar on Monday.", "Armed clash"),
+        ("Government troops recaptured the town of Baiji from the militants.", "Government regains territory"),
+        ("Militants seized control of the town of Hit on Friday.", "Non-state actor overtakes territory"),
+        ("Gunmen shot dead nine villagers in a village near Khalis.", "Attack"),
+        ("Armed men kidnapped four aid workers in Idlib on Thursday.", "Abduction/forced disappearance"),
+        ("Hundreds of students protested peacefully in Najaf on Friday.", "Peaceful protest"),
+        ("Police fired tear gas to disperse protesters in Nasiriyah.", "Protest with intervention"),
+        ("Soldiers opened fire on protesters in Basra, killing five of them.", "Excessive force against protesters"),
+        ("Rioters torched cars and smashed shop windows in Kirkuk.", "Violent demonstration"),
+        ("Police arrested 14 suspected militants in Mosul on Sunday.", "Arrests"),
+        ("The two factions signed a ceasefire agreement in Geneva on Monday.", "Agreement"),
+        ("Army engineers defused three bombs planted on a bridge in Tikrit.", "Disrupted weapons use"),
+        ("Turkish forces set up a new military base near Bashiqa.", "Headquarters or base established"),
+        ("Militiamen looted and burned houses in a village near Tuz Khurmatu.", "Looting/property destruction"),
+    ],
+)
+def test_sub_event_types(events_of, text: str, sub: str) -> None:
+    event = _first(events_of, text)
+    assert event.sub_event_type == sub
+    assert event.event_type == SUB_EVENT_TYPES[sub]
+
+
+def test_one_sentence_one_event_strongest_cue(events_of) -> None:
+    events = events_of("A suicide bomber blew himself up inside a mosque in Baquba and gunmen then shot the worshippers.")
+    factual = [e for e in events if e.is_event]
+    assert len(factual) == 1
+    assert factual[0].sub_event_type == "Suicide bomb"
+
+
+def test_attack_on_soldiers_is_a_clash(events_of) -> None:
+    event = _first(events_of, "Militants attacked an army checkpoint near Tikrit on Monday.")
+    assert event.event_type == "Battles"
+
+
+def test_abstract_mentions_are_not_events(events_of) -> None:
+    assert not [e for e in events_of("The war on terror shaped a whole generation of policy.") if e.is_event]
+    assert not events_of("An earthquake killed 40 people in the mountains on Monday.")
+
+
+def test_killing_beats_abduction(events_of) -> None:
+    event = _first(events_of, "Troops stormed the camp in Khalis, killing 30 residents and kidnapping five others.")
+    assert event.sub_event_type == "Attack"
+    assert (event.killed.low, event.abducted.low) == (30, 5)
+
+
+def test_combined_figure_is_not_killed(events_of) -> None:
+    event = _first(events_of, "A car bomb exploded at a wedding party in Samarra, killing and injuring at least 70 guests.")
+    assert event.killed.known is False
+    assert (event.casualties.low, event.casualties.high) == (70, None)
+
+
+def test_bare_toll_sentence_is_an_event(events_of) -> None:
+    event = _first(events_of, "Hospital sources put the number of dead at between 30 and 45.")
+    assert (event.killed.low, event.killed.high) == (30, 45)
+
+
+def test_participants_active_and_passive(events_of) -> None:
+    active = _first(events_of, "ISIS fighters executed twelve soldiers in Tikrit on Monday.")
+    assert any("ISIS" in p.text for p in active.perpetrators)
+    passive = _first(events_of, "Twelve soldiers were executed by ISIS in Tikrit on Monday.")
+    assert any("ISIS" in p.text for p in passive.perpetrators)
+    assert not any("ISIS" in p.text for p in passive.targets)
+
+
+def test_participants_attribution_and_possessive(events_of) -> None:
+    attributed = _first(events_of, "The bombing in Hilla on Friday was blamed on ISIS.")
+    assert [p.how for p in attributed.perpetrators if "ISIS" in p.text] == ["attributed"]
+    possessive = _first(events_of, "An ISIS suicide bomber struck a market in Baghdad on Sunday.")
+    assert any("ISIS" in p.text for p in possessive.perpetrators)
+
+
+def test_date_and_place_of_the_clause(events_of) -> None:
+    event = _first(events_of, "On 3 March, gunmen killed four farmers in Muqdadiya.")
+    assert (event.date.start, event.date.precision) == (date(2015, 3, 3), "day")
+    assert event.location is not None and event.location.text == "Muqdadiya"
+    assert event.quote.startswith("On 3 March")
+
+
+def test_no_date_means_unknown_not_publication(events_of) -> None:
+    event = _first(events_of, "Gunmen killed four farmers in Muqdadiya.")
+    assert event.date.precision == "unknown"
+    assert event.date.start is None
+
+
+def test_non_factual_mentions_are_kept_with_their_class(events_of) -> None:
+    events = events_of("If the militias were unleashed against Tikrit, they would massacre its people.")
+    assert events
+    assert all(not e.is_event for e in events)
+    assert events[0].factuality == "hypothetical"
+
+
+def test_salience_puts_factual_and_deadly_first(events_of) -> None:
+    text = ("The rebels will attack the capital soon. Police arrested two men in Basra. "
+            "On Monday a car bomb killed 15 people in Karbala.")
+    events = events_of(text)
+    assert events[0].sub_event_type == "Remote explosive/landmine/IED"
+    assert events[-1].factuality == "predicted"
+    assert events[0].start == text.index("On Monday")
+
+
+def test_bare_toll_refers_back_to_previous_event(events_of) -> None:
+    text = ("Gunmen stormed a shrine near Balad on Friday, killing pilgrims. "
+            "Later reports put the number of dead at between 30 and 45.")
+    events = [e for e in events_of(text) if e.is_event]
+    toll = next(e for e in events if e.start == text.index("Later"))
+    assert (toll.killed.low, toll.killed.high) == (30, 45)
+    assert toll.sub_event_type == "Attack"
+    assert toll.date.precision == "day"
+    assert toll.location is not None and toll.location.text == "Balad"

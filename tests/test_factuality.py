@@ -1,0 +1,75 @@
+"""Factuality classes of event mentions, read off the parse around the trigger."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from faultlines.extract.factuality import classify_factuality, clause_chain
+from faultlines.model import TimeExpression
+
+
+def _classify(nlp, text: str, trigger: str, **kw) -> str:
+    doc = nlp(text)
+    tok = next(t for t in doc if t.text == trigger)
+    return classify_factuality(doc[:], None, trigger=tok, **kw)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        ("Rebels shelled the airport on Monday.", "shelled", "asserted"),
+        ("Witnesses said rebels shelled the airport on Monday.", "shelled", "reported"),
+        ("According to the governor, rebels shelled the airport.", "shelled", "reported"),
+        ("What would happen if the militias were sent against the northern towns?", "sent", "hypothetical"),
+        ("Officials fear revenge attacks if the army retakes the valley.", "retakes", "hypothetical"),
+        ("If the rebels had won, the capital would look very different today.", "look", "hypothetical"),
+        ("Is the army going to shell the town?", "shell", "hypothetical"),
+        ("The rebels will attack the base next week.", "attack", "predicted"),
+        ("The outcome could be a massacre on a huge scale.", "massacre", "predicted"),
+        ("The group has threatened to bomb the bridge.", "bomb", "predicted"),
+        ("The army plans to storm the valley.", "storm", "predicted"),
+        ("The militia did not attack the convoy.", "attack", "negated"),
+        ("The ministry denied that troops fired on the crowd.", "fired", "negated"),
+        ("Almost every day, traders are kidnapped by armed gangs on the road.", "kidnapped", "habitual"),
+        ("Smugglers routinely abduct migrants near the border.", "abduct", "habitual"),
+        ("Bandits ambush buses on remote roads, killing passengers.", "killing", "habitual"),
+        ("They loot, they burn, they kill anyone who resists.", "loot", "habitual"),
+    ],
+)
+def test_factuality_classes(nlp, text: str, trigger: str, expected: str) -> None:
+    assert _classify(nlp, text, trigger) == expected
+
+
+def test_headline_present_is_not_habitual(nlp) -> None:
+    assert _classify(nlp, "Rebels seize key town in the north", "seize") == "asserted"
+
+
+def test_background_needs_an_old_date_and_framing(nlp) -> None:
+    class _Doc:
+        published = date(2015, 5, 1)
+
+    class _Analysis:
+        document = _Doc()
+        places: list = []
+        times: list = []
+
+    old = TimeExpression("2006", 0, 4, date(2006, 1, 1), date(2006, 12, 31), "year")
+    text = "During the civil war of 2006, militias killed thousands of people."
+    doc = nlp(text)
+    tok = next(t for t in doc if t.text == "killed")
+    assert classify_factuality(doc[:], _Analysis(), trigger=tok, event_date=old) == "background"
+    recent = TimeExpression("April", 0, 5, date(2015, 4, 1), date(2015, 4, 30), "month")
+    assert classify_factuality(doc[:], _Analysis(), trigger=tok, event_date=recent) == "asserted"
+    dated = nlp("In 2006 police violently dispersed a sit-in in the town of Qaraqosh.")
+    tok = next(t for t in dated if t.text == "dispersed")
+    assert classify_factuality(dated[:], _Analysis(), trigger=tok, event_date=old, specific=True) == "asserted"
+
+
+def test_clause_chain_stops_at_relative_clause(nlp) -> None:
+    doc = nlp("Police said the men who planted the bomb would be tried.")
+    planted = next(t for t in doc if t.text == "planted")
+    assert [t.text for t in clause_chain(planted)] == ["planted"]
+    would = next(t for t in doc if t.text == "tried")
+    assert "said" in [t.text for t in clause_chain(would)]
