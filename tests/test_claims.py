@@ -159,3 +159,10 @@ def test_relative_clause_cause_is_the_noun(claims_of):
     claims = claims_of(text)
     assert claims and claims[0].cause == "the village guards"
     assert claims[0].effect == "fears among the herders"
+
+
+def test_which_is_why_keeps_the_cause_in_the_sentence(claims_of):
+    text = "The bridge was closed for repairs, which is why the convoy took the mountain road."
+    claims = claims_of(text)
+    assert claims and claims[0].cause == "The bridge was closed for repairs"
+    assert claims[0].effect == "the convoy took the mountain road"

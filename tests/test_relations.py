@@ -185,3 +185,24 @@ def test_attributed_relation_is_reported(nlp):
 
     assert factualities("Officials said that Tehran trains the northern militias.") == {"reported"}
     assert factualities("Tehran trains the northern militias.") == {"asserted"}
+
+
+def test_lexicon_rejects_bare_yaml_booleans(tmp_path):
+    from faultlines.extract.relations import Lexicon
+
+    bad = tmp_path / "rel.yaml"
+    bad.write_text("object_preps:\n  attacks: [on, against]\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        Lexicon.load(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The rebels received weapons from Doha.", ("qatar", "supports", "rebels")),
+        ("Washington declared war on the rebels.", ("united-states", "fights", "rebels")),
+        ("The Falcon Brigade fought alongside the national army.", ("falcon-brigade", "allied", "national-army")),
+    ],
+)
+def test_more_cue_shapes(relations_of, text, expected):
+    assert expected in relations_of(text)

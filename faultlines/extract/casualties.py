@@ -80,7 +80,7 @@ class _Lexicon:
         self.qualifiers = {kind: [w.lower() for w in words] for kind, words in (data.get("qualifiers") or {}).items()}
         self.qual_kind = {w: kind for kind, words in self.qualifiers.items() for w in words}
         word_atom = "(?:" + "|".join(sorted(list(_ONES) + list(_SCALES), key=len, reverse=True)) + ")"
-        words = rf"{word_atom}(?:(?:\s+|-)(?:and\s+)?{word_atom})*"
+        words = rf"{word_atom}(?:(?:\s+|-)(?:and\s+)?{word_atom}){{0,5}}"
         digits = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
         atom = rf"(?:(?:{digits})(?:\s+(?:hundred|thousand|million|billion))?|{words})"
         quals = _alt([w for ws in self.qualifiers.values() for w in ws])
@@ -157,7 +157,10 @@ def _words_to_int(text: str) -> int | None:
             current += float(tok.replace(",", ""))  # type: ignore[assignment]
             seen = True
         elif tok in _ONES:
-            current += _ONES[tok]
+            value = _ONES[tok]
+            if current % 100 and (current % 10 or value >= 10):
+                return None  # "five six", "twenty thirty": not one number
+            current += value
             seen = True
         elif tok in _SCALES:
             scale = _SCALES[tok]

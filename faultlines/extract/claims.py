@@ -179,13 +179,11 @@ def _spans(doc: Any, match: CueMatch, sent: Any) -> tuple[tuple[int, int] | None
     """Token spans (cause, effect) for a cue match; the bool says the cause is the previous sentence."""
     role = match.cue.role
     s0, s1 = sent.start, sent.end
-    if role == "anaphoric":
-        return None, _trim(doc, match.end, s1), True
-    if role == "result":
+    if role in ("anaphoric", "result"):
         before = _trim(doc, s0, match.start)
-        if before[1] <= before[0]:  # "Therefore, Y": the cause is the previous sentence
+        if before[1] <= before[0]:  # "This is why Y", "Therefore, Y": the cause is the previous sentence
             return None, _trim(doc, match.end, s1), True
-        return before, _trim(doc, match.end, s1), False
+        return before, _trim(doc, match.end, s1), False  # "X, which is why Y"
     if role == "marker":
         last = doc[match.end - 1]
         if any(c.i >= match.end for c in last.children):

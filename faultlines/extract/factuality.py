@@ -196,7 +196,7 @@ def classify_factuality(
                     return "predicted"
             if c.dep_ == "aux" and c.lower_ == "to" and t.i == token.i and token.head.lemma_.lower() in cues.plan_verbs:
                 return "predicted"
-    for child, t in zip(chain, chain[1:]):
+    for child, t in zip(chain, chain[1:], strict=False):
         if t.lemma_.lower() in cues.plan_verbs and child.dep_ in _COMPLEMENT_DEPS:
             return "predicted"
     if cues.plan and any(cues.plan.search(lower[max(0, t.idx - sent.start_char - 12): t.idx - sent.start_char + 1])

@@ -47,6 +47,7 @@ class Lexicon:
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
         data = yaml.safe_load(Path(path or LEXICON).read_text(encoding="utf-8")) or {}
+        _no_booleans(data)
         lex = cls()
         for rel, words in (data.get("verbs") or {}).items():
             _check(rel)
@@ -72,6 +73,18 @@ class Lexicon:
         lex.not_groups = {str(w) for w in data.get("not_groups", [])}
         lex.not_asserted = {k: {str(w) for w in v} for k, v in (data.get("not_asserted") or {}).items()}
         return lex
+
+
+def _no_booleans(node: Any) -> None:
+    """YAML reads bare on/no/yes/off as booleans: refuse them rather than match the word "True"."""
+    if isinstance(node, bool):
+        raise ValueError(f"relations lexicon: a bare YAML boolean ({node}); quote words like \"on\" or \"no\"")
+    if isinstance(node, dict):
+        for value in node.values():
+            _no_booleans(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_booleans(value)
 
 
 def _check(rel: str) -> None:
