@@ -518,7 +518,9 @@ def serve(db: str, host: str, port: int, allow_edits: bool, token: str | None) -
     from faultlines.serve import run
     from faultlines.store.postgres import is_postgres_url
 
-    if not is_postgres_url(db) and not Path(db).exists():
+    if is_postgres_url(db):
+        raise click.ClickException("the web server reads SQLite files only; export from PostgreSQL instead")
+    if not Path(db).exists():
         raise click.ClickException(f"no database at {db}")
     click.echo(f"faultlines: serving {db} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     run(db, host=host, port=port, allow_edits=allow_edits, token=token,
