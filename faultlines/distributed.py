@@ -71,7 +71,7 @@ def connect(settings: Settings) -> bool:
         return False
     if settings.ray_address:
         log.info("connecting to Ray at %s", settings.ray_address)
-        ray.init(address=settings.ray_address, log_to_driver=False, configure_logging=False)
+        ray.init(address=settings.ray_address)  # ray:// (client) accepts few options: keep the cluster's own
     else:
         log.info("starting a local Ray instance with %d CPUs", max(1, settings.workers))
         ray.init(num_cpus=max(1, settings.workers), include_dashboard=False, log_to_driver=False,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from faultlines.model import Actor, ActorMention, Analysis, Claim, Sentence
@@ -45,6 +47,8 @@ def claims_of(nlp, claim_extractor):
          "fears of a wider war"),
         ("The blockade allowed the militia to tighten its grip on the port.", "The blockade",
          "the militia to tighten its grip on the port"),
+        ("The siege led many families to flee across the river.", "The siege",
+         "many families to flee across the river"),
     ],
 )
 def test_cue_gives_cause_and_effect(claims_of, text, cause, effect):
@@ -70,6 +74,8 @@ def test_this_is_why_takes_previous_sentence_as_cause(claims_of):
         "The museum opens at nine in the morning.",
         "She is the spokeswoman of the provincial council.",
         "Reply: cheap watches and discount shoes",
+        "The ambush happened on a desert road west of the provincial capital.",
+        "The brigade's commander is a former police officer from the south.",
     ],
 )
 def test_plain_statements_are_not_claims(claims_of, text):
@@ -87,8 +93,10 @@ def test_claim_lists_actor_ids(claims_of):
 def test_classifier_loads_from_package_and_ranks():
     from faultlines.extract.causal_model import MODEL_DIR, CausalModel
 
-    assert (MODEL_DIR / "config.cfg").exists()
+    members = json.loads((MODEL_DIR / "faultlines.json").read_text(encoding="utf-8"))["members"]
+    assert len(members) >= 2 and all((MODEL_DIR / m / "config.cfg").exists() for m in members)
     model = CausalModel.load()
+    assert len(model.members) == len(members)
     causal = model.score("The protests erupted because the government raised fuel prices overnight.")
     plain = model.score("The committee will meet in the new building next spring.")
     assert 0.0 <= plain < causal <= 1.0
@@ -110,6 +118,53 @@ def test_decide_combines_probability_and_cue():
     assert not decide(0.5, 0.0, th)
     assert decide(0.35, 0.5, th) and not decide(0.2, 0.5, th)
     assert decide(0.15, 1.0, th) and not decide(0.05, 1.0, th)
+
+
+def test_decide_needs_cause_and_effect_below_accept():
+    from faultlines.extract.claims import decide
+
+    th = {"accept": 0.9, "cue_floor": 0.3, "strong_cue_floor": 0.1}
+    assert decide(0.5, 1.0, th) and not decide(0.5, 1.0, th, filled=False)
+    assert decide(0.95, 0.0, th, filled=False)
+
+
+def test_emitted_claims_have_cause_and_effect_unless_very_probable(claims_of, claim_extractor):
+    text = ("Gunmen stormed a police post near the border before dawn. The killings angered local tribes, "
+            "who cut the main road. Food prices rose after the road was closed. The council met on Sunday.")
+    claims = claims_of(text)
+    assert claims
+    for c in claims:
+        assert (c.cause and c.effect) or c.score >= claim_extractor.thresholds["accept"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("He has lived in the city since 2003.", None),
+        ("The prisoners were freed after three days.", None),
+        ("Over 40 people attended the meeting.", None),
+        ("The traders left the market after the army shelled the town.", "after"),
+        ("The talks collapsed following the assassination of the mediator.", "following"),
+    ],
+)
+def test_weak_markers_only_before_clauses_or_events(nlp, text, cue):
+    from faultlines.extract.claims import CueMatcher
+
+    found = [nlp(text)[m.start : m.end].text.lower() for m in CueMatcher.load().matches(nlp(text))]
+    assert (cue in found) if cue else not any(w in found for w in ("since", "after", "over"))
+
+
+def test_purpose_clause_gives_aim_as_cause(nlp):
+    from faultlines.extract.claims import CueMatcher, _spans
+
+    doc = nlp("Hundreds of farmers blocked the highway to demand payment for their harvest.")
+    matches = [m for m in CueMatcher.load().matches(doc) if m.cue.role == "purpose"]
+    assert matches
+    cause, effect, previous = _spans(doc, matches[0], doc[:])
+    assert doc[cause[0] : cause[1]].text == "demand payment for their harvest"
+    assert doc[effect[0] : effect[1]].text == "Hundreds of farmers blocked the highway"
+    assert not previous
+    assert not [m for m in CueMatcher.load().matches(nlp("They want to leave.")) if m.cue.role == "purpose"]
 
 
 def test_concept_key_normalises_paraphrases():

@@ -56,6 +56,12 @@ def test_lexicon_spells_acled_subtypes() -> None:
         ("Army engineers defused three bombs planted on a bridge in Tikrit.", "Disrupted weapons use"),
         ("Turkish forces set up a new military base near Bashiqa.", "Headquarters or base established"),
         ("Militiamen looted and burned houses in a village near Tuz Khurmatu.", "Looting/property destruction"),
+        ("Soldiers raped two women at a checkpoint near Tal Afar on Sunday.", "Sexual violence"),
+        ("Government aircraft dropped chlorine gas on a town near Hama on Tuesday.", "Chemical weapon"),
+        ("An angry mob lynched a man accused of theft in a village near Erbil.", "Mob violence"),
+        ("Government troops withdrew from the town of Rutba on Monday without a fight.",
+         "Non-violent transfer of territory"),
+        ("The rebel brigades merged into a single new alliance in Idlib on Monday.", "Change to group/activity"),
     ],
 )
 def test_sub_event_types(events_of, text: str, sub: str) -> None:
@@ -151,3 +157,48 @@ def test_bare_toll_refers_back_to_previous_event(events_of) -> None:
     assert toll.sub_event_type == "Attack"
     assert toll.date.precision == "day"
     assert toll.location is not None and toll.location.text == "Balad"
+
+
+def test_participants_of_coordinated_verbs(events_of) -> None:
+    event = _first(events_of, "On Friday a militia raided a shrine in Samarra and executed ten civilians.")
+    assert event.perpetrators
+    assert any(p.actor.type == "civilians" or "civilian" in p.text for p in event.targets)
+    assert not any(p.text == "Samarra" for p in event.targets)
+
+
+def test_reporting_source_is_not_the_perpetrator(events_of) -> None:
+    event = _first(events_of, "State television reported that gunmen killed three farmers in Hawija on Monday.")
+    assert event.factuality == "reported"
+    assert not any("television" in p.text.lower() for p in event.perpetrators)
+
+
+def test_definite_back_reference_takes_the_earlier_date(events_of) -> None:
+    text = ("Gunmen killed 20 worshippers at a mosque in Baquba on Friday. "
+            "A suicide bomber had first blown himself up at the gate of the mosque.")
+    events = [e for e in events_of(text) if e.is_event]
+    later = next(e for e in events if e.start == text.index("A suicide"))
+    assert later.sub_event_type == "Suicide bomb"
+    assert later.date.precision == "day" and later.date.start is not None
+    assert later.location is not None and later.location.text == "Baquba"
+
+
+def test_works_on_a_bare_analysis_without_kb(nlp, make_doc) -> None:
+    from faultlines.model import Analysis
+
+    text = "Rebels shelled the airport on Monday, killing three guards. Will they shell the town again?"
+    doc = make_doc(text)
+    analysis = Analysis(doc, nlp(text), [], [], [], [])
+    events = EventExtractor(None)(analysis)
+    assert events[0].sub_event_type == "Shelling/artillery/missile attack"
+    assert (events[0].killed.low, events[0].killed.high) == (3, 3)
+    assert events[0].date.precision == "unknown"
+    assert [e.factuality for e in events if not e.is_event] == ["hypothetical"]
+    assert EventExtractor(None)(Analysis(doc, None)) == []
+
+
+def test_later_weapon_detail_refines_a_generic_attack(events_of) -> None:
+    text = ("Police posts were hit by coordinated attacks in four towns of Anbar on Tuesday night. "
+            "Officials said the attacks were carried out with hand grenades.")
+    events = [e for e in events_of(text) if e.is_event]
+    first = next(e for e in events if e.start == 0)
+    assert first.sub_event_type == "Grenade"

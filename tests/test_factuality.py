@@ -30,6 +30,7 @@ def _classify(nlp, text: str, trigger: str, **kw) -> str:
         ("The outcome could be a massacre on a huge scale.", "massacre", "predicted"),
         ("The group has threatened to bomb the bridge.", "bomb", "predicted"),
         ("The army plans to storm the valley.", "storm", "predicted"),
+        ("Villagers armed themselves against a possible attack by the rebels.", "attack", "predicted"),
         ("The militia did not attack the convoy.", "attack", "negated"),
         ("The ministry denied that troops fired on the crowd.", "fired", "negated"),
         ("Almost every day, traders are kidnapped by armed gangs on the road.", "kidnapped", "habitual"),

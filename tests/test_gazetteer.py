@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from faultlines.analyze.gazetteer import Gazetteer, normalize_name
+from faultlines.analyze.gazetteer import Gazetteer, normalize_name, variant_key
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +90,18 @@ def test_load_is_cached_per_process(gaz: Gazetteer) -> None:
 def test_unknown_name_gives_no_candidates(gaz: Gazetteer) -> None:
     assert gaz.lookup("Qwxzzyville") == []
     assert gaz.lookup("") == []
+
+
+def test_vowel_ending_folding_is_a_loose_match(gaz: Gazetteer) -> None:
+    assert variant_key("Baquba") == variant_key("Baqubah")
+    assert variant_key("Karrada") != variant_key("Karad")
+    assert normalize_name("Karrada") == normalize_name("Karad")  # still found, but only as a loose candidate
+    karad = [i for i in gaz.lookup_ids("Karrada") if gaz.records[i][4] == "IN"]
+    assert karad and not set(karad) & gaz.close_ids("Karrada")
+    assert set(karad) <= gaz.close_ids("Karad")
+
+
+def test_baghdad_districts_are_curated(gaz: Gazetteer) -> None:
+    for name in ("Karrada", "Adhamiya", "Kadhimiyah", "Jadiriya", "Bab al-Sharqi"):
+        top = [p for p in gaz.lookup(name) if p.country_code == "IQ"]
+        assert top and top[0].admin1 == "Baghdad", name

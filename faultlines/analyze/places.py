@@ -5,11 +5,24 @@ Candidates are spaCy GPE/LOC/FAC entities plus proper-noun spans the model misse
 gazetteer prior (feature class, population) with document context: the countries and admin1 regions the article
 names, and "X province" / "city of X" hints. Offsets ("75 miles northeast of Baghdad", "near X") become a
 ``relation`` and ``distance_km`` on the mention.
+
+Score convention (``PlaceMention.score``), read by event location binding:
+
+* ``>= 0.5``: the text names a location (the higher, the surer the gazetteer choice);
+* ``0.4``, relation ``"modifier"`` / ``"demonym"`` / ``"embedded"``: a place named as the owner or origin of
+  something ("U.S. officials", "Russian jets", "the Washington Post"): a real toponym, not where an event happened;
+* ``0.3``, relation ``"metonym"``: a place name the actor recognizer took as an acting government
+  ("Washington said...", "Tehran, which backs..."): kept as a toponym, never an event location.
+
+Precision over recall for doubtful matches: a name that only matches after heavy folding ("Karrada" -> "Karad")
+or a small far-away town in a country the article otherwise never places anything in is dropped, not placed.
 """
 
 from __future__ import annotations
 
+import csv
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -25,9 +38,15 @@ RULER_NAME = "faultlines_places"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 DEMONYM_LABELS = frozenset({"NORP", "LANGUAGE", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 EMBEDDING_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW"})  # names that may contain a place name
-EMBEDDED_WEIGHT = 0.5
+EMBEDDED_WEIGHT = 0.4  # a place inside an organisation name
+MODIFIER_WEIGHT = 0.4  # a place named inside a longer actor phrase ("U.S. officials")
+DEMONYM_WEIGHT = 0.4  # "Russian jets"
+METONYM_WEIGHT = 0.3  # "Washington said"
+LOOSE_PENALTY = 3.0  # a candidate that matched only after adding/dropping a vowel ending
+FAR_KM = 1500.0  # a small town farther than this from the article's main country needs its own support
+SMALL_POPULATION = 100000
 STRONG_POPULATION = 20000
-Candidate = tuple[str, int, int, str | None, float]  # lookup text, start, end, hint, weight
+Candidate = tuple[str, int, int, str | None, float, str | None]  # lookup text, start, end, hint, weight, role
 ADMIN_WORDS = frozenset({"province", "governorate", "region", "state", "prefecture", "oblast", "district"})
 SETTLEMENT_WORDS = frozenset({"city", "town", "village", "district", "neighbourhood", "neighborhood", "suburb"})
 LOCATIVE_CUES = frozenset({"in", "near", "at", "outside", "around", "from", "into", "toward", "towards", "across",
@@ -58,6 +77,22 @@ def _load_stop_names() -> frozenset[str]:
     return frozenset(normalize_name(x) for x in _load_lines(DATA_DIR / "not_places.txt"))
 
 
+def _load_demonyms() -> dict[str, str]:
+    """Demonym (lower-case) -> the place name it refers to, from ``demonyms.csv``."""
+    path = DATA_DIR / "demonyms.csv"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.reader(fh) if len(r) >= 2 and not r[0].startswith("#")]
+    return {r[0].strip().lower(): r[1].strip() for r in rows[1:] if r[0].strip()}
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
 class PlaceResolver:
     """Callable: (spaCy doc, Document, actor mentions) -> resolved PlaceMentions sorted by start."""
 
@@ -65,6 +100,7 @@ class PlaceResolver:
         self.gazetteer = gazetteer
         self.focus_countries = tuple(focus_countries)
         self.stop_names = _load_stop_names()
+        self.demonyms = _load_demonyms()
 
     # ------------------------------------------------------------------------------------------------ pipeline
 
@@ -76,8 +112,6 @@ class PlaceResolver:
         patterns = []
         seen: set[tuple[str, ...]] = set()
         names = _load_lines(DATA_DIR / "ner_patterns.txt")
-        import csv
-
         supplement = DATA_DIR / "supplement.csv"
         labels: dict[str, str] = {}
         if supplement.exists():
@@ -92,8 +126,8 @@ class PlaceResolver:
                             labels[n.strip()] = label
         for name in names:
             words = tuple(t.text.lower() for t in nlp.make_doc(name))
-            if len(words) == 1 and len(words[0]) <= 3 or words in seen:
-                continue  # too short to be a safe pattern ("KRI")
+            if len(words) == 1 and len(words[0]) <= 4 or words in seen:
+                continue  # too short to be a safe pattern ("KRI", "Dora" is also a given name)
             seen.add(words)
             patterns.append({"label": labels.get(name, "GPE"), "pattern": [{"LOWER": w} for w in words],
                              "id": "faultlines-place"})
@@ -108,47 +142,77 @@ class PlaceResolver:
         spans = self._candidate_spans(sdoc, list(actor_mentions))
         if not spans:
             return []
-        # first pass: context-free best guesses give the document's countries and admin1 regions
+        # first pass: context-free best guesses give the document's countries and admin1 regions;
+        # ``local`` counts only sub-country places (cities, provinces, points): what an article is "in"
         countries: Counter[str] = Counter({c: 2 for c in self.focus_countries})
+        local: Counter[Any] = Counter({("local", c): 2 for c in self.focus_countries})
         admins: Counter[tuple[str, str]] = Counter()
         votes: dict[str, Counter[Any]] = {}  # each name's own vote, removed when that name is scored
-        for text, _s, _e, hint, _w in spans:
+        for text, _s, _e, hint, _w, _role in spans:
             ids = self._ids(text, hint)
             if not ids:
                 continue
-            best = self.gazetteer.records[max(ids, key=self.gazetteer.prior)]
+            close = self.gazetteer.close_ids(text)
+            best = self.gazetteer.records[max(ids, key=lambda i: self.gazetteer.prior(i) - (i not in close) * 9)]
             n = 2 if best[6] in ("PCLI", "ADM1") else 1
             vote = votes.setdefault(normalize_name(text), Counter())
             if best[4]:
                 countries[best[4]] += n
                 vote[best[4]] += n
+                if best[6] not in ("PCLI", "CONT", "RGN") and _w >= 1.0:
+                    local[("local", best[4])] += 1
+                    vote[("local", best[4])] += 1
             if best[4] and best[5]:
                 admins[(best[4], best[5])] += n
                 vote[(best[4], best[5])] += n
-        chosen: dict[tuple[str, str | None], tuple[int, float]] = {}
+        chosen: dict[tuple[str, str | None], tuple[int, float] | None] = {}
         out: list[PlaceMention] = []
-        for text, start, end, hint, weight in spans:
+        for text, start, end, hint, weight, role in spans:
             key = (normalize_name(text), hint)
             if key not in chosen:
-                ids = self._ids(text, hint)
-                if not ids:
-                    continue
-                own = votes.get(key[0], Counter())
-                ctx_countries = Counter({k: v - own.get(k, 0) for k, v in countries.items() if v - own.get(k, 0) > 0})
-                ctx_admins = Counter({k: v - own.get(k, 0) for k, v in admins.items() if v - own.get(k, 0) > 0})
-                top = float(max(ctx_countries.values(), default=1))
-                recs = self.gazetteer.records
-                city_admins = {(recs[i][4], recs[i][5]) for i in ids[:200] if recs[i][8] == "city"}
-                scored = [(self._score(i, text, hint, ctx_countries, top, ctx_admins, city_admins), i)
-                          for i in ids[:200]]
-                score, best_id = max(scored)
-                chosen[key] = (best_id, score)
+                chosen[key] = self._choose(text, hint, votes.get(key[0], Counter()), countries, local, admins)
+            if chosen[key] is None:
+                continue
             best_id, score = chosen[key]
             relation, dist = self._offset(sdoc.text, start)
+            if weight < 1.0:
+                relation, dist, final = role, None, weight
+            else:
+                final = 0.5 + 0.5 * min(1.0, max(0.0, score / 10))
             out.append(PlaceMention(sdoc.text[start:end], start, end, self.gazetteer.place(best_id), relation, dist,
-                                    round(weight * min(1.0, max(0.05, score / 10)), 3)))
+                                    round(final, 3)))
         out.sort(key=lambda m: (m.start, m.end))
         return out
+
+    def _choose(self, text: str, hint: str | None, own: Counter[Any], countries: Counter[str], local: Counter[Any],
+                admins: Counter[tuple[str, str]]) -> tuple[int, float] | None:
+        """The best record for a name given the rest of the document, or None when the best guess is too doubtful."""
+        ids = self._ids(text, hint)
+        if not ids:
+            return None
+        ctx_countries = Counter({k: v - own.get(k, 0) for k, v in countries.items() if v - own.get(k, 0) > 0})
+        ctx_admins = Counter({k: v - own.get(k, 0) for k, v in admins.items() if v - own.get(k, 0) > 0})
+        ctx_local = Counter({k[1]: v - own.get(k, 0) for k, v in local.items()
+                             if isinstance(k, tuple) and v - own.get(k, 0) > 0})
+        top = float(max(ctx_countries.values(), default=1))
+        recs = self.gazetteer.records
+        close = self.gazetteer.close_ids(text)
+        city_admins = {(recs[i][4], recs[i][5]) for i in ids[:200] if recs[i][8] == "city"}
+        scored = [(self._score(i, text, hint, ctx_countries, top, ctx_admins, city_admins)
+                   - (0.0 if i in close else LOOSE_PENALTY), i) for i in ids[:200]]
+        score, best_id = max(scored)
+        r = recs[best_id]
+        curated = r[0] is not None and r[0] < 0
+        big = r[6] in ("PCLI", "ADM1", "CONT", "RGN", "PPLC") or r[7] >= SMALL_POPULATION or curated
+        if best_id not in close and not curated and not ctx_countries.get(r[4] or "", 0):
+            return None  # "Karrada" -> "Karad" (India) with nothing else in India: a folding accident
+        if not big and r[4] and not ctx_local.get(r[4]) and not ctx_admins.get((r[4], r[5] or "")):
+            main, n = max(ctx_local.items(), key=lambda kv: kv[1], default=(None, 0))
+            centre = self.gazetteer.country(main) if main and n >= 2 and main != r[4] else None
+            if centre is not None and centre.lat is not None and r[2] is not None \
+                    and _km(centre.lat, centre.lon, r[2], r[3]) > FAR_KM:  # type: ignore[arg-type]
+                return None  # a village in Alabama in an article about Baghdad: unresolved beats wrong
+        return best_id, score
 
     def _ids(self, text: str, hint: str | None) -> list[int]:
         """Gazetteer candidates, filtered by a province/city hint when the text gave one."""
@@ -176,8 +240,8 @@ class PlaceResolver:
             score += 2.0
         if hint != "admin" and r[6] == "ADM1" and (r[4], r[5]) in city_admins:
             score -= 3.0  # bare "Kirkuk" / "Irbil": the city rather than its namesake province
-        if light_name(r[1]) == light_name(text):
-            score += 1.5  # the place's own name, not one of its many alternate names
+        if light_name(r[1]) == light_name(text) or (r[0] is not None and r[0] < 0):
+            score += 1.5  # the place's own name (or a curated alias), not one of its many alternate names
         return score
 
     @staticmethod
@@ -200,6 +264,7 @@ class PlaceResolver:
         spans: list[Candidate] = []
         taken: set[int] = set()
         person_words = {t.lower_ for e in sdoc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        dates = {i for e in sdoc.ents if e.label_ in ("DATE", "TIME") for i in range(e.start_char, e.end_char)}
         for ent in sdoc.ents:
             label = ent.label_
             toks = list(ent)
@@ -210,8 +275,11 @@ class PlaceResolver:
             cand: Candidate | None = None
             if label in PLACE_LABELS:
                 if len(toks) == 1 and toks[0].tag_ in ("JJ", "NNPS") and toks[0].pos_ != "PROPN":
-                    continue  # demonyms tagged as GPE ("Iranian")
-                cand = self._span_candidate(sdoc, toks, actors)
+                    cand = self._demonym(sdoc, toks)  # demonyms tagged as GPE ("Iranian")
+                else:
+                    cand = self._span_candidate(sdoc, toks, actors)
+            elif label == "NORP":
+                cand = self._demonym(sdoc, toks)
             elif label in DEMONYM_LABELS:
                 continue
             elif all(t.pos_ == "PROPN" for t in toks) and len(toks) <= 3:
@@ -228,8 +296,9 @@ class PlaceResolver:
         for mt in _DATELINE_RE.finditer(sdoc.text):
             start, end = mt.span(1)
             if not taken.intersection(range(start, end)) and self._strong(mt.group(1), exact=True) \
-                    and not self._inside_actor(start, end, actors):
-                spans.append((mt.group(1), start, end, None, 1.0))
+                    and not self._inside_actor(start, end, actors) \
+                    and normalize_name(mt.group(1)) not in self.stop_names:
+                spans.append((mt.group(1), start, end, None, 1.0, None))
                 taken.update(range(start, end))
         # proper-noun runs outside any entity
         run: list[Any] = []
@@ -242,8 +311,30 @@ class PlaceResolver:
                 if cand:
                     spans.append(cand)
             run = []
+        # demonyms the model did not tag as NORP ("Slovak officials")
+        for tok in sdoc:
+            if not tok.ent_type_ and tok.idx not in taken and tok.text[:1].isupper() and tok.pos_ in ("ADJ", "PROPN"):
+                cand = self._demonym(sdoc, [tok])
+                if cand and tok.i + 1 < len(sdoc) and sdoc[tok.i + 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+                    spans.append(cand)
+        # a token of a date is never a place ("Aug 22"); a place named as an acting government is a metonym
+        spans = [c if c[4] < 1.0 or not self._metonym(c[1], c[2], actors) else (*c[:4], METONYM_WEIGHT, "metonym")
+                 for c in spans if not dates.intersection(range(c[1], c[2]))]
         spans.sort(key=lambda c: c[1])
         return spans
+
+    def _demonym(self, sdoc: Any, toks: list[Any]) -> Candidate | None:
+        """ "Russian" / "South Korean" -> a low-weight candidate for the country or region it refers to."""
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
+        target = self.demonyms.get(sdoc.text[start:end].lower())
+        if target is None or not self.gazetteer.lookup_ids(target):
+            return None
+        return target, start, end, None, DEMONYM_WEIGHT, "demonym"
+
+    @staticmethod
+    def _metonym(start: int, end: int, actors: list[ActorMention]) -> bool:
+        """True when an actor mention covers exactly this name: the recognizer saw the place act ("Washington said")."""
+        return any(a.start == start and a.end == end for a in actors)
 
     def _embedded(self, sdoc: Any, toks: list[Any], actors: list[ActorMention]) -> Candidate | None:
         """A strong place name inside an organisation name ("the Toronto Transit Commission"), with a low weight."""
@@ -257,8 +348,13 @@ class PlaceResolver:
                 text = sdoc.text[part[0].idx:part[-1].idx + len(part[-1])]
                 if self._strong(text, exact=True):
                     start, end = part[0].idx, part[-1].idx + len(part[-1])
-                    if not self._inside_actor(start, end, actors):
-                        return text, start, end, None, EMBEDDED_WEIGHT
+                    if self._inside_actor(start, end, actors):
+                        return text, start, end, None, MODIFIER_WEIGHT, "modifier"
+                    return text, start, end, None, EMBEDDED_WEIGHT, "embedded"
+        for k, tok in enumerate(toks[:-1]):  # "the Syrian Observatory for ...": a demonym opening a name
+            cand = self._demonym(sdoc, [tok]) if k == 0 or toks[k - 1].lower_ in ("of", "the") else None
+            if cand:
+                return (*cand[:4], EMBEDDED_WEIGHT, "embedded")
         return None
 
     def _span_candidate(self, sdoc: Any, toks: list[Any], actors: list[ActorMention],
@@ -285,11 +381,12 @@ class PlaceResolver:
         if not key or key in self.stop_names or not self.gazetteer.lookup_ids(text):
             return None
         if self._inside_actor(start, end, actors):
-            return None
+            # "U.S. officials", "Baghdad government": the place owns the actor; keep it as a modifier if well known
+            return (text, start, end, hint, MODIFIER_WEIGHT, "modifier") if self._strong(text, exact=True) else None
         if (need_strong or (need_cue and text.isupper() and len(text) <= 5)) and not self._strong(text, exact=True):
             return None  # a person-labelled name or an acronym ("NATO") must be a well-known place name
         if need_strong and not need_cue:
-            return text, start, end, hint, 1.0
+            return text, start, end, hint, 1.0, None
         if need_cue and hint is None:
             prev = sdoc[toks[0].i - 1] if toks[0].i > 0 else None
             coordinated = (prev is not None and prev.lower_ in ("and", "or", ",") and prev.i > 0
@@ -300,11 +397,13 @@ class PlaceResolver:
                 return None
             if toks[0].i + len(toks) < len(sdoc) and sdoc[toks[0].i + len(toks)].pos_ == "PROPN":
                 return None
-        return text, start, end, hint, 1.0
+        return text, start, end, hint, 1.0, None
 
     def _strong(self, text: str, exact: bool = False) -> bool:
         """A name the gazetteer knows as a sizeable place, a region or a curated entry (``exact``: main names only)."""
         key = light_name(text)
+        if len(key.replace(" ", "")) <= 2 and not text.isupper():
+            return False  # "La", "Mt": abbreviations that only a context could resolve
         for i in self.gazetteer.lookup_ids(text)[:5]:
             r = self.gazetteer.records[i]
             if exact and light_name(r[1]) != key and r[6] not in ("PCLI", "ADM1", "CONT", "RGN"):

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).parent / "models" / "causal"
 CAUSAL, OTHER = "causal", "other"
 META_FILE = "faultlines.json"
+EXTRA_FILE = MODEL_DIR / "extra_sentences.tsv"
 
 # Decision defaults, used when the model directory carries no tuned thresholds.
 DEFAULT_THRESHOLDS = {"accept": 0.5, "cue_floor": 0.2, "strong_cue_floor": 0.05}
@@ -53,11 +54,27 @@ def read_cnc(path: Path) -> list[Example]:
         ]
 
 
+def read_extra(path: Path = EXTRA_FILE) -> list[Example]:
+    """Our own training sentences (``label<TAB>text``, ``#`` comments): mostly non-causal news and opinion prose."""
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, _, text = line.partition("\t")
+        rows.append(Example(f"extra-{n}", text.strip(), label.strip() == "1"))
+    return rows
+
+
 class CausalModel:
-    """Scores sentences: probability that the sentence states a cause-effect relation."""
+    """Scores sentences: probability that the sentence states a cause-effect relation.
+
+    The shipped model is an ensemble: textcat pipelines trained with different seeds, whose probabilities are
+    averaged (steadier than any single small model; about three points of development F1).
+    """
 
     def __init__(self, nlp: Any, thresholds: dict[str, float] | None = None) -> None:
-        self.nlp = nlp
+        self.members: list[Any] = list(nlp) if isinstance(nlp, list | tuple) else [nlp]
+        self.nlp = self.members[0]
         self.thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
 
     @classmethod
@@ -66,16 +83,20 @@ class CausalModel:
         import spacy
 
         path = Path(path or MODEL_DIR)
-        nlp = spacy.load(path)
         meta_path = path / META_FILE
-        thresholds = None
-        if meta_path.exists():
-            thresholds = json.loads(meta_path.read_text(encoding="utf-8")).get("thresholds")
-        return cls(nlp, thresholds)
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        members = meta.get("members") or []
+        nlps = [spacy.load(path / m) for m in members] if members else [spacy.load(path)]
+        return cls(nlps, meta.get("thresholds"))
 
     def predict(self, texts: Iterable[str], batch_size: int = 64) -> list[float]:
-        """P(causal) for each text."""
-        return [doc.cats.get(CAUSAL, 0.0) for doc in self.nlp.pipe(texts, batch_size=batch_size)]
+        """P(causal) for each text (the mean over the ensemble's members)."""
+        texts = list(texts)
+        sums = [0.0] * len(texts)
+        for nlp in self.members:
+            for i, doc in enumerate(nlp.pipe(texts, batch_size=batch_size)):
+                sums[i] += doc.cats.get(CAUSAL, 0.0)
+        return [x / len(self.members) for x in sums]
 
     def score(self, text: str) -> float:
         return self.predict([text])[0]
@@ -103,4 +124,6 @@ def prf(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "accuracy": round(acc, 4), "n": len(gold)}
 
 
-__all__ = ["CausalModel", "Example", "is_heldout", "load_default", "prf", "read_cnc", "split_of", "MODEL_DIR"]
+__all__ = [
+    "CausalModel", "Example", "MODEL_DIR", "is_heldout", "load_default", "prf", "read_cnc", "read_extra", "split_of",
+]

@@ -23,10 +23,11 @@ log = logging.getLogger(__name__)
 
 CUE_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon" / "causal.yaml"
 STRENGTH = {"strong": 1.0, "weak": 0.5}
-ROLES = ("verb", "passive", "marker", "result", "anaphoric")
+ROLES = ("verb", "passive", "marker", "result", "anaphoric", "purpose")
 MAX_GAP = 6
 PRONOUN_CAUSES = {"this", "that", "it", "these", "those"}
 RELATIVE = {"which", "that", "who"}
+TIME_ENTS = {"DATE", "TIME", "CARDINAL", "PERCENT", "QUANTITY", "MONEY", "ORDINAL"}
 TRIM = {"and", "but", "or", ",", ";", ":", ".", "-", "--", "that", "which", "who", "to", "so", "then", "thus", "also"}
 
 
@@ -54,13 +55,19 @@ def has_clause(tokens: Any) -> bool:
     return any(t.pos_ == "VERB" or (t.pos_ == "AUX" and t.dep_ == "ROOT") for t in tokens)
 
 
-def decide(prob: float, strength: float, thresholds: dict[str, float]) -> bool:
-    """Claim or not: a confident classifier, or a cue the classifier does not reject."""
+def decide(prob: float, strength: float, thresholds: dict[str, float], filled: bool = True) -> bool:
+    """Claim or not: a very confident classifier, or a cue with cause and effect that the classifier accepts.
+
+    One rule for every input. ``filled`` says the cue's syntax gave both a cause and an effect; without it (or
+    without any cue) only a probability of at least ``accept`` makes a claim.
+    """
     if prob >= thresholds["accept"]:
         return True
-    if strength >= 1.0 and prob >= thresholds["strong_cue_floor"]:
-        return True
-    return strength > 0 and prob >= thresholds["cue_floor"]
+    if strength <= 0 or not filled:
+        return False
+    if strength >= 1.0:
+        return prob >= thresholds["strong_cue_floor"]
+    return prob >= thresholds["cue_floor"]
 
 
 class CueMatcher:
@@ -133,7 +140,33 @@ def _plausible(cue: Cue, tok: Any) -> bool:
     """Filter by part of speech: a verb cue must be a verb ("the cause of" is not "caused")."""
     if cue.role in ("verb", "passive"):
         return tok.pos_ in ("VERB", "AUX")
+    if cue.role == "marker" and len(cue.words) == 1 and cue.strength < 1.0 and tok.pos_ in ("ADP", "SCONJ"):
+        return _causal_use(tok)
+    if cue.role == "result" and len(cue.words) == 1 and cue.strength < 1.0:  # "so" before a clause, not "so much"
+        nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        return tok.head.pos_ in ("VERB", "AUX") and (nxt is None or nxt.pos_ not in ("ADJ", "ADV", "PUNCT", "SCONJ"))
+    if cue.role == "purpose":  # "to" of an infinitive that modifies a clause: "gathered to demand ..."
+        return tok.dep_ == "aux" and tok.head.dep_ == "advcl" and tok.head.i > tok.head.head.i
     return True
+
+
+def _causal_use(tok: Any) -> bool:
+    """A one-word weak marker ("after", "since", "over") counts only when it introduces a clause or an event.
+
+    "after the army shelled the town" / "after the shelling" may be causal; "since 2003", "over 20%",
+    "after three days" only place something in time or quantity.
+    """
+    if tok.dep_ == "mark":
+        return True
+    if tok.dep_ != "prep":
+        return False
+    objects = [c for c in tok.children if c.dep_ in ("pobj", "pcomp")]
+    if not objects:
+        return False
+    head = objects[0]
+    if head.dep_ == "pcomp":
+        return True
+    return head.pos_ in ("NOUN", "PROPN") and not head.like_num and head.ent_type_ not in TIME_ENTS
 
 
 # ------------------------------------------------------------------------------------------------ cause / effect
@@ -184,6 +217,11 @@ def _spans(doc: Any, match: CueMatch, sent: Any) -> tuple[tuple[int, int] | None
         if before[1] <= before[0]:  # "This is why Y", "Therefore, Y": the cause is the previous sentence
             return None, _trim(doc, match.end, s1), True
         return before, _trim(doc, match.end, s1), False  # "X, which is why Y"
+    if role == "purpose":  # the aim (the clause after "to") moves the action of the main clause
+        goal = doc[match.end - 1].head if doc[match.end - 1].lower_ == "to" else doc[match.start].head
+        hi = min(max(goal.right_edge.i + 1, match.end), s1)
+        action = _trim(doc, s0, match.start)
+        return _trim(doc, match.end, hi), action, False
     if role == "marker":
         last = doc[match.end - 1]
         if any(c.i >= match.end for c in last.children):
@@ -246,8 +284,14 @@ class ClaimExtractor:
             if not self.model and strength < 1.0:
                 continue
             if self.model and not decide(prob, strength, self.thresholds):
-                continue
-            claims.append(self._claim(analysis, k, span, matches, prob))
+                continue  # cheap pre-check: even a filled cue would not pass
+            claim = self._claim(analysis, k, span, matches, prob)
+            if self.model:
+                ok = decide(prob, strength, self.thresholds, filled=bool(claim.cause and claim.effect))
+            else:
+                ok = bool(claim.cause and claim.effect)
+            if ok:
+                claims.append(claim)
         return claims
 
     def _claim(self, analysis: Analysis, k: int, span: Any, matches: list[CueMatch], prob: float) -> Claim:

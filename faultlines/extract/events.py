@@ -39,7 +39,6 @@ LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "events.
 _PLACE_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5, "unknown": 6}
 _DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
 _PLACE_ENTS = ("GPE", "LOC", "FAC")
-_VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 _NONLETHAL = {"Abduction/forced disappearance", "Sexual violence"}
 _PROTEST_FAMILY = {"Peaceful protest", "Attack", "Arrests", "Armed clash", "Violent demonstration", "Mob violence",
                    "Abduction/forced disappearance", "Change to group/activity", "Looting/property destruction"}
@@ -77,6 +76,7 @@ class EventLexicon:
     protest: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     abstract: re.Pattern[str] | None = None
     non_conflict: re.Pattern[str] | None = None
+    anaphors: re.Pattern[str] | None = None
 
 
 @functools.lru_cache(maxsize=4)
@@ -98,7 +98,8 @@ def load_lexicon(path: str | None = None) -> EventLexicon:
         ))
     classes = {k: frozenset(str(w).lower() for w in v) for k, v in (data.get("classes") or {}).items()}
     protest = {k: _rx(v) for k, v in (data.get("protest_modifiers") or {}).items()}
-    return EventLexicon(cues, classes, protest, _rx(data.get("abstract_triggers")), _rx(data.get("non_conflict")))
+    return EventLexicon(cues, classes, protest, _rx(data.get("abstract_triggers")), _rx(data.get("non_conflict")),
+                        _rx(data.get("anaphors")))
 
 
 @dataclass
@@ -118,7 +119,9 @@ class EventExtractor:
     def __init__(self, kb: Any = None, lexicon: EventLexicon | None = None) -> None:
         self.kb = kb
         self.lexicon = lexicon or load_lexicon()
-        self.participants = ParticipantFinder(kb)
+        common = frozenset().union(*self.lexicon.classes.values()) if self.lexicon.classes else frozenset()
+        self.participants = ParticipantFinder(kb, common | {w + "s" for w in common},
+                                              harm_verbs=self.lexicon.classes.get("harm_verbs", frozenset()))
         self._toll_cue = Cue("Attack", 30, None, target_decides=True)
 
     def __call__(self, analysis: Analysis) -> list[Event]:
@@ -132,6 +135,7 @@ class EventExtractor:
                 events.extend(self.sentence_events(sent, analysis))
             except Exception:  # one odd sentence must not lose the document
                 log.exception("event extraction failed on a sentence of %s", analysis.document.name)
+        events = _resolve_anaphors(events, self.lexicon.anaphors)
         events = _inherit_context(events)
         length = max(len(analysis.document.clean_text), 1)
         events = [replace(e, salience=_salience(e, length)) for e in events]
@@ -184,6 +188,12 @@ class EventExtractor:
 
     def _object_ok(self, tok: Any, sent: Any, cls: str, analysis: Analysis | None) -> bool:
         """The trigger's object (or the words right after it) is of the class (``place``: a place or territory)."""
+        if cls == "place_direct":  # the verb's own object is a place ("took Mosul", "Mosul was taken")
+            heads = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            starts = {p.start for p in analysis.places} if analysis is not None else set()
+            words = self.lexicon.classes.get("territory", frozenset())
+            return any(h.ent_type_ in _PLACE_ENTS or h.idx in starts or h.lemma_.lower() in words
+                       or any(t.idx in starts for t in h.subtree if t.i <= h.i) for h in heads)
         words = self.lexicon.classes.get("territory" if cls == "place" else cls, frozenset())
         cands = [t for c in tok.children if c.dep_ not in ("nsubj", "agent", "advcl", "conj", "punct")
                  for t in c.subtree]
@@ -232,7 +242,7 @@ class EventExtractor:
         if not hits:
             return []
         if lethal:  # people were killed: a violent cue beats arrests, abductions, looting and the like
-            violent = [h for h in hits if SUB_EVENT_TYPES[h.sub] in _VIOLENT_TYPES and h.sub not in _NONLETHAL]
+            violent = [h for h in hits if SUB_EVENT_TYPES[h.sub] != "Strategic developments" and h.sub not in _NONLETHAL]
             hits = violent + [h for h in hits if h not in violent]
         for h in hits:
             h.factuality = classify_factuality(sent, analysis, trigger=h.token)
@@ -248,9 +258,9 @@ class EventExtractor:
 
     def _event(self, hit: _Hit, hits: list[_Hit], sent: Any, analysis: Analysis,
                figures: CasualtyFigures) -> Event | None:
-        if not hit.text:  # a bare toll: its participants come from the event it refers back to
-            perps, targets = (), ()
-        else:
+        perps: tuple[Participant, ...] = ()
+        targets: tuple[Participant, ...] = ()
+        if hit.text:  # a bare toll has none: its participants come from the event it refers back to
             perps, targets = self.participants(hit.token, analysis)
         if hit.text and (not perps or not targets):  # borrow arguments from other triggers of the same sentence
             seen = {hit.token.i}
@@ -260,7 +270,8 @@ class EventExtractor:
                 seen.add(other.token.i)
                 p2, t2 = self.participants(other.token, analysis)
                 perps = perps or p2
-                targets = targets or tuple(t for t in t2 if t.actor.id not in {p.actor.id for p in perps})
+                taken = {p.actor.id for p in perps}
+                targets = targets or tuple(t for t in t2 if t.actor.id not in taken)
         sub = self._refine(hit, hits, sent, perps, targets, figures)
         date = self._date(sent, hit.token, analysis)
         place = self._place(sent, hit.token, analysis)
@@ -325,8 +336,16 @@ class EventExtractor:
         return lead[0] if lead and sent.start_char >= lead_end else TimeExpression.unknown()
 
     def _place(self, sent: Any, trigger: Any, analysis: Analysis) -> PlaceMention | None:
-        """The most specific place of the trigger's clause, else of the sentence, else of the paragraph."""
-        places = _in_sent(analysis.places, sent)
+        """The most specific place of the trigger's clause, else of the sentence, the paragraph, the lead.
+
+        Places that only anchor a bearing ("75 km northeast of Baghdad") or name an actor (a capital used for its
+        government, low ``score``) never become the event's location.
+        """
+        usable = [p for p in analysis.places if _locates(p) and not _inside_actor(p, analysis)]
+        text = analysis.document.clean_text
+        places = _in_sent(usable, sent)
+        # a dateline ("BAQUBA, Iraq, Aug 22 (Wire) -") says where the reporter files from: a last resort only
+        places = [p for p in places if not _dateline(p, text)] or places
         if places:
             root = trigger
             while root.dep_ not in ("ROOT", "ccomp", "relcl") and root.head.i != root.i:
@@ -335,11 +354,35 @@ class EventExtractor:
             clause = [p for p in places if lo <= p.start < hi] or places
             return min(clause, key=lambda p: (_describes_place(sent, p, places), _PLACE_RANK.get(p.place.precision, 6),
                                               abs(p.start - trigger.idx)))
-        para = _paragraph(analysis.document.clean_text, sent.start_char)
-        earlier = [p for p in analysis.places if para <= p.start < sent.start_char]
-        if earlier:
-            return earlier[-1]
+        if any(sent.start_char <= p.start < sent.end_char for p in analysis.places if p.relation not in (None, "near")):
+            return None  # the sentence places the event only relative to somewhere: better unknown than wrong
+        para = _paragraph(text, sent.start_char)
+        earlier = [p for p in usable if para <= p.start < sent.start_char]
+        if not earlier:  # the article's dateline or lead
+            lead_end = _paragraph_end(text, 0)
+            first = next((p for p in usable if p.start >= 0), None)
+            if first is not None and sent.start_char > first.start:
+                lead_end = max(lead_end, _paragraph_end(text, first.start))
+                earlier = [p for p in usable if p.start < min(lead_end, sent.start_char) and p.start < 600]
+        if earlier:  # the most specific place told earlier, the latest on ties
+            return min(reversed(earlier), key=lambda p: _PLACE_RANK.get(p.place.precision, 6))
         return None
+
+
+_DATELINE_END = re.compile(r"^[^\n]{0,60}?(\s[-–—]\s|\)\s*[-–—:]|\s*[-–—:]\s)")
+
+
+def _dateline(p: PlaceMention, text: str) -> bool:
+    """The mention opens a paragraph in capitals and is followed by a dash soon after: a news dateline."""
+    line_start = text.rfind("\n", 0, p.start) + 1
+    if text[line_start:p.start].strip() or not text[p.start:p.end].isupper():
+        return False
+    return bool(_DATELINE_END.match(text[p.end:p.end + 80]))
+
+
+def _locates(p: PlaceMention) -> bool:
+    """A place mention that can be where something happened (not a bearing anchor, not an actor's metonym)."""
+    return p.relation in (None, "near") and p.score >= 0.5
 
 
 def _maybe_background(sent: Any, analysis: Analysis, hit: _Hit, date: TimeExpression, specific: bool) -> str | None:
@@ -359,6 +402,12 @@ def _describes_place(sent: Any, mention: PlaceMention, places: list[PlaceMention
         if anc.dep_ in ("ROOT", "ccomp"):
             break
     return False
+
+
+def _inside_actor(place: PlaceMention, analysis: Analysis) -> bool:
+    """A place word that is part of an actor's name ("Iraqi" in "Iraqi Security Forces") locates nothing."""
+    return any(a.start <= place.start and place.end <= a.end and (a.end - a.start) > (place.end - place.start)
+               for a in analysis.actors)
 
 
 def _subordinate(tok: Any) -> bool:
@@ -408,6 +457,40 @@ def _inherit_context(events: list[Event], window: int = 600) -> list[Event]:
                 )
         out.append(e)
     return out
+
+
+def _resolve_anaphors(events: list[Event], anaphors: re.Pattern[str] | None) -> list[Event]:
+    """An undated event told with a definite back-reference ("the mosque", "the attack") takes the latest date."""
+    if anaphors is None:
+        return events
+    out: list[Event] = []
+    for e in events:
+        if e.is_event and e.event_type == "Explosions/Remote violence" and anaphors.search(e.quote):
+            # "Gunmen attacked X. The attack was carried out with grenades": the weapon names the earlier attack
+            for i in range(len(out) - 1, -1, -1):
+                p = out[i]
+                if p.is_event and 0 <= e.start - p.end <= 400 and p.sub_event_type in _GENERIC_SUBS:
+                    out[i] = replace(p, event_type=e.event_type, sub_event_type=e.sub_event_type)
+                    break
+        if e.is_event and e.date.start is None and anaphors.search(e.quote):
+            prev = next((p for p in reversed(out) if p.is_event and p.date.start is not None
+                         and p.event_type in (e.event_type, *_COMPATIBLE.get(e.event_type, ()))), None)
+            if prev is not None:
+                here = _PLACE_RANK.get(e.location.place.precision, 6) if e.location else 7
+                there = _PLACE_RANK.get(prev.location.place.precision, 6) if prev.location else 7
+                e = replace(e, date=prev.date, location=prev.location if there < here else e.location)
+        out.append(e)
+    return out
+
+
+_GENERIC_SUBS = {"Attack", "Armed clash"}
+_COMPATIBLE = {
+    "Violence against civilians": ("Explosions/Remote violence", "Battles"),
+    "Explosions/Remote violence": ("Violence against civilians", "Battles"),
+    "Battles": ("Violence against civilians", "Explosions/Remote violence"),
+    "Protests": ("Riots",),
+    "Riots": ("Protests",),
+}
 
 
 def _salience(e: Event, length: int) -> float:

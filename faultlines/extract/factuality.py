@@ -48,6 +48,7 @@ class _Cues:
         self.hypothetical_modals = words("hypothetical_modals")
         self.plan_verbs = words("plan_verbs")
         self.plan = _phrases(data.get("plan_phrases") or [])
+        self.predicted_modifiers = words("predicted_modifiers")
         self.negating_verbs = words("negating_verbs")
         self.habitual_words = words("habitual_words")
         self.habitual = _phrases(data.get("habitual_phrases") or [])
@@ -187,6 +188,8 @@ def classify_factuality(
     if token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
         return "negated"
     # predicted / hypothetical modals, plans
+    if token.pos_ == "NOUN" and any(c.dep_ == "amod" and c.lower_ in cues.predicted_modifiers for c in token.children):
+        return "predicted"
     for t in _verbal(chain):
         for c in t.children:
             if c.dep_ in ("aux", "auxpass") and c.tag_ == "MD":

@@ -23,7 +23,7 @@ ARMED_TYPES = STATE_TYPES | NONSTATE_TYPES
 _SUBJ = ("nsubj", "csubj")
 _OBJ = ("dobj", "nsubjpass", "attr", "oprd")
 _TARGET_PREPS = ("on", "against", "at", "upon", "targeting", "into")
-_INHERIT = ("conj", "advcl", "xcomp", "acl", "pcomp", "ccomp")
+_INHERIT = ("conj", "advcl", "xcomp", "acl", "pcomp")  # not ccomp: "TV reported that ..." names a source
 _SKIP_CHILD = ("relcl", "acl", "punct", "cc", "advcl", "prep")
 _ATTRIBUTION = re.compile(
     r"\b(?:(?P<attr>attributed|blamed|pinned|ascribed)\s+(?:it\s+)?(?:to|on)|(?P<claim>claimed|claimed\s+by)|"
@@ -69,8 +69,11 @@ def _coordinated(tok: Any) -> list[Any]:
 class ParticipantFinder:
     """Finds perpetrators and targets of a trigger token, resolved to actors."""
 
-    def __init__(self, kb: Any = None) -> None:
+    def __init__(self, kb: Any = None, common_nouns: frozenset[str] = frozenset(),
+                 harm_verbs: frozenset[str] = frozenset()) -> None:
         self.kb = kb
+        self.harm_verbs = harm_verbs  # "a bomb KILLED five": the verb whose object a noun trigger's victims are
+        self.common_nouns = common_nouns  # capitalised common nouns ("Mosque") never become new actors
 
     # ---------------------------------------------------------------------------------------- resolution
     def _mentions(self, analysis: Analysis, start: int, end: int) -> list[ActorMention]:
@@ -87,7 +90,7 @@ class ParticipantFinder:
                 actor = None
             if actor is not None:
                 return actor
-        if tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "NORP", "PERSON", ""):
+        if tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "NORP", "PERSON", "") and tok.lower_ not in self.common_nouns:
             try:
                 return kb.new_actor(_phrase_text(tok), "organization" if tok.ent_type_ != "PERSON" else "person")
             except Exception:
@@ -129,7 +132,7 @@ class ParticipantFinder:
                     patients.extend(g for g in c.children if g.dep_ == "pobj")
             if trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
                 verb = trigger.head
-                if trigger.dep_ == "nsubj":
+                if trigger.dep_ == "nsubj" and (not self.harm_verbs or verb.lemma_.lower() in self.harm_verbs):
                     patients.extend(c for c in verb.children if c.dep_ in _OBJ)
                 return agents, patients
             if trigger.dep_ in ("dobj", "pobj", "attr") and trigger.head.pos_ in ("VERB", "AUX", "ADP"):
@@ -150,6 +153,9 @@ class ParticipantFinder:
                 patients.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "prep" and c.lower_ == "by" and verb.tag_ == "VBN":
                 agents.extend(g for g in c.children if g.dep_ == "pobj")
+        for conj in verb.children:  # "attacked the mosque and massacred worshippers": shared subject, both objects
+            if conj.dep_ == "conj" and conj.pos_ == "VERB" and not any(g.dep_ in _SUBJ for g in conj.children):
+                patients.extend(g for g in conj.children if g.dep_ in _OBJ)
         head = verb
         while not subj_found and head.dep_ in _INHERIT and head.head.i != head.i:
             head = head.head

@@ -171,6 +171,17 @@ def _casualty_score(a: EventRecord, b: EventRecord) -> tuple[float, str]:
     return (1.0, "tolls compatible") if ratio >= 0.4 else (0.3, "tolls differ widely")
 
 
+RECENT_DAYS = 31
+
+
+def _recent(published: str | None, day: date) -> bool:
+    try:
+        pub = date.fromisoformat(str(published)[:10]) if published else None
+    except ValueError:
+        return False
+    return pub is not None and pub - timedelta(days=RECENT_DAYS) <= day <= pub
+
+
 def compatible(a: EventRecord, b: EventRecord, window: int, max_km: float) -> bool:
     """No hard contradiction between two mentions (dates, places, types); used to stop chains of links."""
     if _date_score(a, b, window)[0] is None or _type_score(a, b)[0] is None:
@@ -187,7 +198,14 @@ def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float
     if any(v[0] is None for v in parts.values()):
         return None
     if a.document_id != b.document_id and (a.date_start is None or b.date_start is None):
-        return None  # across documents, an undated mention cannot be tied to a specific event
+        # across documents an undated mention is only tied to a dated one that its article could be reporting
+        # (dated within RECENT_DAYS before publication), in the same place or province, of the same event type
+        undated, dated = (a, b) if a.date_start is None else (b, a)
+        if dated.date_start is None or not _recent(undated.published, dated.date_start):
+            return None
+        if (parts["place"][0] or 0) < 0.75 or a.event_type != b.event_type:
+            return None
+        parts["date"] = (0.5, f"undated report published within {RECENT_DAYS} days of the event")
     parts["actors"] = _actor_score(a, b)
     parts["casualties"] = _casualty_score(a, b)
     wa, wb = a.words, b.words
