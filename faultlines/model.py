@@ -24,6 +24,7 @@ Factuality = Literal[
     "negated",
     "habitual",  # generic or repeated patterns, no single incident
     "background",  # a reference to a long-past period, not a new incident
+    "aggregate",  # a toll or count over a long period and a wide area: a statistic, not one incident
 ]
 EVENT_FACTUALITIES: frozenset[str] = frozenset({"asserted", "reported"})
 RelationType = Literal[

@@ -202,3 +202,12 @@ def test_later_weapon_detail_refines_a_generic_attack(events_of) -> None:
     events = [e for e in events_of(text) if e.is_event]
     first = next(e for e in events if e.start == 0)
     assert first.sub_event_type == "Grenade"
+
+
+def test_a_yearly_toll_for_a_country_is_a_statistic_not_an_incident(extract) -> None:
+    ex = extract("More than 9,000 civilians were killed across Iraq in 2014, the United Nations said.",
+                 published=date(2015, 1, 3))
+    assert not ex.factual_events
+    assert any(e.factuality == "aggregate" for e in ex.events)
+    ex = extract("Gunmen killed nine civilians in the town of Hit on Monday.", published=date(2015, 1, 7))
+    assert ex.factual_events and ex.factual_events[0].factuality in ("asserted", "reported")

@@ -63,9 +63,14 @@ def test_background_needs_an_old_date_and_framing(nlp) -> None:
     assert classify_factuality(doc[:], _Analysis(), trigger=tok, event_date=old) == "background"
     recent = TimeExpression("April", 0, 5, date(2015, 4, 1), date(2015, 4, 30), "month")
     assert classify_factuality(doc[:], _Analysis(), trigger=tok, event_date=recent) == "asserted"
-    dated = nlp("In 2006 police violently dispersed a sit-in in the town of Qaraqosh.")
+    dated = nlp("In 2013 police violently dispersed a sit-in in the town of Qaraqosh.")
     tok = next(t for t in dated if t.text == "dispersed")
-    assert classify_factuality(dated[:], _Analysis(), trigger=tok, event_date=old, specific=True) == "asserted"
+    two_years = TimeExpression("2013", 3, 7, date(2013, 1, 1), date(2013, 12, 31), "year")
+    # a named place and a concrete action a year or two back: a dated past incident
+    assert classify_factuality(dated[:], _Analysis(), trigger=tok, event_date=two_years, specific=True) == "asserted"
+    # more than three years back it is history told as context, even with a named place (ACLED codes events
+    # from near-time reports)
+    assert classify_factuality(dated[:], _Analysis(), trigger=tok, event_date=old, specific=True) == "background"
 
 
 def test_clause_chain_stops_at_relative_clause(nlp) -> None:

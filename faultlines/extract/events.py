@@ -279,6 +279,8 @@ class EventExtractor:
         if factuality in EVENT_FACTUALITIES:
             specific = place is not None and place.place.precision in ("point", "city", "admin2")
             factuality = _maybe_background(sent, analysis, hit, date, specific) or factuality
+            if factuality in EVENT_FACTUALITIES and _aggregate(date, place, figures):
+                factuality = "aggregate"
         return Event(
             event_type=SUB_EVENT_TYPES[sub], sub_event_type=sub, quote=sent.text, start=sent.start_char,
             end=sent.end_char, trigger=hit.text, date=date, location=place, perpetrators=perps, targets=targets,
@@ -383,6 +385,14 @@ def _dateline(p: PlaceMention, text: str) -> bool:
 def _locates(p: PlaceMention) -> bool:
     """A place mention that can be where something happened (not a bearing anchor, not an actor's metonym)."""
     return p.relation in (None, "near") and p.score >= 0.5
+
+
+def _aggregate(date: TimeExpression, place: PlaceMention | None, figures: CasualtyFigures) -> bool:
+    """A toll over a long period for a whole country or region ("7,000 civilians killed in 2013"): a statistic."""
+    if date.start is None or date.end is None or (date.end - date.start).days < 300:
+        return False
+    broad = place is None or place.place.precision in ("country", "region", "unknown")
+    return broad and (figures.killed.known or figures.casualties.known)
 
 
 def _maybe_background(sent: Any, analysis: Analysis, hit: _Hit, date: TimeExpression, specific: bool) -> str | None:

@@ -56,6 +56,7 @@ class _Cues:
         self.reporting = _phrases(data.get("reporting_phrases") or [])
         self.background = _phrases(data.get("background_phrases") or [])
         self.background_days = int(data.get("background_days", 365))
+        self.history_days = int(data.get("history_days", 3 * 365))
 
 
 @functools.lru_cache(maxsize=4)
@@ -149,6 +150,9 @@ def _is_background(sent: Any, analysis: Any, event_date: TimeExpression | None, 
         old = bool(years) and max(years) < published.year - 1
     if not old:
         return False
+    if event_date is not None and event_date.end is not None and (
+            published - event_date.end).days > cues.history_days:
+        return True  # so long ago that even a named place and action is history told as context
     if specific:
         return False  # a named place and a concrete action: a dated past incident, not background
     return _search(cues.background, sent.text) or event_date is not None
