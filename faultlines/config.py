@@ -16,6 +16,7 @@ class Settings:
     # NLP
     model: str | None = None  # spaCy pipeline name; None: the official en_core_web_sm if installed, else the repack
     batch_size: int = 16
+    doc_timeout: float = 60.0  # seconds one document may spend in one stage before it is recorded as failed
     # ingest
     max_bytes: int = 20 * 1024 * 1024  # files larger than this are recorded as "too-large"
     max_chars: int = 2_000_000  # decoded text longer than this is recorded as "too-large"

@@ -7,8 +7,11 @@ on the same inputs adds nothing (documents are keyed by content hash).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -95,16 +98,43 @@ class Pipeline:
                 yield doc, "analyze", sdoc
                 continue
             try:
-                analysis = an.analyze_parsed(doc, sdoc)
+                with time_limit(self.settings.doc_timeout):
+                    analysis = an.analyze_parsed(doc, sdoc)
             except Exception as exc:  # noqa: BLE001
                 log.exception("analysis failed for %s", doc.name)
                 yield doc, "analyze", exc
                 continue
             try:
-                yield self.extractor(analysis)
+                with time_limit(self.settings.doc_timeout):
+                    result = self.extractor(analysis)
             except Exception as exc:  # noqa: BLE001
                 log.exception("extraction failed for %s", doc.name)
                 yield doc, "extract", exc
+                continue
+            yield result
+
+
+class StageTimeout(Exception):
+    """A stage took longer than ``Settings.doc_timeout`` on one document."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Bound one document's stage time (main thread only, where SIGALRM can be used; elsewhere a no-op)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _raise(signum: int, frame: Any) -> None:
+        raise StageTimeout(f"took longer than {seconds:g}s")
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # ---------------------------------------------------------------------------------------------------- worker processes

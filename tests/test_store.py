@@ -125,3 +125,30 @@ def test_readonly_store_refuses_writes(store, tmp_path):
     with pytest.raises(StoreError):
         ro.add_correction("edit", {})
     assert queries.stats(ro.conn)["documents"] == 1
+
+
+def test_a_stage_that_hangs_is_stopped_and_recorded(monkeypatch):
+    import time
+
+    from faultlines.config import Settings
+    from faultlines.ingest.documents import make_document
+    from faultlines.pipeline import Pipeline, StageTimeout
+
+    class Slow:
+        def __call__(self, analysis):
+            time.sleep(5)
+
+    class FakeAnalyzer:
+        class nlp:  # noqa: N801 - a stand-in for the spaCy pipeline
+            @staticmethod
+            def pipe(texts, batch_size=1):
+                return [t for t in texts]
+
+        def analyze_parsed(self, doc, sdoc):
+            return doc
+
+    pipe = Pipeline(Settings(doc_timeout=0.2), analyzer=FakeAnalyzer(), extractor=Slow())
+    t0 = time.perf_counter()
+    [res] = list(pipe.extract([make_document(raw_text="text", name="slow.txt")]))
+    assert time.perf_counter() - t0 < 3
+    assert res[1] == "extract" and isinstance(res[2], StageTimeout)

@@ -190,7 +190,7 @@ def _subject(verb: Any) -> tuple[Any | None, bool]:
             if child.lower_ in RELATIVE and tok.dep_ == "relcl":  # "militias, which stoke ..."
                 return tok.head, True
             return child, False
-        if tok.dep_ in ("xcomp", "conj", "ccomp") and tok.head is not tok:
+        if tok.dep_ in ("xcomp", "conj", "ccomp") and tok.head.i != tok.i:
             tok = tok.head
             continue
         if tok.dep_ == "relcl":

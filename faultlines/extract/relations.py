@@ -232,7 +232,7 @@ class _Sentence:
                     return self.mentions(child)
             if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
                 return self.mentions(tok.head)
-            if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "pobj", "prep") and tok.head is not tok:
+            if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "pobj", "prep") and tok.head.i != tok.i:
                 if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
                     return self.mentions(tok.head)
                 tok = tok.head
@@ -270,7 +270,7 @@ class _Sentence:
                     return False
             if t is not tok and t.lemma_.lower() in na.get("wish", ()) and t.pos_ == "VERB":
                 return False
-            if t.dep_ == "ROOT" or t.head is t:
+            if t.dep_ == "ROOT" or t.head.i == t.i:
                 break
             t = t.head
         return True
@@ -314,7 +314,7 @@ class _Sentence:
             return "reported"
         t = tok
         for _ in range(6):
-            if t.head is t:
+            if t.head.i == t.i:
                 break
             if t.dep_ in ("ccomp", "parataxis") and t.head.lemma_.lower() in report:
                 return "reported"
@@ -463,7 +463,7 @@ class _Sentence:
         for first, last in self._phrase_ends(self.lex.alongside):
             objs = [m for c in last.children if c.dep_ == "pobj" for m in self.mentions(c)]
             anchor = first.head if first.head.pos_ in ("VERB", "AUX") else last.head
-            while anchor.pos_ not in ("VERB", "AUX") and anchor.head is not anchor:
+            while anchor.pos_ not in ("VERB", "AUX") and anchor.head.i != anchor.i:
                 anchor = anchor.head
             yield from self._pairs(self.subject_of(anchor), "allied", objs, first)
 
