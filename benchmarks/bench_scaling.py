@@ -6,7 +6,9 @@
 
 Each configuration runs in a fresh interpreter, so model loading is counted the way a user pays it; ``steady``
 figures start at the first result (model loaded everywhere). Wall times depend on what else the machine runs:
-the line ends with the load average seen during the runs. One line of ``key=value`` figures.
+the line ends with the load average seen during the runs. ``cpu1``/``cpu2`` are the CPU seconds each run used
+(workers included): ``cpu_overhead_2`` near 1 means two workers waste nothing, whatever the wall times say on a
+busy machine. One line of ``key=value`` figures.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -69,10 +72,14 @@ def main() -> int:
         modes.append("ray2")
     res: dict[str, dict[str, float]] = {}
     loads = []
+    cpu: dict[str, float] = {}
     for m in modes:
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         out = subprocess.run([sys.executable, __file__, "--run", m, "--n", str(args.n), "--batch-size",
                               str(args.batch_size)], capture_output=True, text=True, check=True)
         res[m] = json.loads(out.stdout.strip().splitlines()[-1])
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run and its (waited-for) worker processes
+        cpu[m] = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
         loads.append(os.getloadavg()[0])
     r1, r2 = res["local1"], res["local2"]
     if r1["events"] != r2["events"]:
@@ -80,14 +87,16 @@ def main() -> int:
     parts = [f"docs={r1['docs']}", f"words={r1['words']}", f"cores={os.cpu_count()}",
              f"t1={r1['total']:.1f}s", f"t2={r2['total']:.1f}s", f"speedup={r1['total'] / r2['total']:.2f}",
              f"steady_speedup={r1['steady'] / max(r2['steady'], 1e-6):.2f}",
-             f"docs_s_1={r1['docs'] / r1['total']:.1f}", f"docs_s_2={r2['docs'] / r2['total']:.1f}"]
+             f"docs_s_1={r1['docs'] / r1['total']:.1f}", f"docs_s_2={r2['docs'] / r2['total']:.1f}",
+             f"cpu1={cpu['local1']:.0f}s", f"cpu2={cpu['local2']:.0f}s",
+             f"cpu_overhead_2={cpu['local2'] / max(cpu['local1'], 1e-6):.2f}"]
     if "ray2" in res:
         rr = res["ray2"]
         parts += [f"t_ray2={rr['total']:.1f}s", f"ray_vs_local2={rr['total'] / r2['total']:.2f}",
                   f"ray_steady_vs_local2={rr['steady'] / max(r2['steady'], 1e-6):.2f}",
                   f"ray_events_equal={rr['events'] == r2['events']}"]
     else:
-        parts.append("ray=not-installed")
+        parts.append("ray=skipped" if has_ray else "ray=not-installed")
     parts.append(f"load_avg={max(loads):.1f}")
     print("scaling " + " ".join(parts))
     return 0

@@ -174,12 +174,12 @@ class PlaceResolver:
             if chosen[key] is None:
                 continue
             best_id, score = chosen[key]
-            relation, dist = self._offset(sdoc.text, start)
+            relation, dist = self._offset(doc_text(sdoc), start)
             if weight < 1.0:
                 relation, dist, final = role, None, weight
             else:
                 final = 0.5 + 0.5 * min(1.0, max(0.0, score / 10))
-            out.append(PlaceMention(sdoc.text[start:end], start, end, self.gazetteer.place(best_id), relation, dist,
+            out.append(PlaceMention(doc_text(sdoc)[start:end], start, end, self.gazetteer.place(best_id), relation, dist,
                                     round(final, 3)))
         out.sort(key=lambda m: (m.start, m.end))
         return out
@@ -293,7 +293,7 @@ class PlaceResolver:
                 spans.append(cand)
                 taken.update(range(cand[1], cand[2]))
         # news datelines in capitals ("MOSUL, Iraq -", "BAGHDAD (Reuters) -"), which the model rarely tags
-        for mt in _DATELINE_RE.finditer(sdoc.text):
+        for mt in _DATELINE_RE.finditer(doc_text(sdoc)):
             start, end = mt.span(1)
             if not taken.intersection(range(start, end)) and self._strong(mt.group(1), exact=True) \
                     and not self._inside_actor(start, end, actors) \
@@ -326,7 +326,7 @@ class PlaceResolver:
     def _demonym(self, sdoc: Any, toks: list[Any]) -> Candidate | None:
         """ "Russian" / "South Korean" -> a low-weight candidate for the country or region it refers to."""
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
-        target = self.demonyms.get(sdoc.text[start:end].lower())
+        target = self.demonyms.get(doc_text(sdoc)[start:end].lower())
         if target is None or not self.gazetteer.lookup_ids(target):
             return None
         return target, start, end, None, DEMONYM_WEIGHT, "demonym"
@@ -345,7 +345,7 @@ class PlaceResolver:
                     continue
                 if k > 0 and (toks[k - 1].text == "-" or toks[k - 1].lower_ in ARTICLES):
                     continue  # a piece of a hyphenated name ("al-Abadi"), not a place inside a name
-                text = sdoc.text[part[0].idx:part[-1].idx + len(part[-1])]
+                text = doc_text(sdoc)[part[0].idx:part[-1].idx + len(part[-1])]
                 if self._strong(text, exact=True):
                     start, end = part[0].idx, part[-1].idx + len(part[-1])
                     if self._inside_actor(start, end, actors):
@@ -361,7 +361,7 @@ class PlaceResolver:
                         need_cue: bool = False, need_strong: bool = False) -> Candidate | None:
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
         hint: str | None = None
-        full = sdoc.text[start:end]
+        full = doc_text(sdoc)[start:end]
         last = toks[-1].lower_
         if len(toks) > 1 and last in ADMIN_WORDS | SETTLEMENT_WORDS and not self.gazetteer.lookup_ids(full):
             hint, toks = ("admin" if last in ADMIN_WORDS else "settlement"), toks[:-1]
@@ -376,7 +376,7 @@ class PlaceResolver:
                 and sdoc[first.i - 1].idx == sdoc[first.i - 2].idx + len(sdoc[first.i - 2]):
             toks = [sdoc[first.i - 2], sdoc[first.i - 1], *toks]  # "Al-Fallujah" tokenized as Al / - / Fallujah
             start = min(start, toks[0].idx)
-        text = sdoc.text[toks[0].idx:toks[-1].idx + len(toks[-1])]
+        text = doc_text(sdoc)[toks[0].idx:toks[-1].idx + len(toks[-1])]
         key = normalize_name(text)
         if not key or key in self.stop_names or not self.gazetteer.lookup_ids(text):
             return None
@@ -425,3 +425,11 @@ class PlaceResolver:
 
 
 __all__ = ["PlaceResolver", "Gazetteer", "RULER_NAME"]
+
+
+def doc_text(sdoc: Any) -> str:
+    """The parsed text, read once per document (spaCy rebuilds ``Doc.text`` from its tokens on every access)."""
+    text = sdoc.user_data.get("faultlines_text")
+    if text is None:
+        text = sdoc.user_data["faultlines_text"] = sdoc.text
+    return str(text)

@@ -1,8 +1,9 @@
 """Causal claims: sentences that say something causes something else, with cause and effect where the cue parses.
 
-A sentence is a claim when the trained classifier (``causal_model``) is confident, or when a cue pattern from
-``data/lexicon/causal.yaml`` matches and the classifier does not object. Cause and effect come from the cue's
-syntax (subject/object of "lead to", the complement of "in response to", the previous sentence for "This is why").
+A sentence is a claim when a cue pattern from ``data/lexicon/causal.yaml`` matches, its syntax yields both a cause
+and an effect, and the trained classifier (``causal_model``) does not object; or, without such a cue, when the
+classifier is very confident on its own (``decide``). Cause and effect come from the cue's syntax (subject/object of
+"lead to", the complement of "in response to", the previous sentence for "This is why").
 ``concept_key``/``group_claims``/``find_loops`` turn claims from many articles into a causal map.
 """
 

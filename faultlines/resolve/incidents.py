@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import combinations
 from typing import Any
 
 PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "unknown": 6}
@@ -192,6 +193,8 @@ def compatible(a: EventRecord, b: EventRecord, window: int, max_km: float) -> bo
 def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float = 60.0
                ) -> tuple[float, dict[str, Any]] | None:
     """The merge score of two mentions and its reasons, or None when they cannot be the same event."""
+    if not may_match(a, b, window):
+        return None
     parts: dict[str, tuple[float | None, str]] = {
         "date": _date_score(a, b, window), "place": _place_score(a, b, max_km), "type": _type_score(a, b),
     }
@@ -216,46 +219,127 @@ def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float
 
 
 # ---------------------------------------------------------------------------------------------------- blocking
-def block_keys(ev: EventRecord, window: int) -> list[tuple[Any, ...]]:
-    """Index keys: (country, ISO week) over the widened date range; undated events by place or document."""
-    if ev.date_start is None:
-        if ev.country_code:
-            return [("nodate", ev.country_code)]
-        return [("doc", ev.document_id)]
+def _weeks(ev: EventRecord, window: int) -> list[tuple[int, int]] | None:
+    """ISO weeks the widened date touches; None for vague dates (over ~4 months), which use yearly blocks."""
+    assert ev.date_start is not None
     start = ev.date_start - timedelta(days=window)
     end = (ev.date_end or ev.date_start) + timedelta(days=window)
-    if (end - start).days > 120:  # vague dates (a year, a long range) share one bucket per country and year
-        return [("long", ev.country_code or "?", y) for y in range(start.year, end.year + 1)][:5]
-    keys, d = [], start - timedelta(days=start.weekday())
+    if (end - start).days > 120:
+        return None
+    out, d = [], start - timedelta(days=start.weekday())
     while d <= end:
-        keys.append(("week", ev.country_code or "?", d.isocalendar()[0], d.isocalendar()[1]))
+        out.append(d.isocalendar()[:2])
         d += timedelta(days=7)
-    return keys
+    return out
+
+
+def _fine(ev: EventRecord) -> bool:
+    """Placed within a province (so it only meets mentions of that province, or of no known province)."""
+    return bool(ev.admin1 and ev.country_code) and PRECISION_RANK.get(ev.place_precision, 6) < PRECISION_RANK["country"]
+
+
+def _published(ev: EventRecord) -> date | None:
+    try:
+        return date.fromisoformat(str(ev.published)[:10]) if ev.published else None
+    except ValueError:
+        return None
+
+
+def _months(first: date, last: date) -> list[tuple[int, int]]:
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def may_match(a: EventRecord, b: EventRecord, window: int) -> bool:
+    """The blocking rule: whether two mentions are ever compared (the same rule for full and incremental runs).
+
+    Same document; or both dated to within a few months and sharing an ISO week of one country, in the same
+    province unless one of them is placed no finer than the country; or both vaguely dated (a year, a long range)
+    in one country and year; or an undated mention and a mention dated within ``RECENT_DAYS`` before the undated
+    one's publication, in the same province.
+    """
+    if a.document_id == b.document_id:
+        return True
+    if a.date_start is None or b.date_start is None:
+        undated, dated = (a, b) if a.date_start is None else (b, a)
+        pub = _published(undated)
+        return bool(dated.date_start is not None and pub and undated.admin1 and undated.admin1 == dated.admin1
+                    and undated.country_code == dated.country_code
+                    and pub - timedelta(days=RECENT_DAYS) <= dated.date_start <= pub)
+    if (a.country_code or "?") != (b.country_code or "?"):
+        return False
+    wa, wb = _weeks(a, window), _weeks(b, window)
+    if wa is None or wb is None:
+        if wa is not None or wb is not None:
+            return False
+        ya = range(a.date_start.year, (a.date_end or a.date_start).year + 1)
+        return any(a_y in ya for a_y in range(b.date_start.year, (b.date_end or b.date_start).year + 1))
+    if not set(wa) & set(wb):
+        return False
+    return not (_fine(a) and _fine(b)) or a.admin1 == b.admin1
+
+
+def block_keys(ev: EventRecord, window: int) -> list[tuple[Any, ...]]:
+    """The index keys of ``candidate_pairs`` (for inspection and tests)."""
+    keys: list[tuple[Any, ...]] = [("doc", ev.document_id)]
+    if ev.date_start is None:
+        return keys
+    weeks = _weeks(ev, window)
+    if weeks is None:
+        years = range(ev.date_start.year, (ev.date_end or ev.date_start).year + 1)
+        return keys + [("long", ev.country_code or "?", y) for y in years][:5]
+    cc = ev.country_code or "?"
+    return keys + [("week", cc, *w, ev.admin1 if _fine(ev) else "*") for w in weeks]
 
 
 def candidate_pairs(events: Sequence[EventRecord], window: int) -> Iterable[tuple[int, int]]:
-    """Index pairs that share a block (each pair once). Dated events also meet undated ones of their country."""
-    buckets: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    """Index pairs that ``may_match`` (each pair once), found through blocks so the work grows about linearly."""
+    full: dict[tuple[Any, ...], list[int]] = defaultdict(list)  # every pair inside is a candidate
+    wide: dict[tuple[Any, ...], list[int]] = defaultdict(list)  # country-level: meet everyone of the country-week
+    narrow: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    recent_dated: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    recent_undated: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for i, ev in enumerate(events):
-        for k in block_keys(ev, window):
-            buckets[k].append(i)
-        if ev.date_start is not None and ev.country_code:
-            buckets[("nodate", ev.country_code)].append(i)
-        if ev.date_start is not None and ev.country_code is None:
-            pass
-        buckets[("doc", ev.document_id)].append(i)
+        full[("doc", ev.document_id)].append(i)
+        if ev.date_start is None:
+            pub = _published(ev)
+            if pub and ev.admin1:
+                for m in _months(pub - timedelta(days=RECENT_DAYS), pub):
+                    recent_undated[(ev.country_code, ev.admin1, m)].append(i)
+            continue
+        if ev.admin1:
+            recent_dated[(ev.country_code, ev.admin1, (ev.date_start.year, ev.date_start.month))].append(i)
+        for k in block_keys(ev, window)[1:]:
+            if k[0] == "long":
+                full[k].append(i)
+            elif k[-1] != "*":
+                full[k].append(i)
+                narrow[k[:-1]].append(i)
+            else:
+                wide[k[:-1]].append(i)
     seen: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) > 5000:  # a pathological bucket: compare neighbours in date order only
-            members = sorted(members, key=lambda i: (events[i].date_start or date.min))
-            pairs = ((members[j], members[j + 1]) for j in range(len(members) - 1))
-        else:
-            pairs = ((members[x], members[y]) for x in range(len(members)) for y in range(x + 1, len(members)))
+
+    def fresh(pairs: Iterable[tuple[int, int]]) -> Iterable[tuple[int, int]]:
         for i, j in pairs:
             key = (i, j) if i < j else (j, i)
-            if key not in seen:
+            if i != j and key not in seen and may_match(events[key[0]], events[key[1]], window):
                 seen.add(key)
                 yield key
+
+    for members in full.values():
+        if len(members) > 5000:  # a pathological bucket: compare neighbours in date order only
+            ms = sorted(members, key=lambda i: (events[i].date_start or date.min, events[i].id))
+            yield from fresh(zip(ms, ms[1:], strict=False))
+        else:
+            yield from fresh(combinations(members, 2))
+    for k, ws in wide.items():
+        yield from fresh(combinations(ws, 2))
+        yield from fresh((a, b) for a in ws for b in narrow.get(k, ()))
+    for k, us in recent_undated.items():
+        yield from fresh((a, b) for a in us for b in recent_dated.get(k, ()))
 
 
 # ---------------------------------------------------------------------------------------------------- clustering
