@@ -11,7 +11,7 @@ PORT   ?= 8000
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[test,dev,parquet,postgres]"
+	$(BIN)/python -m pip install -q -e ".[test,dev,parquet,postgres,ray]"
 	touch $(STAMP)
 
 setup: $(STAMP) assets
