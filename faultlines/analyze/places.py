@@ -171,9 +171,10 @@ class PlaceResolver:
             key = (normalize_name(text), hint)
             if key not in chosen:
                 chosen[key] = self._choose(text, hint, votes.get(key[0], Counter()), countries, local, admins)
-            if chosen[key] is None:
+            picked = chosen[key]
+            if picked is None:
                 continue
-            best_id, score = chosen[key]
+            best_id, score = picked
             relation, dist = self._offset(doc_text(sdoc), start)
             if weight < 1.0:
                 relation, dist, final = role, None, weight

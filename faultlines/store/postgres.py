@@ -107,7 +107,7 @@ class PGConnection:
         if head.startswith("PRAGMA"):
             return Cursor([Row(["result"], ["ok"])] if "INTEGRITY_CHECK" in head else [])
         stmt, returning = translate(sql)
-        cur = self._conn.execute(stmt, list(args or ()))  # type: ignore[call-overload]
+        cur = self._conn.execute(stmt, list(args or ()))
         rows: list[Row] = []
         lastrowid = None
         if cur.description:
@@ -122,7 +122,7 @@ class PGConnection:
         stmt, _ = translate(sql)
         stmt = stmt.replace(" RETURNING id", "")
         with self._conn.cursor() as cur:
-            cur.executemany(stmt, [list(a) for a in seq])  # type: ignore[arg-type]
+            cur.executemany(stmt, [list(a) for a in seq])
             return Cursor([], cur.rowcount)
 
     def close(self) -> None:

@@ -38,7 +38,7 @@ def row_to_document(row: sqlite3.Row) -> Document:
     published = date.fromisoformat(row["published"]) if row["published"] else None
     return Document(
         id=row["id"], name=row["name"], raw_text=row["raw_text"], clean_text=row["clean_text"],
-        offset_map=OffsetMap(tuple(tuple(s) for s in _j(row["offset_map"], []))),  # type: ignore[misc]
+        offset_map=OffsetMap(tuple(tuple(s) for s in _j(row["offset_map"], []))),
         published=published, published_precision=row["published_precision"], title=row["title"],
         outlet=row["outlet"], author=row["author"], url=row["url"], source_path=row["source_path"],
         source_format=row["source_format"] or "text", encoding=row["encoding"], meta=_j(row["meta"], {}),

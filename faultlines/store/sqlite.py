@@ -257,7 +257,7 @@ class Store:
         return ids
 
     def _save_mentions(self, c: sqlite3.Connection, doc: Document, an: Any) -> None:
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for m in an.actors:
             rs, re_ = doc.to_raw(m.start, m.end)
             rows.append((doc.id, "actor", m.text, m.start, m.end, rs, re_, m.actor.id, m.how,
