@@ -152,3 +152,13 @@ def test_a_stage_that_hangs_is_stopped_and_recorded(monkeypatch):
     [res] = list(pipe.extract([make_document(raw_text="text", name="slow.txt")]))
     assert time.perf_counter() - t0 < 3
     assert res[1] == "extract" and isinstance(res[2], StageTimeout)
+
+
+def test_mentions_without_date_or_subnational_place_are_not_coded_as_incidents(store):
+    from faultlines.model import Place
+
+    iraq = Place(99237, "Iraq", 33.0, 44.0, "IQ", None, None, "PCLI", 0, "country")
+    _ingest(store, [report("v.txt", "Militias attack Sunnis.", place=iraq, when=None)])
+    assert queries.stats(store.conn)["incidents"] == 0 and queries.stats(store.conn)["event_mentions"] == 1
+    _ingest(store, [report("w.txt", "Militias attacked Sunnis in Iraq on Friday.", place=iraq)])
+    assert queries.stats(store.conn)["incidents"] == 1  # a date makes it codable

@@ -362,7 +362,10 @@ def list_outlets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------------------------------- resolution input
-FACTUAL = "e.factuality IN ('asserted', 'reported')"
+# Mentions that become incidents: asserted or reported, and codable the way ACLED codes events: with a known date
+# or a place finer than a country. The others stay in ``events`` as mentions (shown on document pages).
+FACTUAL = ("e.factuality IN ('asserted', 'reported') AND (e.date_start IS NOT NULL "
+           "OR e.place_precision IN ('point', 'city', 'admin2', 'admin1'))")
 
 
 def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
