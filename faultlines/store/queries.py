@@ -205,15 +205,22 @@ def get_incident(conn: sqlite3.Connection, incident_id: str) -> dict[str, Any] |
 
 
 # ---------------------------------------------------------------------------------------------------- actors
-def list_actors(conn: sqlite3.Connection, *, q: str | None = None, type: str | None = None, limit: int = 200,
-                offset: int = 0) -> list[dict[str, Any]]:
-    where, args = [], []
+def actor_filters(q: str | None = None, type: str | None = None) -> tuple[list[str], list[Any]]:
+    """WHERE conditions (on ``a``) and arguments for an actor search by name/alias and type."""
+    where: list[str] = []
+    args: list[Any] = []
     if q:
         where.append("(a.name LIKE ? OR a.id IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?))")
         args += [f"%{q}%", f"%{q}%"]
     if type:
         where.append("a.type = ?")
         args.append(type)
+    return where, args
+
+
+def list_actors(conn: sqlite3.Connection, *, q: str | None = None, type: str | None = None, limit: int = 200,
+                offset: int = 0) -> list[dict[str, Any]]:
+    where, args = actor_filters(q, type)
     sql = (
         "SELECT a.*, (SELECT count(*) FROM mentions m WHERE m.actor_id = a.id) AS mentions, "
         "(SELECT count(DISTINCT e.incident_id) FROM event_participants p JOIN events e ON e.id = p.event_id "

@@ -7,6 +7,7 @@ import sqlite3
 from collections import Counter
 from typing import Any
 
+from faultlines.store import queries
 from faultlines.store.queries import _incident_filters, list_relations
 
 _BUCKETS = {"year": 4, "month": 7, "day": 10}
@@ -48,13 +49,7 @@ def count_documents(conn: sqlite3.Connection, *, outlet: str | None = None) -> i
 
 
 def count_actors(conn: sqlite3.Connection, *, q: str | None = None, type: str | None = None) -> int:
-    where, args = [], []
-    if q:
-        where.append("(a.name LIKE ? OR a.id IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?))")
-        args += [f"%{q}%", f"%{q}%"]
-    if type:
-        where.append("a.type = ?")
-        args.append(type)
+    where, args = queries.actor_filters(q, type)
     sql = "SELECT count(*) FROM actors a" + ((" WHERE " + " AND ".join(where)) if where else "")
     return int(conn.execute(sql, args).fetchone()[0])
 
