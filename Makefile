@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 PORT   ?= 8000
 
-.PHONY: setup demo test lint bench assets system-deps clean slow
+.PHONY: setup demo test lint bench assets system-deps clean slow fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ lint: setup
 
 bench: setup
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# Coverage-guided fuzzing of the HTML and JSON Lines readers (atheris, installed on demand).
+fuzz: setup
+	$(BIN)/python -m pip install -q "atheris==3.1.0"
+	$(BIN)/python benchmarks/fuzz_readers.py -runs=$${RUNS:-20000}
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info faultlines/serve/static/vendor
