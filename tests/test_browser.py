@@ -162,3 +162,55 @@ def test_hostile_document_shows_payload_as_text_and_runs_nothing(live, page):
     page.wait_for_selector("path.incident-marker", timeout=15000)
     assert XSS_IMG in page.locator("#map-list").inner_text()
     assert page.dialogs == []
+
+
+@pytest.fixture(scope="module")
+def demo_live(tmp_path_factory, analyzer, extractor):
+    """The bundled demo corpus, ingested by the real pipeline and served on loopback."""
+    uvicorn = pytest.importorskip("uvicorn")
+    from faultlines.config import Settings
+    from faultlines.demo import corpus_dir, manifest_path
+    from faultlines.pipeline import Pipeline, ingest
+    from faultlines.serve.app import create_app
+
+    db = tmp_path_factory.mktemp("demo-browser") / "demo.db"
+    settings = Settings(workers=1)
+    ingest([corpus_dir()], str(db), manifest=manifest_path(), settings=settings,
+           pipeline=Pipeline(settings, analyzer=analyzer, extractor=extractor))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_demo_map_incident_source_actor(demo_live, page):
+    """The demo as a user sees it: map -> a multi-source incident -> its source document -> an actor."""
+    page.goto(demo_live + "/map")
+    page.wait_for_selector("path.incident-marker", timeout=15000)
+    assert page.locator("path.incident-marker").count() >= 10
+    _shot(page, "demo-01-map")
+    links = page.locator("#map-list a", has_text="3 sources")
+    assert links.count() >= 1, "no incident reported by three sources on the demo map"
+    links.first.click()
+    page.wait_for_url("**/incidents/*")
+    assert page.locator(".source").count() >= 3  # one card per report (an article may report it twice)
+    assert page.locator("blockquote.evidence mark").count() >= 3
+    _shot(page, "demo-02-incident")
+    page.locator(".source a.doc-link").first.click()
+    page.wait_for_url("**/documents/*")
+    assert page.locator(".doc-text .hl-event").count() >= 1
+    _shot(page, "demo-03-document")
+    page.locator(".doc-text a.hl-actor").first.click()
+    page.wait_for_url("**/actors/*")
+    assert page.locator("h1").count() == 1
+    _shot(page, "demo-04-actor")
+    assert page.dialogs == []
+    assert not [p for p in page.problems if "Content Security Policy" in p or "page error" in p]
