@@ -403,6 +403,28 @@ def actors(db: str, fmt: str, limit: int, q: str | None, actor_type: str | None)
 @cli.command()
 @db_option
 @fmt_option
+@click.argument("actor_id")
+def ties(db: str, fmt: str, actor_id: str) -> None:
+    """An actor's allies, sponsors, enemies, leaders and members, from every source, strongest first.
+
+    \b
+    Example:
+        faultlines ties --db conflict.db shia-militias
+    """
+    from faultlines.errors import NotFound
+    from faultlines.store import queries
+
+    with _store(db) as store:
+        if queries.get_actor(store.conn, actor_id) is None:
+            raise NotFound(f"no actor {actor_id} (see `faultlines actors`)")
+        ties_ = queries.actor_ties(store.conn, actor_id)
+    rows = [{"tie": role, **t} for role, items in ties_.items() for t in items]
+    _emit(rows, fmt, ["tie", "actor", "actor_id", "relation", "documents", "outlets", "first_seen", "last_seen"])
+
+
+@cli.command()
+@db_option
+@fmt_option
 @click.option("--limit", type=int, default=100, show_default=True)
 @click.option("--outlet", default=None)
 def documents(db: str, fmt: str, limit: int, outlet: str | None) -> None:

@@ -67,6 +67,16 @@ def test_listings_in_every_format(db):
         assert r.exit_code == 0, r.output
 
 
+def test_ties_name_sponsors_with_their_sources(db):
+    r = CliRunner().invoke(cli, ["ties", "--db", db, "shia-militias", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    ties = json.loads(r.output)
+    assert [(t["tie"], t["actor"], t["documents"]) for t in ties] == [("sponsors", "Iran", 2)]
+    r = CliRunner().invoke(cli, ["ties", "--db", db, "iran", "--format", "json"])
+    assert [(t["tie"], t["actor"]) for t in json.loads(r.output)] == [("supported", "Shia militias")]
+    assert CliRunner().invoke(cli, ["ties", "--db", db, "nobody"]).exit_code == 1
+
+
 def test_incident_show_lists_sources_side_by_side_and_reasons(db):
     inc = json.loads(CliRunner().invoke(cli, ["incidents", "--db", db, "--format", "json"]).output)[0]
     r = CliRunner().invoke(cli, ["incident", "show", "--db", db, inc["id"]])

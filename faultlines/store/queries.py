@@ -443,3 +443,35 @@ def incident_member_ids(conn: sqlite3.Connection, incident_ids: Iterable[str]) -
         out += [r[0] for r in conn.execute(
             f"SELECT id FROM events WHERE incident_id IN ({','.join('?' * len(part))})", part)]
     return out
+
+
+TIE_ROLES = {  # (relation, actor is subject?) -> what the other actor is to it
+    ("supports", False): "sponsors", ("supports", True): "supported",
+    ("allied", False): "allies", ("allied", True): "allies",
+    ("fights", False): "enemies", ("fights", True): "enemies", ("attacks", True): "targets",
+    ("attacks", False): "attacked_by", ("opposes", True): "opposes", ("opposes", False): "opposed_by",
+    ("rivals", True): "rivals", ("rivals", False): "rivals",
+    ("controls", False): "controlled_by", ("controls", True): "controls",
+    ("leads", False): "leaders", ("leads", True): "leads",
+    ("member_of", True): "member_of", ("member_of", False): "members",
+}
+
+
+def actor_ties(conn: sqlite3.Connection, actor_id: str) -> dict[str, list[dict[str, Any]]]:
+    """An actor's allies, sponsors, enemies, leaders, members... from the aggregated network, strongest first."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in list_relations(conn):
+        for is_subject in (True, False):
+            if (r["subject_id"] if is_subject else r["object_id"]) != actor_id:
+                continue
+            role = TIE_ROLES.get((r["relation"], is_subject))
+            if role is None:
+                continue
+            other_id, other = (r["object_id"], r["object"]) if is_subject else (r["subject_id"], r["subject"])
+            out.setdefault(role, []).append({
+                "actor_id": other_id, "actor": other, "relation": r["relation"], "documents": r["weight"],
+                "outlets": r["outlets"], "first_seen": r["first_seen"], "last_seen": r["last_seen"],
+                "quote": r["quote"]})
+    for rows in out.values():
+        rows.sort(key=lambda x: (-x["documents"], x["actor"] or ""))
+    return out
