@@ -47,7 +47,7 @@ def tree_rss_mb() -> tuple[float, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=1000, help="synthetic articles")
+    ap.add_argument("--n", type=int, default=300, help="synthetic articles")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--keep", type=Path, default=None, help="write the database here instead of a temporary file")
