@@ -259,7 +259,7 @@ def resolve_parquet(out_dir: str | Path, settings: Settings | None = None) -> in
     import json
     from datetime import date
 
-    from faultlines.resolve.incidents import EventRecord, resolve
+    from faultlines.resolve.incidents import EventRecord, codable, resolve
 
     pa, pq = _import_pyarrow()
     s = settings or Settings()
@@ -276,7 +276,9 @@ def resolve_parquet(out_dir: str | Path, settings: Settings | None = None) -> in
             for k in ("perpetrators", "targets", "perpetrator_names", "target_names"):
                 kw[k] = tuple(kw.get(k) or ())
             kw["salience"] = kw.get("salience") or 0.0
-            records.append(EventRecord(**kw))
+            record = EventRecord(**kw)
+            if codable(record):
+                records.append(record)
     records.sort(key=lambda e: e.id)
     rows = resolve(records, threshold=s.merge_threshold, window=s.date_window_days, max_km=s.max_place_km)
     (out / "incidents").mkdir(parents=True, exist_ok=True)

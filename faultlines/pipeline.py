@@ -203,8 +203,7 @@ def ingest(
 ) -> IngestReport:
     """Read, store, analyse, extract and resolve ``paths`` into the database ``db`` (a path or a Store)."""
     from faultlines.ingest import read_paths
-    from faultlines.resolve import resolve_new
-    from faultlines.store import Store, queries
+    from faultlines.store import Store
 
     s = settings or Settings()
     t0 = time.perf_counter()
@@ -245,19 +244,33 @@ def ingest(
         if isinstance(res, Extraction):
             store.save_extraction(res)
             report.extracted += 1
+            if report.extracted % RESOLVE_EVERY == 0:  # keep the unresolved set (and memory) bounded
+                report.incidents += _resolve_pending(store, s)
         else:
             doc, stage, exc = res
             failure = IngestFailure(doc.name, f"{stage}-error", str(exc)[:500])
             report.failures.append(failure)
             store.record_failure(failure, report.run_id, stage=stage)
             store.mark_failed(doc.id, str(exc))
-    unresolved = [r[0] for r in store.conn.execute(
-        f"SELECT e.id FROM events e WHERE e.incident_id IS NULL AND {queries.FACTUAL}")]
-    report.incidents = resolve_new(store, unresolved, s, dirty_incidents=store.dirty_incidents)
-    store.dirty_incidents.clear()
+    report.incidents += _resolve_pending(store, s)
     store.finish_run(report.run_id, report.stored, report.duplicates, len(report.failures))
     report.seconds = time.perf_counter() - t0
     return report
+
+
+RESOLVE_EVERY = 2000  # documents between incremental incident resolutions during a long ingest
+
+
+def _resolve_pending(store: Any, settings: Settings) -> int:
+    """Resolve every codable mention that has no incident yet (new ones, or ones a killed run left behind)."""
+    from faultlines.resolve import resolve_new
+    from faultlines.store import queries
+
+    unresolved = [r[0] for r in store.conn.execute(
+        f"SELECT e.id FROM events e WHERE e.incident_id IS NULL AND {queries.FACTUAL}")]
+    touched = resolve_new(store, unresolved, settings, dirty_incidents=store.dirty_incidents)
+    store.dirty_incidents.clear()
+    return touched
 
 
 def extract_records(records: Iterable[dict[str, Any]], settings: Settings | None = None,

@@ -87,6 +87,14 @@ class EventRecord:
         return frozenset(w for w in _WORD.findall(self.quote.lower()) if w not in _STOP)
 
 
+def codable(ev: EventRecord) -> bool:
+    """Whether a factual mention can become an incident: a known date or a place finer than a country.
+
+    (The store applies the same rule in SQL: ``faultlines.store.queries.FACTUAL``.)
+    """
+    return ev.date_start is not None or PRECISION_RANK.get(ev.place_precision, 6) <= PRECISION_RANK["admin1"]
+
+
 @dataclass
 class Constraints:
     """Analyst corrections in terms of event ids: they survive re-ingestion and re-resolution."""
