@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -35,8 +36,15 @@ def live(tmp_path_factory):
 
     db = tmp_path_factory.mktemp("browser") / "b.db"
     ids = build_db(db)
+    with _served(uvicorn, create_app(str(db))) as base:
+        yield base, ids
+
+
+@contextlib.contextmanager
+def _served(uvicorn, app):
+    """Serve ``app`` with uvicorn on a free loopback port in a background thread; yields the base URL."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -44,9 +52,11 @@ def live(tmp_path_factory):
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ids
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -177,18 +187,8 @@ def demo_live(tmp_path_factory, analyzer, extractor):
     settings = Settings(workers=1)
     ingest([corpus_dir()], str(db), manifest=manifest_path(), settings=settings,
            pipeline=Pipeline(settings, analyzer=analyzer, extractor=extractor))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with _served(uvicorn, create_app(str(db))) as base:
+        yield base
 
 
 def test_demo_map_incident_source_actor(demo_live, page):
