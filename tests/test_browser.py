@@ -130,9 +130,17 @@ def test_marker_popup_links_to_the_incident(live, page):
     base, _ = live
     page.goto(base + "/map")
     page.wait_for_selector("path.incident-marker", timeout=15000)
-    page.locator("path.incident-marker").first.click(force=True)
+    # the map may still be animating its initial fit (which can close a popup opened meanwhile): click the marker
+    # itself, and again if the popup did not stay open, as a user would
     link = page.locator(".leaflet-popup a.incident-link")
-    link.wait_for(timeout=5000)
+    for _ in range(5):
+        page.locator("path.incident-marker").first.dispatch_event("click")
+        try:
+            link.wait_for(timeout=3000)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try the click again
+            page.wait_for_timeout(500)
+    link.wait_for(timeout=3000)
     link.click()
     page.wait_for_url("**/incidents/*")
     assert page.locator(".source").count() >= 1
