@@ -50,7 +50,10 @@ class Analyzer:
         return next(self.analyze([document]))
 
     def analyze_parsed(self, document: Document, sdoc: Any) -> Analysis:
-        sentences = [Sentence(s.start_char, s.end_char, s.text) for s in sdoc.sents]
+        from faultlines.analyze.nlp import doc_text
+
+        text = doc_text(sdoc)
+        sentences = [Sentence(s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in sdoc.sents]
         actors = self.recognize_actors(sdoc, document)
         places = self.resolve_places(sdoc, document, actors)
         times = self.resolve_times(sdoc, document)

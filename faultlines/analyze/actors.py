@@ -22,6 +22,7 @@ from faultlines.analyze.actor_kb import (
     name_key,
     normalize_name,
 )
+from faultlines.analyze.nlp import doc_text
 from faultlines.model import Actor, ActorMention, Document
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class ActorRecognizer:
 
     def __call__(self, sdoc: Any, document: Document | None = None) -> list[ActorMention]:
         """Actor mentions of ``sdoc`` (parsed clean text), sorted by start and never overlapping."""
-        text = sdoc.text
+        text = doc_text(sdoc)
         words = list(iter_words(text))
         state = _State(text, sdoc, words, lowercase=not _CASE_SENSITIVE_LOWER.search(text))
         self._kb_matches(state)

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from faultlines.analyze.nlp import doc_text
 from faultlines.model import Document, TimeExpression
 
 log = logging.getLogger(__name__)
@@ -484,7 +485,7 @@ class TimeResolver:
         self.patterns = _patterns(self.lexicon)
 
     def __call__(self, sdoc: Any, document: Document | None = None) -> list[TimeExpression]:
-        text = sdoc.text
+        text = doc_text(sdoc)
         anchor = document.published if document is not None else None
         precision = document.published_precision if document is not None else "unknown"
         if anchor is not None and precision == "unknown":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.util
+import re
 from typing import Any
 
 from faultlines.config import DEFAULT_MODELS
@@ -31,6 +33,23 @@ def load_nlp(name: str | None = None) -> Any:
         raise ModelNotFound(f"spaCy pipeline {candidates[0]!r} is not installed: {exc}") from exc
 
 
+def doc_text(sdoc: Any) -> str:
+    """The parsed text, read once per document (spaCy rebuilds ``Doc.text`` from its tokens on every access)."""
+    text = sdoc.user_data.get("faultlines_text")
+    if text is None:
+        text = sdoc.user_data["faultlines_text"] = sdoc.text
+    return str(text)
+
+
+def span_text(span: Any) -> str:
+    """``span.text`` (a Span, a Doc or a plain string) sliced from the document text read once."""
+    if isinstance(span, str):
+        return span
+    if not hasattr(span, "start_char"):  # a Doc
+        return doc_text(span)
+    return doc_text(span.doc)[span.start_char:span.end_char]
+
+
 PARAGRAPH_COMPONENT = "faultlines_paragraphs"
 
 
@@ -45,9 +64,22 @@ def add_paragraph_boundaries(nlp: Any) -> None:
         nlp.add_pipe(PARAGRAPH_COMPONENT, before=before) if before else nlp.add_pipe(PARAGRAPH_COMPONENT, first=True)
 
 
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
 def _paragraph_boundaries(doc: Any) -> Any:
-    for i, tok in enumerate(doc[:-1]):
-        if "\n\n" in tok.whitespace_ or (tok.is_space and "\n\n" in tok.text) or (
-                tok.is_space and "\n" in tok.text and i > 0 and "\n" in doc[i - 1].whitespace_):
-            doc[i + 1].is_sent_start = True
+    """The first token after each blank line starts a sentence (whitespace-only tokens are skipped)."""
+    text = doc.text
+    if "\n" not in text or len(doc) < 2:
+        return doc
+    from spacy.attrs import IDX
+
+    starts = doc.to_array(IDX)
+    n = len(doc)
+    for m in _BLANK_LINE.finditer(text):
+        i = int(bisect.bisect_left(starts, m.end()))
+        while i < n and doc[i].is_space:
+            i += 1
+        if 0 < i < n:
+            doc[i].is_sent_start = True
     return doc

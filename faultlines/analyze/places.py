@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from faultlines.analyze.gazetteer import DATA_DIR, Gazetteer, light_name, normalize_name
+from faultlines.analyze.nlp import doc_text
 from faultlines.model import ActorMention, Document, PlaceMention
 
 log = logging.getLogger(__name__)
@@ -129,11 +130,13 @@ class PlaceResolver:
             if len(words) == 1 and len(words[0]) <= 4 or words in seen:
                 continue  # too short to be a safe pattern ("KRI", "Dora" is also a given name)
             seen.add(words)
-            patterns.append({"label": labels.get(name, "GPE"), "pattern": [{"LOWER": w} for w in words],
-                             "id": "faultlines-place"})
+            patterns.append({"label": labels.get(name, "GPE"), "pattern": name, "id": "faultlines-place"})
         before = "ner" if "ner" in nlp.pipe_names else None
-        ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, before=before, config={"overwrite_ents": True})
-        ruler.add_patterns(patterns)
+        # phrase patterns on LOWER: a PhraseMatcher, far cheaper per document than token patterns in a Matcher
+        ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, before=before,
+                             config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
+        with nlp.select_pipes(disable=nlp.pipe_names):  # the patterns only need the tokenizer
+            ruler.add_patterns(patterns)
 
     # ------------------------------------------------------------------------------------------------ resolution
 
@@ -427,10 +430,3 @@ class PlaceResolver:
 
 __all__ = ["PlaceResolver", "Gazetteer", "RULER_NAME"]
 
-
-def doc_text(sdoc: Any) -> str:
-    """The parsed text, read once per document (spaCy rebuilds ``Doc.text`` from its tokens on every access)."""
-    text = sdoc.user_data.get("faultlines_text")
-    if text is None:
-        text = sdoc.user_data["faultlines_text"] = sdoc.text
-    return str(text)

@@ -22,12 +22,16 @@ class Extractor:
         self.claims = ClaimExtractor()
         self.framing = FramingAnalyzer()
 
-    def __call__(self, analysis: Analysis) -> Extraction:
+    def prepare(self, analyses: list[Analysis]) -> list[list[float]]:
+        """Batch work shared by many documents (the causal classifier), passed back to ``__call__``."""
+        return self.claims.probabilities(analyses)
+
+    def __call__(self, analysis: Analysis, prepared: list[float] | None = None) -> Extraction:
         return Extraction(
             document=analysis.document,
             events=self.events(analysis),
             relations=self.relations(analysis),
-            claims=self.claims(analysis),
+            claims=self.claims(analysis, prepared),
             framing=self.framing(analysis),
             analysis=analysis,
         )

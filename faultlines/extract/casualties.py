@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from faultlines.analyze.nlp import span_text
 from faultlines.model import Count
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,11 @@ class _Lexicon:
             zero_nouns = (data.get("zero_nouns") or {}).get(kind)
             if zero_nouns:
                 self.patterns.append((kind, "zero", re.compile(rf"\b(?P<num>{_alt(zero_nouns)})\b", re.I)))
+        # every pattern needs one of the kind phrases: a sentence without any of them has no figures at all
+        needed = [w for spec in kinds.values() for key in ("after", "before", "toll", "before_needs_after")
+                  for w in (spec or {}).get(key) or []]
+        needed += [w for ws in (data.get("zero_nouns") or {}).values() for w in ws]
+        self.any_kind = re.compile(rf"\b(?:{_alt(needed)})\b", re.I) if needed else None
         order = {"zero": 0, "toll": 1, "before": 2, "after": 3, "one": 4}
         self.patterns.sort(key=lambda p: (KINDS.index(p[0]), order[p[1]]))
         self.and_more = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)" + self.number_np, re.I)
@@ -280,8 +286,14 @@ def _sum(a: Count, b: Count) -> Count:
 
 def parse_casualties(span: Any) -> CasualtyFigures:
     """The casualty figures of one sentence (a spaCy Span, Doc or plain string)."""
-    text = span if isinstance(span, str) else span.text
+    return _parse_text(span_text(span))
+
+
+@functools.lru_cache(maxsize=256)  # the same sentence is asked about by several extractors
+def _parse_text(text: str) -> CasualtyFigures:
     lex = load_lexicon()
+    if lex.any_kind is not None and not lex.any_kind.search(text):
+        return _NONE
     masked = text
     found: dict[str, list[tuple[int, str, str, Count]]] = {k: [] for k in KINDS}
     for kind, how, pattern in lex.patterns:
@@ -300,6 +312,9 @@ def parse_casualties(span: Any) -> CasualtyFigures:
             found[kind].append((m.start(), how, noun, count))
             masked = masked[: m.start()] + " " * (end - m.start()) + masked[end:]
     return CasualtyFigures(**{k: _combine(v) for k, v in found.items()})
+
+
+_NONE = CasualtyFigures()
 
 
 __all__ = ["CasualtyFigures", "load_lexicon", "parse_casualties", "parse_quantity"]

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from faultlines.analyze.nlp import span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties
 from faultlines.extract.factuality import classify_factuality
 from faultlines.extract.participants import ParticipantFinder, kind_of
@@ -145,17 +146,20 @@ class EventExtractor:
     # ------------------------------------------------------------------------------------------ detection
     def hits(self, sent: Any, analysis: Analysis | None = None) -> list[_Hit]:
         """Every cue that fires in the sentence, strongest first."""
-        text = sent.text
+        text = span_text(sent)
         out: list[_Hit] = []
         off_topic = self._off_topic(sent)  # disasters, accidents, ordinary crime: only protests and riots remain
         for cue in self.lexicon.cues:
             if off_topic and SUB_EVENT_TYPES[cue.sub] not in ("Protests", "Riots"):
                 continue
-            if cue.phrases is None or (cue.unless and cue.unless.search(text)):
+            if cue.phrases is None:
+                continue
+            found = list(cue.phrases.finditer(text))  # the trigger first: most cues never fire on a sentence
+            if not found or (cue.unless and cue.unless.search(text)):
                 continue
             if cue.context and not cue.context.search(text):
                 continue
-            for m in cue.phrases.finditer(text):
+            for m in found:
                 tok = _token_at(sent, m.start(), m.end())
                 if tok is None:
                     continue
@@ -254,7 +258,7 @@ class EventExtractor:
 
     def _off_topic(self, sent: Any) -> bool:
         nc = self.lexicon.non_conflict
-        return bool(nc and nc.search(sent.text))
+        return bool(nc and nc.search(span_text(sent)))
 
     def _event(self, hit: _Hit, hits: list[_Hit], sent: Any, analysis: Analysis,
                figures: CasualtyFigures) -> Event | None:
@@ -282,7 +286,7 @@ class EventExtractor:
             if factuality in EVENT_FACTUALITIES and _aggregate(date, place, figures):
                 factuality = "aggregate"
         return Event(
-            event_type=SUB_EVENT_TYPES[sub], sub_event_type=sub, quote=sent.text, start=sent.start_char,
+            event_type=SUB_EVENT_TYPES[sub], sub_event_type=sub, quote=span_text(sent), start=sent.start_char,
             end=sent.end_char, trigger=hit.text, date=date, location=place, perpetrators=perps, targets=targets,
             killed=figures.killed, injured=figures.injured, casualties=figures.casualties,
             abducted=figures.abducted, arrested=figures.arrested, factuality=factuality,
@@ -293,7 +297,7 @@ class EventExtractor:
                 targets: tuple[Participant, ...], figures: CasualtyFigures) -> str:
         """Protest modifiers and target-decided violence."""
         sub = hit.sub
-        text = sent.text
+        text = span_text(sent)
         protest = any(h.cue.protest for h in hits)
         mods = self.lexicon.protest
         if protest and (sub in _PROTEST_FAMILY or hit.cue.protest):

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from faultlines.analyze.nlp import span_text
 from faultlines.model import TimeExpression
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "factuality.yaml"
@@ -113,12 +114,11 @@ def _no_past_generic(sent: Any) -> bool:
 
 def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any, cues: _Cues) -> bool:
     """Present-simple generic statements ("insurgents wheel car bombs ...", "victims are arrested ...")."""
+    # every condition must hold: the cheap ones first
     verbs = _verbal(chain)
     if any(v.lemma_.lower() in cues.reporting_verbs for v in verbs):
         return False  # "forces report ...": a present-tense report of a past event
-    if not _generic_present(verbs) and not _no_past_generic(sent):
-        return False
-    if not sent.text.rstrip().endswith((".", "!", ";")):
+    if not span_text(sent).rstrip().endswith((".", "!", ";")):
         return False  # headlines use the present for past events
     if any(e.label_ in ("GPE", "LOC", "FAC", "DATE", "TIME") for e in sent.ents):
         return False
@@ -128,7 +128,7 @@ def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any, cues: _Cues
             return False
         if any(t.char_start is not None and s <= t.char_start < e for t in getattr(analysis, "times", ()) or ()):
             return False
-    return True
+    return _generic_present(verbs) or _no_past_generic(sent)
 
 
 def _published(analysis: Any) -> date | None:
@@ -146,7 +146,7 @@ def _is_background(sent: Any, analysis: Any, event_date: TimeExpression | None, 
     if event_date is not None and event_date.end is not None:
         old = (published - event_date.end).days > cues.background_days
     else:
-        years = [int(y) for y in _YEAR.findall(sent.text)]
+        years = [int(y) for y in _YEAR.findall(span_text(sent))]
         old = bool(years) and max(years) < published.year - 1
     if not old:
         return False
@@ -155,7 +155,7 @@ def _is_background(sent: Any, analysis: Any, event_date: TimeExpression | None, 
         return True  # so long ago that even a named place and action is history told as context
     if specific:
         return False  # a named place and a concrete action: a dated past incident, not background
-    return _search(cues.background, sent.text) or event_date is not None
+    return _search(cues.background, span_text(sent)) or event_date is not None
 
 
 def classify_factuality(
@@ -175,7 +175,7 @@ def classify_factuality(
     sent = span.sent if hasattr(span, "sent") else span
     token = trigger if trigger is not None else span.root
     chain = clause_chain(token)
-    text = sent.text
+    text = span_text(sent)
     lower = text.lower()
     # hypothetical: conditions, questions, counterfactual frames
     for t in chain:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from faultlines.analyze.nlp import span_text
 from faultlines.model import Actor, ActorMention, Analysis, Participant
 
 STATE_TYPES = frozenset({"state forces", "state", "external/other forces", "coalition", "state military"})
@@ -171,7 +172,7 @@ class ParticipantFinder:
     def attributions(self, sent: Any, analysis: Analysis) -> list[Participant]:
         """Actors the sentence holds responsible: "attributed to X", "blamed on X", "X claimed responsibility"."""
         out: list[Participant] = []
-        for m in _ATTRIBUTION.finditer(sent.text):
+        for m in _ATTRIBUTION.finditer(span_text(sent)):
             start = sent.start_char + m.start()
             end = sent.start_char + m.end()
             if m.group("resp"):

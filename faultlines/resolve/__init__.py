@@ -59,6 +59,7 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
     queue: list[EventRecord] = list(new)
     expanded: set[str] = set()
     seen_incidents: set[str] = set()
+    known: dict[str, EventRecord] = dict(affected)  # records read once, however many blocks they fall in
     while queue or touched - seen_incidents:
         # members of every touched incident join the affected set, and their own links are followed too
         fresh = touched - seen_incidents
@@ -73,8 +74,12 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
                 continue
             expanded.add(ev.id)
             cond, args = queries.candidate_condition(ev, s.date_window_days)
-            for cand in queries.event_records(conn, cond, args):
-                if cand.id in affected:
+            ids = [i for i in queries.event_ids(conn, cond, args) if i not in affected]
+            missing = [i for i in ids if i not in known]
+            known.update((e.id, e) for e in _records(conn, missing))
+            for cand_id in ids:
+                cand = known.get(cand_id)
+                if cand is None:
                     continue
                 res = score_pair(ev, cand, window=s.date_window_days, max_km=s.max_place_km)
                 if res and res[0] >= s.merge_threshold:

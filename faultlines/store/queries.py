@@ -414,6 +414,12 @@ def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[An
     return out
 
 
+def event_ids(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[Any, ...] | list[Any] = ()) -> list[str]:
+    """Ids of the factual event mentions matching an SQL condition on ``e`` (what ``event_records`` would return)."""
+    return [r[0] for r in conn.execute(
+        f"SELECT e.id FROM events e WHERE {FACTUAL} AND ({where}) ORDER BY e.id", list(args))]
+
+
 def candidate_condition(ev: Any, window: int) -> tuple[str, list[Any]]:
     """The SQL condition (on ``e``) selecting mentions that share a block with ``ev`` (see resolve.incidents)."""
     from datetime import timedelta
