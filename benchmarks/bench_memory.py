@@ -3,6 +3,7 @@
     python benchmarks/bench_memory.py                  # 1000 synthetic articles, two workers
     python benchmarks/bench_memory.py --n 2000 --workers 1
     python benchmarks/bench_memory.py --n 100000       # the full run (hours on 2 cores; about 200 MB of JSONL)
+    python benchmarks/bench_memory.py --n 100000 --sentences 3-5   # 100k short articles (~60 words each)
 
 The articles are written as JSON Lines files (200 records each) to a temporary folder and ingested with the real
 ``faultlines.pipeline.ingest`` into a temporary database. RSS is sampled from /proc for this process and its
@@ -50,6 +51,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=300, help="synthetic articles")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--sentences", default="14-26", help="sentences per article, LOW-HIGH (default 14-26, ~270 words)")
     ap.add_argument("--keep", type=Path, default=None, help="write the database here instead of a temporary file")
     args = ap.parse_args()
 
@@ -59,7 +61,8 @@ def main() -> int:
     from faultlines.pipeline import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
-        files = synthetic.write_jsonl(Path(tmp) / "corpus", args.n)
+        low, _, high = args.sentences.partition("-")
+        files = synthetic.write_jsonl(Path(tmp) / "corpus", args.n, sentences=(int(low), int(high or low)))
         db = args.keep or Path(tmp) / "memory.db"
         marks = {round(args.n * f): f"{int(f * 100)}" for f in (0.25, 0.5, 0.75)}
         samples: dict[str, tuple[float, float]] = {}
@@ -91,7 +94,7 @@ def main() -> int:
         samples["100"] = tree_rss_mb()
         peak[0], peak[1] = max(peak[0], samples["100"][0]), max(peak[1], samples["100"][1])
         db_mb = Path(db).stat().st_size / 2**20
-    parts = [f"docs={report.extracted}", f"workers={args.workers}", f"seconds={seconds:.0f}",
+    parts = [f"docs={report.extracted}", f"sentences={args.sentences}", f"workers={args.workers}", f"seconds={seconds:.0f}",
              f"docs_s={report.extracted / seconds:.1f}", f"incidents={report.incidents}", f"db_mb={db_mb:.0f}"]
     for k in ("25", "50", "75", "100"):
         own, tree = samples.get(k, (0.0, 0.0))

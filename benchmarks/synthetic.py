@@ -175,12 +175,13 @@ def articles(n: int, *, seed: int = 0, sentences: tuple[int, int] = (14, 26), sp
         yield Article(f"synthetic-{i:06d}", "\n\n".join(paras), pub)
 
 
-def write_jsonl(out_dir: Path, n: int, *, seed: int = 0, per_file: int = 200) -> list[Path]:
-    """Write ``n`` articles as JSONL files of ``per_file`` records (what ``faultlines ingest`` reads)."""
+def write_jsonl(out_dir: Path, n: int, *, seed: int = 0, per_file: int = 200,
+                sentences: tuple[int, int] = (14, 26)) -> list[Path]:
+    """Write ``n`` articles (of ``sentences`` sentences) as JSONL files of ``per_file`` records."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     fh = None
-    for i, a in enumerate(articles(n, seed=seed)):
+    for i, a in enumerate(articles(n, seed=seed, sentences=sentences)):
         if i % per_file == 0:
             if fh:
                 fh.close()

@@ -93,18 +93,18 @@ class Pipeline:
                     parsed.append(an.nlp(d.clean_text))
                 except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
                     parsed.append(exc)
-        analyses: list[Any] = []
+        analyses: list[tuple[Document, Any]] = []  # (document, its analysis or (document, stage, error))
         for doc, sdoc in zip(documents, parsed, strict=True):
             if isinstance(sdoc, Exception):
-                analyses.append((doc, "analyze", sdoc))
+                analyses.append((doc, (doc, "analyze", sdoc)))
                 continue
             try:
                 with time_limit(self.settings.doc_timeout):
-                    analyses.append(an.analyze_parsed(doc, sdoc))
+                    analyses.append((doc, an.analyze_parsed(doc, sdoc)))
             except Exception as exc:  # noqa: BLE001
                 log.exception("analysis failed for %s", doc.name)
-                analyses.append((doc, "analyze", exc))
-        ok = [a for a in analyses if not isinstance(a, tuple)]
+                analyses.append((doc, (doc, "analyze", exc)))
+        ok = [a for _, a in analyses if not isinstance(a, tuple)]
         prepared: dict[int, Any] = {}
         prepare = getattr(self.extractor, "prepare", None)
         if prepare is not None and ok:
@@ -112,7 +112,7 @@ class Pipeline:
                 prepared = dict(zip(map(id, ok), prepare(ok), strict=True))
             except Exception:  # noqa: BLE001
                 log.exception("batched extraction failed; going document by document")
-        for analysis in analyses:
+        for doc, analysis in analyses:
             if isinstance(analysis, tuple):
                 yield analysis
                 continue
@@ -121,8 +121,8 @@ class Pipeline:
                     extra = prepared.get(id(analysis))
                     result = self.extractor(analysis) if extra is None else self.extractor(analysis, extra)
             except Exception as exc:  # noqa: BLE001
-                log.exception("extraction failed for %s", analysis.document.name)
-                yield analysis.document, "extract", exc
+                log.exception("extraction failed for %s", doc.name)
+                yield doc, "extract", exc
                 continue
             yield result
 

@@ -162,3 +162,88 @@ def test_mentions_without_date_or_subnational_place_are_not_coded_as_incidents(s
     assert queries.stats(store.conn)["incidents"] == 0 and queries.stats(store.conn)["event_mentions"] == 1
     _ingest(store, [report("w.txt", "Militias attacked Sunnis in Iraq on Friday.", place=iraq)])
     assert queries.stats(store.conn)["incidents"] == 1  # a date makes it codable
+
+
+def _random_incidents(rng, n):
+    from datetime import date, timedelta
+
+    rows = []
+    for i in range(n):
+        start = date(2015, 1, 1) + timedelta(days=rng.randrange(1500))
+        kind = rng.random()
+        if kind < 0.1:
+            start_s = end_s = None
+        elif kind < 0.25:  # a year, a month or a vague range: long spans
+            end = start + timedelta(days=rng.choice([30, 364, 700]))
+            start_s, end_s = start.isoformat(), end.isoformat()
+        else:
+            start_s = end_s = start.isoformat()
+        killed = rng.choice([None, rng.randrange(50)])
+        rows.append({"id": f"inc-{i:04d}", "event_ids": [], "event_type": rng.choice(["Battles", "Riots"]),
+                     "sub_event_type": "Armed clash", "date_start": start_s, "date_end": end_s,
+                     "date_precision": "day", "place_precision": "city", "country_code": rng.choice(["IQ", "SY"]),
+                     "killed_low": killed, "killed_high": killed, "source_count": 1 + rng.randrange(3),
+                     "disputed": ["killed"] if rng.random() < 0.2 else [], "corrected": 0})
+    return rows
+
+
+def test_incident_filters_and_sorts_match_a_plain_scan(tmp_path):
+    """The index bounds (longest date range, null-free date order) never change what a page returns."""
+    import random
+
+    from faultlines.store import queries
+
+    rng = random.Random(5)
+    store = Store(tmp_path / "s.db")
+    rows = _random_incidents(rng, 400)
+    store.replace_incidents([], [dict(r) for r in rows])
+    assert queries.max_span_days(store.conn) == 700
+
+    def expected(f):
+        out = []
+        for r in rows:
+            if f.get("date_from") and not (r["date_end"] and r["date_end"] >= f["date_from"]):
+                continue
+            if f.get("date_to") and not (r["date_start"] and r["date_start"] <= f["date_to"]):
+                continue
+            if f.get("country") and r["country_code"] != f["country"]:
+                continue
+            if f.get("disputed") and not r["disputed"]:
+                continue
+            out.append(r["id"])
+        return set(out)
+
+    for _ in range(40):
+        f = {}
+        if rng.random() < 0.7:
+            f["date_from"] = f"{rng.choice([2015, 2016, 2017, 2018])}-{rng.randrange(1, 13):02d}-01"
+        if rng.random() < 0.4:
+            f["date_to"] = f"{rng.choice([2016, 2017, 2018, 2019])}-06-30"
+        if rng.random() < 0.4:
+            f["country"] = rng.choice(["IQ", "SY"])
+        if rng.random() < 0.3:
+            f["disputed"] = True
+        want = expected(f)
+        for sort in queries.INCIDENT_SORTS:
+            got = [i["id"] for i in queries.list_incidents(store.conn, limit=1000, sort=sort, **f)]
+            assert set(got) == want and len(got) == len(want), (f, sort)
+        assert queries.count_incidents(store.conn, **f) == len(want)
+    dated = [i["date"]["start"] for i in queries.list_incidents(store.conn, limit=1000, sort="-date")]
+    known = [d for d in dated if d]
+    assert known == sorted(known, reverse=True) and all(d is None for d in dated[len(known):])
+    store.close()
+
+
+def test_longest_span_is_measured_for_a_store_made_before_it_was_kept(tmp_path):
+    from faultlines.store import queries
+
+    store = Store(tmp_path / "old.db")
+    rows = _random_incidents(__import__("random").Random(2), 50)
+    store.replace_incidents([], [dict(r) for r in rows])
+    store.conn.execute("DELETE FROM store_meta")  # as if written by a version that did not keep it
+    assert queries.max_span_days(store.conn) is None
+    store.close()
+    reopened = Store(tmp_path / "old.db")
+    want = max(queries.span_days(r["date_start"], r["date_end"]) for r in rows)
+    assert queries.max_span_days(reopened.conn) == want > 0
+    reopened.close()

@@ -9,19 +9,19 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from faultlines.model import Document, OffsetMap
 
-INCIDENT_SORTS = {
-    "date": "i.date_start IS NULL, i.date_start",
-    "-date": "i.date_start IS NULL, i.date_start DESC",
-    "killed": "coalesce(i.killed_high, i.killed_low, -1)",
-    "-killed": "coalesce(i.killed_high, i.killed_low, -1) DESC",
-    "sources": "i.source_count",
-    "-sources": "i.source_count DESC",
-    "type": "i.event_type, i.sub_event_type",
+INCIDENT_SORTS = {  # each ends with a unique tie-breaker, in the direction the matching index is built
+    "date": "i.date_start IS NULL, i.date_start, i.id",
+    "-date": "i.date_start IS NULL, i.date_start DESC, i.id DESC",
+    "killed": "coalesce(i.killed_high, i.killed_low, -1), i.id",
+    "-killed": "coalesce(i.killed_high, i.killed_low, -1) DESC, i.id DESC",
+    "sources": "i.source_count, i.id",
+    "-sources": "i.source_count DESC, i.id DESC",
+    "type": "i.event_type, i.sub_event_type, i.id",
 }
 
 
@@ -98,12 +98,48 @@ def list_failures(conn: sqlite3.Connection, run_id: int | None = None) -> list[d
 
 
 # ---------------------------------------------------------------------------------------------------- incidents
-def _incident_filters(f: dict[str, Any]) -> tuple[str, list[Any]]:
+def span_days(start: str | None, end: str | None) -> int:
+    """Days from an incident's first to its last possible date (0 when unknown or unparsable)."""
+    if not start or not end or start == end:
+        return 0
+    try:
+        return max(0, (date.fromisoformat(end) - date.fromisoformat(start)).days)
+    except ValueError:
+        return 0
+
+
+def max_span_days(conn: sqlite3.Connection) -> int | None:
+    """The longest date range of any incident ever stored (an upper bound kept by the writer); None if unknown."""
+    try:
+        row = conn.execute("SELECT value FROM store_meta WHERE key = 'max_span_days'").fetchone()
+    except Exception:  # noqa: BLE001 - a read-only store of an older schema: no bound, same results
+        return None
+    return int(row[0]) if row is not None else None
+
+
+def compute_max_span_days(conn: sqlite3.Connection) -> int:
+    return max((span_days(r[0], r[1]) for r in conn.execute(
+        "SELECT date_start, date_end FROM incidents WHERE date_end != date_start")), default=0)
+
+
+def set_max_span_days(conn: sqlite3.Connection, days: int) -> None:
+    conn.execute("DELETE FROM store_meta WHERE key = 'max_span_days'")
+    conn.execute("INSERT INTO store_meta (key, value) VALUES ('max_span_days', ?)", (str(int(days)),))
+
+
+def _incident_filters(f: dict[str, Any], max_span: int | None = None) -> tuple[str, list[Any]]:
     where, args = [], []
     # a date filter keeps incidents whose date range overlaps it; incidents of unknown date are left out
     if f.get("date_from"):
         where.append("i.date_end >= ?")
         args.append(str(f["date_from"]))
+        if max_span is not None:  # implied by the line above; lets an index on date_start bound the scan
+            try:
+                lowest = date.fromisoformat(str(f["date_from"])) - timedelta(days=max_span)
+                where.append("i.date_start >= ?")
+                args.append(lowest.isoformat())
+            except (ValueError, OverflowError):
+                pass
     if f.get("date_to"):
         where.append("i.date_start <= ?")
         args.append(str(f["date_to"]))
@@ -131,15 +167,17 @@ def _incident_filters(f: dict[str, Any]) -> tuple[str, list[Any]]:
 
 
 def count_incidents(conn: sqlite3.Connection, **filters: Any) -> int:
-    where, args = _incident_filters(filters)
+    where, args = _incident_filters(filters, max_span_days(conn) if filters.get("date_from") else None)
     return int(conn.execute(f"SELECT count(*) FROM incidents i{where}", args).fetchone()[0])
 
 
 def list_incidents(conn: sqlite3.Connection, *, limit: int = 100, offset: int = 0, sort: str = "date",
                    with_sources: bool = False, **filters: Any) -> list[dict[str, Any]]:
-    where, args = _incident_filters(filters)
+    where, args = _incident_filters(filters, max_span_days(conn) if filters.get("date_from") else None)
     order = INCIDENT_SORTS.get(sort, INCIDENT_SORTS["date"])
-    rows = conn.execute(f"SELECT i.* FROM incidents i{where} ORDER BY {order}, i.id LIMIT ? OFFSET ?",
+    if filters.get("date_from") or filters.get("date_to"):  # only dated incidents match: the null test is moot,
+        order = order.replace("i.date_start IS NULL, ", "")  # and dropping it lets an index on the date serve
+    rows = conn.execute(f"SELECT i.* FROM incidents i{where} ORDER BY {order} LIMIT ? OFFSET ?",
                         [*args, limit, offset]).fetchall()
     out = [incident_row(r) for r in rows]
     if with_sources:

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 from faultlines.store import queries
-from faultlines.store.queries import _incident_filters, list_relations
+from faultlines.store.queries import _incident_filters, list_relations, max_span_days
 
 _BUCKETS = {"year": 4, "month": 7, "day": 10}
 
@@ -175,7 +175,7 @@ def incident_of_event(conn: sqlite3.Connection, event_id: str) -> str | None:
 
 def count_incidents_capped(conn: sqlite3.Connection, cap: int, **filters: Any) -> tuple[int, bool]:
     """(count, exact): counting stops after ``cap`` matches so a page of a huge store stays fast."""
-    where, args = _incident_filters(filters)
+    where, args = _incident_filters(filters, max_span_days(conn) if filters.get("date_from") else None)
     n = int(conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM incidents i{where} LIMIT ?)",
                          [*args, cap + 1]).fetchone()[0])
     return (cap, False) if n > cap else (n, True)

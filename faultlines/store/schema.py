@@ -177,4 +177,19 @@ CREATE INDEX incidents_date_end ON incidents(date_end);
 CREATE INDEX incidents_sources ON incidents(source_count);
 """,
     ),
+    (
+        3,
+        "indexes for newest-first pages, country and date filters, and disputed incidents at archive scale",
+        """
+CREATE INDEX incidents_date_order_desc ON incidents((date_start IS NULL), date_start DESC, id DESC);
+CREATE INDEX incidents_country_date ON incidents(country_code, date_start, id);
+CREATE INDEX incidents_disputed_date ON incidents(date_start, id) WHERE disputed != '[]';
+CREATE INDEX incidents_killed_order ON incidents(coalesce(killed_high, killed_low, -1), id);
+CREATE INDEX incidents_sources_order ON incidents(source_count, id);
+CREATE TABLE store_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+""",
+    ),
 ]

@@ -19,6 +19,7 @@ from faultlines.model import (
     Extraction,
     IngestFailure,
 )
+from faultlines.store import queries
 from faultlines.store.schema import MIGRATIONS
 
 
@@ -93,6 +94,9 @@ class Store:
                     )
             except Exception as exc:
                 raise StoreError(f"migration {version} ({description}) failed: {exc}") from exc
+        if queries.max_span_days(c) is None:  # a store made before migration 3: measure it once
+            with self.transaction():
+                queries.set_max_span_days(c, queries.compute_max_span_days(c))
         return self.version
 
     @property
@@ -309,6 +313,7 @@ class Store:
     # ------------------------------------------------------------------------------------------ incidents
     def replace_incidents(self, remove_ids: Iterable[str], incidents: Iterable[dict[str, Any]]) -> None:
         """Swap a set of incidents for re-resolved ones in one transaction (rows as built by the resolver)."""
+        spans = [0]  # the longest date range written: date filters use it as an index bound
         with self.transaction() as c:
             for iid in remove_ids:
                 c.execute("UPDATE events SET incident_id = NULL WHERE incident_id = ?", (iid,))
@@ -322,6 +327,11 @@ class Store:
                     [*(json.dumps(v) if isinstance(v, list | dict) else v for v in inc.values()), _now()],
                 )
                 c.executemany("UPDATE events SET incident_id = ? WHERE id = ?", [(inc["id"], e) for e in members])
+                span = queries.span_days(inc.get("date_start"), inc.get("date_end"))
+                if span > spans[0]:
+                    spans[0] = span
+            if spans[0] > (queries.max_span_days(c) or 0):
+                queries.set_max_span_days(c, spans[0])
 
     def drop_orphan_incidents(self) -> int:
         """Delete incidents that no stored mention belongs to any more."""
