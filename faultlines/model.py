@@ -242,6 +242,15 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class PropertyTarget:
+    """A thing, not an actor, that an event struck ("the power substation", "a tank truck"); offsets in clean text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Event:
     """One event mention in one document (what a coder would code from one sentence/clause)."""
 
@@ -262,6 +271,7 @@ class Event:
     arrested: Count = field(default_factory=Count)
     factuality: str = "asserted"
     salience: float = 0.0
+    property_targets: tuple[PropertyTarget, ...] = ()  # buildings, vehicles, infrastructure struck
 
     @property
     def is_event(self) -> bool:

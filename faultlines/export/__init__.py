@@ -52,7 +52,8 @@ def incident_export_rows(conn: Any) -> Iterable[dict[str, Any]]:
         for inc in rows:
             inc["sources"] = [{k: s[k] for k in ("document", "outlet", "published", "quote", "start", "end",
                                                   "raw_start", "raw_end", "date", "location", "perpetrators",
-                                                  "targets", "killed", "injured", "casualties")} for s in inc["sources"]]
+                                                  "targets", "property_targets", "killed", "injured", "casualties")}
+                             for s in inc["sources"]]
             yield inc
         offset += page
 

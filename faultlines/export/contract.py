@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from faultlines.model import Count, Document, Event, Extraction, Participant, PlaceMention, TimeExpression
+from faultlines.model import (
+    Count,
+    Document,
+    Event,
+    Extraction,
+    Participant,
+    PlaceMention,
+    PropertyTarget,
+    TimeExpression,
+)
 
 
 def _span(doc: Document, start: int, end: int) -> tuple[int, int]:
@@ -46,6 +55,13 @@ def participant_dict(p: Participant) -> dict[str, Any]:
     return {"text": p.text, "actor": p.actor.name, "actor_id": p.actor.id, "actor_type": p.actor.type, "how": p.how}
 
 
+def property_dict(doc: Document, t: PropertyTarget) -> dict[str, Any]:
+    """A thing an event struck, in the shape of a target: no actor, type ``property``."""
+    start, end = _span(doc, t.start, t.end)
+    return {"text": t.text, "actor": None, "actor_id": None, "actor_type": "property", "how": "stated",
+            "start": start, "end": end}
+
+
 def event_dict(doc: Document, e: Event) -> dict[str, Any]:
     start, end = _span(doc, e.start, e.end)
     return {
@@ -53,7 +69,8 @@ def event_dict(doc: Document, e: Event) -> dict[str, Any]:
         "quote": e.quote, "start": start, "end": end, "date": time_dict(e.date),
         "location": place_dict(doc, e.location, with_span=False) if e.location else None,
         "perpetrators": [participant_dict(p) for p in e.perpetrators],
-        "targets": [participant_dict(p) for p in e.targets],
+        "targets": [participant_dict(p) for p in e.targets]
+        + [property_dict(doc, t) for t in e.property_targets],
         "killed": count_dict(e.killed), "injured": count_dict(e.injured),
         "casualties": count_dict(e.casualties), "abducted": count_dict(e.abducted),
         "arrested": count_dict(e.arrested), "factuality": e.factuality,

@@ -31,6 +31,7 @@ from faultlines.model import (
     Event,
     Participant,
     PlaceMention,
+    PropertyTarget,
     TimeExpression,
 )
 
@@ -277,6 +278,13 @@ class EventExtractor:
                 taken = {p.actor.id for p in perps}
                 targets = targets or tuple(t for t in t2 if t.actor.id not in taken)
         sub = self._refine(hit, hits, sent, perps, targets, figures)
+        things: tuple[PropertyTarget, ...] = ()
+        property_words = self.lexicon.classes.get("property", frozenset())
+        if hit.text and property_words and _strikes_things(sub):
+            for h in [hit, *hits]:
+                things = self.participants.property_targets(h.token, analysis, property_words)
+                if things:
+                    break
         date = self._date(sent, hit.token, analysis)
         place = self._place(sent, hit.token, analysis)
         factuality = hit.factuality
@@ -290,7 +298,7 @@ class EventExtractor:
             end=sent.end_char, trigger=hit.text, date=date, location=place, perpetrators=perps, targets=targets,
             killed=figures.killed, injured=figures.injured, casualties=figures.casualties,
             abducted=figures.abducted, arrested=figures.arrested, factuality=factuality,
-            salience=hit.cue.priority / 10.0,
+            salience=hit.cue.priority / 10.0, property_targets=things,
         )
 
     def _refine(self, hit: _Hit, hits: list[_Hit], sent: Any, perps: tuple[Participant, ...],
@@ -427,6 +435,12 @@ def _inside_actor(place: PlaceMention, analysis: Analysis) -> bool:
 def _subordinate(tok: Any) -> bool:
     """The token sits in a relative clause or an apposition (background detail, not the sentence's event)."""
     return any(a.dep_ in ("relcl", "appos") for a in [tok, *tok.ancestors])
+
+
+def _strikes_things(sub: str) -> bool:
+    """Sub-types whose events can hit buildings, vehicles or infrastructure (not protests, arrests, agreements)."""
+    kind = SUB_EVENT_TYPES[sub]
+    return kind not in ("Protests", "Strategic developments") or sub == "Looting/property destruction"
 
 
 def _token_at(sent: Any, start: int, end: int) -> Any:

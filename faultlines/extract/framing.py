@@ -38,6 +38,7 @@ class FramingLexicon:
     victim_weight: float = 0.25
     window: int = 5
     max_len: int = 1
+    first_words: set[str] = field(default_factory=set)  # first word of every term: most positions start none
 
     @classmethod
     def load(cls, path: Path | None = None) -> FramingLexicon:
@@ -52,6 +53,8 @@ class FramingLexicon:
                 words = tuple(str(term).lower().replace("-", " - ").split())
                 lex.terms[words] = str(category)
                 lex.max_len = max(lex.max_len, len(words))
+                if words:
+                    lex.first_words.add(words[0])
         lex.hedges = {str(h).lower() for h in data.get("hedges", [])}
         for table, key in ((lex.agent, "agent_verbs"), (lex.patient, "patient_verbs")):
             for sign, words in (data.get(key) or {}).items():
@@ -95,7 +98,8 @@ class FramingAnalyzer:
         found: list[tuple[int, int, str, str]] = []
         i = 0
         while i < len(words):
-            for n in range(min(self.lex.max_len, len(words) - i), 0, -1):
+            longest = min(self.lex.max_len, len(words) - i) if words[i] in self.lex.first_words else 0
+            for n in range(longest, 0, -1):
                 cat = self.lex.terms.get(tuple(words[i : i + n]))
                 if cat:
                     found.append((span[i].i, span[i + n - 1].i + 1, span[i : i + n].text, cat))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from faultlines.analyze.nlp import span_text
-from faultlines.model import Actor, ActorMention, Analysis, Participant
+from faultlines.model import Actor, ActorMention, Analysis, Participant, PropertyTarget
 
 STATE_TYPES = frozenset({"state forces", "state", "external/other forces", "coalition", "state military"})
 NONSTATE_TYPES = frozenset({"rebel group", "political militia", "identity militia", "militia", "rioters"})
@@ -25,6 +25,7 @@ _SUBJ = ("nsubj", "csubj")
 _OBJ = ("dobj", "nsubjpass", "attr", "oprd")
 _TARGET_PREPS = ("on", "against", "at", "upon", "targeting", "into")
 _INHERIT = ("conj", "advcl", "xcomp", "acl", "pcomp")  # not ccomp: "TV reported that ..." names a source
+_NOT_NAME_LEFT = ("det", "poss", "nummod", "predet", "case", "cc", "conj", "punct", "prep", "quantmod")
 _SKIP_CHILD = ("relcl", "acl", "punct", "cc", "advcl", "prep")
 _ATTRIBUTION = re.compile(
     r"\b(?:(?P<attr>attributed|blamed|pinned|ascribed)\s+(?:it\s+)?(?:to|on)|(?P<claim>claimed|claimed\s+by)|"
@@ -45,6 +46,19 @@ def _arg_span(tok: Any) -> tuple[int, int]:
         right = max(right, child.right_edge.i)
     doc = tok.doc
     return doc[left].idx, doc[right].idx + len(doc[right].text)
+
+
+def _thing_right(tok: Any, depth: int = 0) -> int:
+    """Last token of a thing's name: names and one "of" phrase after the head, never conjuncts or clauses."""
+    right = tok.i
+    for c in tok.rights:
+        if c.dep_ in ("compound", "flat"):
+            right = max(right, c.right_edge.i)
+        elif c.dep_ == "prep" and c.lower_ == "of" and depth < 2:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    right = max(right, _thing_right(g, depth + 1))
+    return right
 
 
 def _phrase_text(tok: Any) -> str:
@@ -185,6 +199,32 @@ class ParticipantFinder:
                 picks = after[:1]
             out.extend(Participant(a.text, a.actor, how, a.start, a.end) for a in picks)
         return out
+
+    def property_targets(self, trigger: Any, analysis: Analysis, words: frozenset[str]) -> tuple[PropertyTarget, ...]:
+        """Things (not actors) the trigger's patient side names, when their head noun is in ``words``."""
+        _, patients = self.arguments(trigger)
+        # "set fire to X", "opened fire on X": the thing is the object of the patient's preposition
+        patients = patients + [g for p in patients if p.lemma_.lower() not in words for c in p.children
+                               if c.dep_ == "prep" and c.lower_ in ("to", "on", "at") for g in c.children
+                               if g.dep_ == "pobj"]
+        out: list[PropertyTarget] = []
+        seen: set[int] = set()
+        for p in patients:
+            for t in _coordinated(p):
+                if t.i in seen or t.pos_ not in ("NOUN", "PROPN"):
+                    continue
+                seen.add(t.i)
+                if t.lemma_.lower() not in words and t.lower_ not in words:
+                    continue
+                doc = t.doc
+                lefts = [c.left_edge.i for c in t.lefts if c.dep_ not in _NOT_NAME_LEFT and not c.is_punct]
+                right = _thing_right(t)
+                first = min([t.i, *lefts])
+                start, end = doc[first].idx, doc[right].idx + len(doc[right].text)
+                if self._mentions(analysis, start, end):
+                    continue  # an actor's site ("the ISIS headquarters"): the actor is the target
+                out.append(PropertyTarget(span_text(doc)[start:end], start, end))
+        return tuple(out)
 
     def __call__(self, trigger: Any, analysis: Analysis) -> tuple[tuple[Participant, ...], tuple[Participant, ...]]:
         """(perpetrators, targets) of the event triggered by ``trigger``."""

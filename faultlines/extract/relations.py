@@ -190,6 +190,8 @@ class _Sentence:
     def __init__(self, lex: Lexicon, doc: Any, span: Any, index: _MentionIndex, lookup: Any = None) -> None:
         self.lex, self.doc, self.span, self.index = lex, doc, span, index
         self.lookup = lookup or (lambda text: None)
+        self._words: list[str] | None = None  # lower-case words of the sentence and where each occurs
+        self._where: dict[str, list[int]] = {}
 
     # -------------------------------------------------------------------------------- mention helpers
 
@@ -452,10 +454,14 @@ class _Sentence:
 
     def _phrase_ends(self, phrases: list[tuple[str, ...]]) -> Iterator[tuple[Any, Any]]:
         """(first token, last token) of every occurrence of the phrases in the sentence."""
-        words = [t.lower_ for t in self.span]
+        if self._words is None:
+            self._words = [t.lower_ for t in self.span]
+            for i, w in enumerate(self._words):
+                self._where.setdefault(w, []).append(i)
+        words = self._words
         for phrase in phrases:
             n = len(phrase)
-            for i in range(len(words) - n + 1):
+            for i in self._where.get(phrase[0], ()) if phrase else ():
                 if tuple(words[i : i + n]) == phrase:
                     yield self.span[i], self.span[i + n - 1]
 

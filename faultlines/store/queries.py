@@ -225,6 +225,7 @@ def incident_sources(conn: sqlite3.Connection, incident_id: str) -> list[dict[st
             "location": {"text": r["place_text"], "name": r["place_name"], "admin1": r["admin1"],
                          "country_code": r["country_code"], "precision": r["place_precision"]},
             "perpetrators": ps["perpetrator"], "targets": ps["target"],
+            "property_targets": [t["text"] for t in _j(r["property_targets"], [])],
             "killed": {"low": r["killed_low"], "high": r["killed_high"], "text": r["killed_text"]},
             "injured": {"low": r["injured_low"], "high": r["injured_high"], "text": r["injured_text"]},
             "casualties": {"low": r["casualties_low"], "high": r["casualties_high"], "text": r["casualties_text"]},

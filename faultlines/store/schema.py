@@ -192,4 +192,11 @@ CREATE TABLE store_meta (
 );
 """,
     ),
+    (
+        4,
+        "things an event struck (buildings, vehicles, infrastructure), as a JSON list per event mention",
+        """
+ALTER TABLE events ADD COLUMN property_targets TEXT;
+""",
+    ),
 ]

@@ -297,8 +297,8 @@ class Store:
             "raw_end, factuality, salience, date_text, date_start, date_end, date_precision, place_text, place_name, "
             "geonameid, lat, lon, country_code, admin1, admin2, place_precision, place_relation, killed_low, "
             "killed_high, killed_text, injured_low, injured_high, injured_text, casualties_low, casualties_high, "
-            "casualties_text, abducted_low, abducted_high, arrested_low, arrested_high) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "casualties_text, abducted_low, abducted_high, arrested_low, arrested_high, property_targets) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 eid, doc.id, seq, ev.event_type, ev.sub_event_type, ev.trigger, ev.quote, ev.start, ev.end, rs, re_,
                 ev.factuality, ev.salience, ev.date.text, _iso(ev.date.start), _iso(ev.date.end), ev.date.precision,
@@ -307,6 +307,8 @@ class Store:
                 pl.admin1 if pl else None, pl.admin2 if pl else None, pl.precision if pl else None,
                 loc.relation if loc else None, *cnt(ev.killed), ev.killed.text, *cnt(ev.injured), ev.injured.text,
                 *cnt(ev.casualties), ev.casualties.text, *cnt(ev.abducted), *cnt(ev.arrested),
+                json.dumps([{"text": t.text, "start": t.start, "end": t.end} for t in ev.property_targets])
+                if ev.property_targets else None,
             ),
         )
 
