@@ -247,3 +247,57 @@ def test_longest_span_is_measured_for_a_store_made_before_it_was_kept(tmp_path):
     want = max(queries.span_days(r["date_start"], r["date_end"]) for r in rows)
     assert queries.max_span_days(reopened.conn) == want > 0
     reopened.close()
+
+
+def _random_reports(rng, n):
+    from dataclasses import replace as dc_replace
+    from datetime import timedelta
+
+    from faultlines.model import Place, TimeExpression
+    from tests.factories import BAQUBA, DIYALA, MOSUL
+
+    iraq = Place(99237, "Iraq", 33.0, 44.0, "IQ", None, None, "PCLI", 0, "country")
+    raqqa = Place(163915, "Ar Raqqah", 35.95, 39.01, "SY", "Raqqa", None, "PPLA", 200000, "city")
+    out = []
+    for i in range(n):
+        day = date(2014, 1, 1) + timedelta(days=rng.randrange(700))
+        published = day + timedelta(days=rng.randrange(0, 40))
+        ex = report(f"r{i}.txt", f"Report number {i} of an attack.", published=published,
+                    place=rng.choice([BAQUBA, DIYALA, MOSUL, iraq, raqqa]), when=day,
+                    killed=Count(k := rng.randrange(1, 30), k), outlet=f"Wire {i % 4}")
+        kind = rng.random()
+        if kind < 0.15:  # undated
+            time = TimeExpression.unknown()
+        elif kind < 0.35:  # a month, a year or a long range
+            length = rng.choice([29, 95, 364, 500])
+            time = TimeExpression("then", 0, 4, day, day + timedelta(days=length), "range")
+        else:
+            time = ex.events[0].date
+        ex.events[0] = dc_replace(ex.events[0], date=time)
+        out.append(ex)
+    return out
+
+
+def test_candidate_lookup_covers_the_blocking_rule_and_incremental_equals_full(tmp_path):
+    """Index-friendly candidate queries never miss a pair the full run would compare, so both runs agree."""
+    from faultlines.config import Settings
+    from faultlines.resolve.incidents import RECENT_DAYS, may_match
+
+    rng = random.Random(11)
+    reps = _random_reports(rng, 120)
+    s = Store(tmp_path / "c.db")
+    _ingest(s, reps)
+    window = Settings().date_window_days
+    records = queries.event_records(s.conn)
+    assert len(records) > 80
+    for ev in records:
+        want = {c.id for c in records if may_match(ev, c, window)}
+        got = set(queries.candidate_ids(s.conn, ev, window, RECENT_DAYS))
+        assert want <= got, ev.id
+    incremental = sorted(tuple(sorted(x["document"] for x in r["sources"]))
+                         for r in queries.list_incidents(s.conn, limit=1000, with_sources=True))
+    resolve_all(s)
+    full = sorted(tuple(sorted(x["document"] for x in r["sources"]))
+                  for r in queries.list_incidents(s.conn, limit=1000, with_sources=True))
+    assert incremental == full and any(len(c) > 1 for c in full)
+    s.close()

@@ -6,7 +6,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from faultlines.config import Settings
-from faultlines.resolve.incidents import Constraints, EventRecord, build_incident, resolve, score_pair
+from faultlines.resolve.incidents import (
+    RECENT_DAYS,
+    Constraints,
+    EventRecord,
+    build_incident,
+    may_match,
+    resolve,
+    score_pair,
+)
 from faultlines.store import Store, queries
 
 
@@ -73,14 +81,13 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
             if ev.id in expanded:
                 continue
             expanded.add(ev.id)
-            cond, args = queries.candidate_condition(ev, s.date_window_days)
-            ids = [i for i in queries.event_ids(conn, cond, args) if i not in affected]
+            ids = [i for i in queries.candidate_ids(conn, ev, s.date_window_days, RECENT_DAYS) if i not in affected]
             missing = [i for i in ids if i not in known]
             known.update((e.id, e) for e in _records(conn, missing))
             for cand_id in ids:
                 cand = known.get(cand_id)
-                if cand is None:
-                    continue
+                if cand is None or not may_match(ev, cand, s.date_window_days):
+                    continue  # the blocking rule of the full run: the same links, so the same incidents
                 res = score_pair(ev, cand, window=s.date_window_days, max_km=s.max_place_km)
                 if res and res[0] >= s.merge_threshold:
                     affected[cand.id] = cand

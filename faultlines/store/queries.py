@@ -453,31 +453,47 @@ def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[An
     return out
 
 
-def event_ids(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[Any, ...] | list[Any] = ()) -> list[str]:
-    """Ids of the factual event mentions matching an SQL condition on ``e`` (what ``event_records`` would return)."""
-    return [r[0] for r in conn.execute(
-        f"SELECT e.id FROM events e WHERE {FACTUAL} AND ({where}) ORDER BY e.id", list(args))]
+LONG_SPAN_DAYS = 60  # mentions dated this vaguely or more are in the events_long_dates index (see migration 4)
 
 
-def candidate_condition(ev: Any, window: int) -> tuple[str, list[Any]]:
-    """The SQL condition (on ``e``) selecting mentions that share a block with ``ev`` (see resolve.incidents)."""
-    from datetime import timedelta
+def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: int = 31) -> list[str]:
+    """Ids of the factual mentions that may share a block with ``ev``: a superset of ``resolve.incidents.may_match``.
 
+    Every part is one index range (document; country and start date; vaguely dated mentions of the country;
+    undated mentions of the province), so the cost follows the size of the block, not of the store.
+    """
+    parts: list[tuple[str, list[Any]]] = [("e.document_id = ?", [ev.document_id])]
+    cc = ev.country_code
+    country = ("e.country_code = ?", [cc]) if cc else ("e.country_code IS NULL", [])
     if ev.date_start is not None:
-        lo = (ev.date_start - timedelta(days=window)).isoformat()
-        hi = ((ev.date_end or ev.date_start) + timedelta(days=window)).isoformat()
-        country = "e.country_code IS NULL OR e.country_code = ?" if ev.country_code else "1 = 1"
-        cargs = [ev.country_code] if ev.country_code else []
-        undated = "e.date_start IS NULL AND e.country_code = ?" if ev.country_code else "1 = 0"
-        return (f"(e.document_id = ? OR (e.date_start IS NOT NULL AND e.date_start <= ? "
-                f"AND coalesce(e.date_end, e.date_start) >= ? AND ({country})) OR ({undated}))",
-                [ev.document_id, hi, lo, *cargs, *cargs])
-    if ev.country_code:
-        if ev.admin1:
-            return ("(e.document_id = ? OR (e.country_code = ? AND (e.admin1 IS NULL OR e.admin1 = ?)))",
-                    [ev.document_id, ev.country_code, ev.admin1])
-        return "(e.document_id = ? OR e.country_code = ?)", [ev.document_id, ev.country_code]
-    return "e.document_id = ?", [ev.document_id]
+        end = ev.date_end or ev.date_start
+        if (end - ev.date_start).days + 2 * window <= 120:  # weekly blocks: short mentions within a few months
+            lo = ev.date_start - timedelta(days=130 + 2 * window)
+            hi = end + timedelta(days=2 * window + 7)
+            parts.append((f"{country[0]} AND e.date_start >= ? AND e.date_start <= ?",
+                          [*country[1], lo.isoformat(), hi.isoformat()]))
+        else:  # yearly blocks: vaguely dated mentions sharing a year
+            first, last = date(ev.date_start.year, 1, 1), date(end.year, 12, 31)
+            vague = f"e.date_span_days >= {LONG_SPAN_DAYS} AND " if 120 - 2 * window >= LONG_SPAN_DAYS else ""
+            parts.append((f"{country[0]} AND {vague}e.date_start <= ? AND coalesce(e.date_end, e.date_start) >= ?",
+                          [*country[1], last.isoformat(), first.isoformat()]))
+        if cc and ev.admin1:  # undated reports of the province published up to a month after this date
+            parts.append(("e.date_start IS NULL AND e.country_code = ? AND e.admin1 = ? AND EXISTS (SELECT 1 FROM "
+                          "documents d WHERE d.id = e.document_id AND d.published >= ? AND d.published < ?)",
+                          [cc, ev.admin1, ev.date_start.isoformat(),
+                           (ev.date_start + timedelta(days=recent_days + 1)).isoformat()]))
+    elif cc and ev.admin1 and ev.published:  # undated: mentions of the province dated in the month before
+        try:
+            pub = date.fromisoformat(str(ev.published)[:10])
+        except ValueError:
+            pub = None
+        if pub is not None:
+            parts.append(("e.country_code = ? AND e.date_start >= ? AND e.date_start <= ?",
+                          [cc, (pub - timedelta(days=recent_days)).isoformat(), pub.isoformat()]))
+    ids: set[str] = set()
+    for where, args in parts:
+        ids.update(r[0] for r in conn.execute(f"SELECT e.id FROM events e WHERE {FACTUAL} AND {where}", args))
+    return sorted(ids)
 
 
 def incident_member_ids(conn: sqlite3.Connection, incident_ids: Iterable[str]) -> list[str]:

@@ -197,6 +197,9 @@ CREATE TABLE store_meta (
         "things an event struck (buildings, vehicles, infrastructure), as a JSON list per event mention",
         """
 ALTER TABLE events ADD COLUMN property_targets TEXT;
+ALTER TABLE events ADD COLUMN date_span_days INTEGER;
+CREATE INDEX events_long_dates ON events(factuality, country_code, date_start) WHERE date_span_days >= 60;
+CREATE INDEX events_undated ON events(country_code, admin1) WHERE date_start IS NULL;
 """,
     ),
 ]
