@@ -202,4 +202,13 @@ CREATE INDEX events_long_dates ON events(factuality, country_code, date_start) W
 CREATE INDEX events_undated ON events(country_code, admin1) WHERE date_start IS NULL;
 """,
     ),
+    (
+        5,
+        "document indexes for relations, claims and framing (re-extracting a document must not scan them)",
+        """
+CREATE INDEX relations_document ON relations(document_id);
+CREATE INDEX claims_document ON claims(document_id);
+CREATE INDEX framing_document ON framing(document_id);
+""",
+    ),
 ]
