@@ -19,6 +19,7 @@ How it decides (documented for analysts; every merge keeps its reasons):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -230,8 +231,13 @@ def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float
 def _weeks(ev: EventRecord, window: int) -> list[tuple[int, int]] | None:
     """ISO weeks the widened date touches; None for vague dates (over ~4 months), which use yearly blocks."""
     assert ev.date_start is not None
-    start = ev.date_start - timedelta(days=window)
-    end = (ev.date_end or ev.date_start) + timedelta(days=window)
+    return _weeks_of(ev.date_start, ev.date_end or ev.date_start, window)
+
+
+@functools.lru_cache(maxsize=65536)
+def _weeks_of(first: date, last: date, window: int) -> list[tuple[int, int]] | None:
+    start = first - timedelta(days=window)
+    end = last + timedelta(days=window)
     if (end - start).days > 120:
         return None
     out, d = [], start - timedelta(days=start.weekday())

@@ -454,6 +454,8 @@ def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[An
 
 
 LONG_SPAN_DAYS = 60  # mentions dated this vaguely or more are in the events_long_dates index (see migration 4)
+SHORT_SPAN_DAYS = 14  # mentions dated to a day, a week or a fortnight: the narrow candidate range
+FINE_PRECISIONS = ("point", "city", "admin2", "admin1", "region")  # placed within a province (resolve.incidents)
 
 
 def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: int = 31) -> list[str]:
@@ -467,11 +469,21 @@ def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: i
     country = ("e.country_code = ?", [cc]) if cc else ("e.country_code IS NULL", [])
     if ev.date_start is not None:
         end = ev.date_end or ev.date_start
-        if (end - ev.date_start).days + 2 * window <= 120:  # weekly blocks: short mentions within a few months
-            lo = ev.date_start - timedelta(days=130 + 2 * window)
+        if (end - ev.date_start).days + 2 * window <= 120:  # weekly blocks: a shared ISO week, same province
+            province, pargs = "", []
+            if cc and ev.admin1 and ev.place_precision in FINE_PRECISIONS:  # fine: same province, or not fine
+                fine = ", ".join(f"'{p}'" for p in FINE_PRECISIONS)
+                province = (" AND (e.admin1 = ? OR e.admin1 IS NULL OR e.admin1 = '' OR e.place_precision IS NULL "
+                            f"OR e.place_precision NOT IN ({fine}))")
+                pargs = [ev.admin1]
             hi = end + timedelta(days=2 * window + 7)
-            parts.append((f"{country[0]} AND e.date_start >= ? AND e.date_start <= ?",
-                          [*country[1], lo.isoformat(), hi.isoformat()]))
+            # most mentions are dated to a day or a week: a narrow range; those spanning weeks or months apart
+            lo = ev.date_start - timedelta(days=2 * window + 7 + SHORT_SPAN_DAYS)
+            parts.append((f"{country[0]} AND e.date_start >= ? AND e.date_start <= ?{province}",
+                          [*country[1], lo.isoformat(), hi.isoformat(), *pargs]))
+            wide = ev.date_start - timedelta(days=130 + 2 * window)
+            parts.append((f"{country[0]} AND e.date_span_days > {SHORT_SPAN_DAYS} AND e.date_start >= ? "
+                          f"AND e.date_start < ?{province}", [*country[1], wide.isoformat(), lo.isoformat(), *pargs]))
         else:  # yearly blocks: vaguely dated mentions sharing a year
             first, last = date(ev.date_start.year, 1, 1), date(end.year, 12, 31)
             vague = f"e.date_span_days >= {LONG_SPAN_DAYS} AND " if 120 - 2 * window >= LONG_SPAN_DAYS else ""
