@@ -453,8 +453,9 @@ def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[An
     return out
 
 
-LONG_SPAN_DAYS = 60  # mentions dated this vaguely or more are in the events_long_dates index (see migration 4)
-SHORT_SPAN_DAYS = 14  # mentions dated to a day, a week or a fortnight: the narrow candidate range
+LONG_SPAN_DAYS = 60  # yearly blocks hold mentions spanning at least this (for date windows up to 30 days)
+SHORT_SPAN_DAYS = 14  # mentions dated to a day, a week or a fortnight: the narrow candidate range; the others are
+# in the events_spanning_dates index, whose condition (date_span_days > 14) the queries repeat word for word
 FINE_PRECISIONS = ("point", "city", "admin2", "admin1", "region")  # placed within a province (resolve.incidents)
 
 
@@ -482,16 +483,17 @@ def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: i
             parts.append((f"{country[0]} AND e.date_start >= ? AND e.date_start <= ?{province}",
                           [*country[1], lo.isoformat(), hi.isoformat(), *pargs]))
             wide = ev.date_start - timedelta(days=130 + 2 * window)
-            parts.append((f"{country[0]} AND e.date_span_days > {SHORT_SPAN_DAYS} AND e.date_start >= ? "
+            parts.append((f"{country[0]} AND e.date_span_days > 14 AND e.date_start >= ? "
                           f"AND e.date_start < ?{province}", [*country[1], wide.isoformat(), lo.isoformat(), *pargs]))
         else:  # yearly blocks: vaguely dated mentions sharing a year
             first, last = date(ev.date_start.year, 1, 1), date(end.year, 12, 31)
-            vague = f"e.date_span_days >= {LONG_SPAN_DAYS} AND " if 120 - 2 * window >= LONG_SPAN_DAYS else ""
+            vague = (f"e.date_span_days > 14 AND e.date_span_days >= {LONG_SPAN_DAYS} AND "
+                     if 120 - 2 * window >= LONG_SPAN_DAYS else "")
             parts.append((f"{country[0]} AND {vague}e.date_start <= ? AND coalesce(e.date_end, e.date_start) >= ?",
                           [*country[1], last.isoformat(), first.isoformat()]))
         if cc and ev.admin1:  # undated reports of the province published up to a month after this date
-            parts.append(("e.date_start IS NULL AND e.country_code = ? AND e.admin1 = ? AND EXISTS (SELECT 1 FROM "
-                          "documents d WHERE d.id = e.document_id AND d.published >= ? AND d.published < ?)",
+            parts.append(("e.date_start IS NULL AND e.country_code = ? AND e.admin1 = ? AND e.published >= ? "
+                          "AND e.published < ?",
                           [cc, ev.admin1, ev.date_start.isoformat(),
                            (ev.date_start + timedelta(days=recent_days + 1)).isoformat()]))
     elif cc and ev.admin1 and ev.published:  # undated: mentions of the province dated in the month before

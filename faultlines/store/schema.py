@@ -198,8 +198,9 @@ CREATE TABLE store_meta (
         """
 ALTER TABLE events ADD COLUMN property_targets TEXT;
 ALTER TABLE events ADD COLUMN date_span_days INTEGER;
-CREATE INDEX events_long_dates ON events(factuality, country_code, date_start) WHERE date_span_days >= 60;
-CREATE INDEX events_undated ON events(country_code, admin1) WHERE date_start IS NULL;
+ALTER TABLE events ADD COLUMN published TEXT;
+CREATE INDEX events_spanning_dates ON events(factuality, country_code, date_start) WHERE date_span_days > 14;
+CREATE INDEX events_undated ON events(country_code, admin1, published) WHERE date_start IS NULL;
 """,
     ),
     (

@@ -97,12 +97,12 @@ class Store:
         if queries.max_span_days(c) is None:  # a store made before migration 3: measure it once
             with self.transaction():
                 queries.set_max_span_days(c, queries.compute_max_span_days(c))
-        missing = c.execute("SELECT id, date_start, date_end FROM events WHERE date_start IS NOT NULL "
-                            "AND date_span_days IS NULL").fetchall()
+        missing = c.execute("SELECT e.id, e.date_start, e.date_end, d.published FROM events e JOIN documents d "
+                            "ON d.id = e.document_id WHERE e.date_span_days IS NULL").fetchall()
         if missing:  # mentions stored before migration 4
             with self.transaction():
-                c.executemany("UPDATE events SET date_span_days = ? WHERE id = ?",
-                              [(queries.span_days(r[1], r[2] or r[1]), r[0]) for r in missing])
+                c.executemany("UPDATE events SET date_span_days = ?, published = ? WHERE id = ?",
+                              [(queries.span_days(r[1], r[2] or r[1]), r[3], r[0]) for r in missing])
         return self.version
 
     @property
@@ -304,8 +304,8 @@ class Store:
             "geonameid, lat, lon, country_code, admin1, admin2, place_precision, place_relation, killed_low, "
             "killed_high, killed_text, injured_low, injured_high, injured_text, casualties_low, casualties_high, "
             "casualties_text, abducted_low, abducted_high, arrested_low, arrested_high, property_targets, "
-            "date_span_days) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "date_span_days, published) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 eid, doc.id, seq, ev.event_type, ev.sub_event_type, ev.trigger, ev.quote, ev.start, ev.end, rs, re_,
                 ev.factuality, ev.salience, ev.date.text, _iso(ev.date.start), _iso(ev.date.end), ev.date.precision,
@@ -316,7 +316,7 @@ class Store:
                 *cnt(ev.casualties), ev.casualties.text, *cnt(ev.abducted), *cnt(ev.arrested),
                 json.dumps([{"text": t.text, "start": t.start, "end": t.end} for t in ev.property_targets])
                 if ev.property_targets else None,
-                queries.span_days(_iso(ev.date.start), _iso(ev.date.end or ev.date.start)),
+                queries.span_days(_iso(ev.date.start), _iso(ev.date.end or ev.date.start)), _iso(doc.published),
             ),
         )
 
