@@ -52,6 +52,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--sentences", default="14-26", help="sentences per article, LOW-HIGH (default 14-26, ~270 words)")
+    ap.add_argument("--per-day", type=float, default=10.0,
+                    help="articles per day of the archive: its time span grows with --n (default 10; at least 2000 days)")
     ap.add_argument("--keep", type=Path, default=None, help="write the database here instead of a temporary file")
     args = ap.parse_args()
 
@@ -62,7 +64,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         low, _, high = args.sentences.partition("-")
-        files = synthetic.write_jsonl(Path(tmp) / "corpus", args.n, sentences=(int(low), int(high or low)))
+        span = max(2000, round(args.n / args.per_day))  # constant density: a bigger archive covers more time
+        files = synthetic.write_jsonl(Path(tmp) / "corpus", args.n, sentences=(int(low), int(high or low)),
+                                      span_days=span)
         db = args.keep or Path(tmp) / "memory.db"
         marks = {round(args.n * f): f"{int(f * 100)}" for f in (0.25, 0.5, 0.75)}
         samples: dict[str, tuple[float, float]] = {}
@@ -94,7 +98,8 @@ def main() -> int:
         samples["100"] = tree_rss_mb()
         peak[0], peak[1] = max(peak[0], samples["100"][0]), max(peak[1], samples["100"][1])
         db_mb = Path(db).stat().st_size / 2**20
-    parts = [f"docs={report.extracted}", f"sentences={args.sentences}", f"workers={args.workers}", f"seconds={seconds:.0f}",
+    parts = [f"docs={report.extracted}", f"sentences={args.sentences}", f"per_day={args.per_day:g}",
+             f"workers={args.workers}", f"seconds={seconds:.0f}",
              f"docs_s={report.extracted / seconds:.1f}", f"incidents={report.incidents}", f"db_mb={db_mb:.0f}"]
     for k in ("25", "50", "75", "100"):
         own, tree = samples.get(k, (0.0, 0.0))

@@ -176,12 +176,12 @@ def articles(n: int, *, seed: int = 0, sentences: tuple[int, int] = (14, 26), sp
 
 
 def write_jsonl(out_dir: Path, n: int, *, seed: int = 0, per_file: int = 200,
-                sentences: tuple[int, int] = (14, 26)) -> list[Path]:
-    """Write ``n`` articles (of ``sentences`` sentences) as JSONL files of ``per_file`` records."""
+                sentences: tuple[int, int] = (14, 26), span_days: int = 2000) -> list[Path]:
+    """Write ``n`` articles (of ``sentences`` sentences, published over ``span_days``) as JSONL files."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     fh = None
-    for i, a in enumerate(articles(n, seed=seed, sentences=sentences)):
+    for i, a in enumerate(articles(n, seed=seed, sentences=sentences, span_days=span_days)):
         if i % per_file == 0:
             if fh:
                 fh.close()
