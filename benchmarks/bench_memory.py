@@ -75,9 +75,9 @@ def main() -> int:
 
         def progress(k: int) -> None:
             seen[0] += k
-            own, tree = tree_rss_mb()
-            peak[0], peak[1] = max(peak[0], own), max(peak[1], tree)
-            if seen[0] in marks:
+            if seen[0] in marks:  # reading /proc for every document would make the driver the bottleneck
+                own, tree = tree_rss_mb()
+                peak[0], peak[1] = max(peak[0], own), max(peak[1], tree)
                 samples[marks[seen[0]]] = (own, tree)
 
         stop = threading.Event()
