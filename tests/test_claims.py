@@ -102,6 +102,54 @@ def test_classifier_loads_from_package_and_ranks():
     assert 0.0 <= plain < causal <= 1.0
 
 
+SENTENCES = [
+    "The protests erupted because the government raised fuel prices overnight.",
+    "The committee will meet in the new building next spring.",
+    "Shelling forced thousands of families to leave the valley.",
+    "The ceasefire collapsed after the convoy was ambushed near the bridge.",
+    "The minister visited the port on Tuesday.",
+    "Food prices doubled as the siege cut the last road into the city.",
+    "Rain fell on the hills.",
+]
+
+
+def test_early_exit_scoring_equals_the_full_ensemble():
+    from faultlines.extract.causal_model import CausalModel
+
+    model = CausalModel.load()
+    full = model.predict(SENTENCES)
+    for floor in (0.0, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0, 2.0):
+        got = model.predict_reaching(SENTENCES, [floor] * len(SENTENCES))
+        assert got == [p if p >= floor else None for p in full], floor
+    mixed = [0.7, 0.1, 0.01, 2.0, 0.5, 0.7, 0.0]
+    assert model.predict_reaching(SENTENCES, mixed) == [p if p >= f else None for p, f in zip(full, mixed)]
+
+
+def test_claims_are_those_of_scoring_every_sentence(nlp, claim_extractor):
+    """Skipping sentences that cannot be claims changes nothing: compare with a model that scores everything."""
+    from faultlines.extract.claims import ClaimExtractor
+    from faultlines.ingest.documents import make_document
+
+    class Full:
+        def __init__(self, model):
+            self.model = model
+
+        def predict_reaching(self, texts, floors, batch_size=64):
+            probs = self.model.predict(texts)
+            return [p if f <= 1.0 else None for p, f in zip(probs, floors)]
+
+    full = ClaimExtractor()
+    full.model = Full(claim_extractor.model)
+    text = " ".join(SENTENCES) + (" The raids led to a wave of arrests. Because of the curfew, the market closed early. "
+                                  "Officials said the blast was caused by a car bomb.")
+    sdoc = nlp(text)
+    doc = make_document(raw_text=text, clean_text=text, name="t.txt")
+    an = Analysis(doc, sdoc, [Sentence(s.start_char, s.end_char, s.text) for s in sdoc.sents], [])
+    lazy = claim_extractor(an)
+    assert lazy == full(an)
+    assert lazy  # the text has claims, so the comparison means something
+
+
 def test_heldout_split_is_deterministic():
     from faultlines.extract.causal_model import is_heldout, split_of
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from faultlines.config import Settings
 from faultlines.model import Analysis, Extraction
 
@@ -22,11 +24,11 @@ class Extractor:
         self.claims = ClaimExtractor()
         self.framing = FramingAnalyzer()
 
-    def prepare(self, analyses: list[Analysis]) -> list[list[float]]:
+    def prepare(self, analyses: list[Analysis]) -> list[Any]:
         """Batch work shared by many documents (the causal classifier), passed back to ``__call__``."""
         return self.claims.probabilities(analyses)
 
-    def __call__(self, analysis: Analysis, prepared: list[float] | None = None) -> Extraction:
+    def __call__(self, analysis: Analysis, prepared: Any = None) -> Extraction:
         return Extraction(
             document=analysis.document,
             events=self.events(analysis),

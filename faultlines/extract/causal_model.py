@@ -101,6 +101,30 @@ class CausalModel:
     def score(self, text: str) -> float:
         return self.predict([text])[0]
 
+    def predict_reaching(self, texts: Sequence[str], floors: Sequence[float], batch_size: int = 64
+                         ) -> list[float | None]:
+        """``predict`` for the texts whose mean can still reach its floor; None for the others.
+
+        The members run one after another, each only on the texts still alive: a text is dropped as soon as its
+        sum so far plus 1 for every member not yet run stays under ``floor`` times the number of members. No
+        member's probability exceeds 1, so a dropped text could never have reached its floor: the decisions are
+        exactly those of ``predict``, and every returned mean is the same float as ``predict`` gives.
+        """
+        n = len(self.members)
+        sums = [0.0] * len(texts)
+        alive = [i for i in range(len(texts)) if floors[i] <= 1.0]
+        for k, nlp in enumerate(self.members):
+            if not alive:
+                break
+            for i, doc in zip(alive, nlp.pipe([texts[i] for i in alive], batch_size=batch_size), strict=True):
+                sums[i] += doc.cats.get(CAUSAL, 0.0)
+            left = n - k - 1
+            alive = [i for i in alive if (sums[i] + left) / n >= floors[i]]
+        out: list[float | None] = [None] * len(texts)
+        for i in alive:
+            out[i] = sums[i] / n
+        return out
+
 
 @functools.lru_cache(maxsize=2)
 def load_default(path: str | None = None) -> CausalModel | None:

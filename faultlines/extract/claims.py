@@ -257,6 +257,18 @@ def _spans(doc: Any, match: CueMatch, sent: Any) -> tuple[tuple[int, int] | None
 # ------------------------------------------------------------------------------------------------ extractor
 
 
+@dataclass(frozen=True)
+class ScoredSentences:
+    """One document's sentences ready for ``ClaimExtractor.__call__``.
+
+    ``probs[k]``: P(causal) of sentence k, or None when it cannot be a claim (no clause, or a probability that
+    cannot reach its threshold). ``candidates[k]``: (span, cue matches) of a sentence with a clause, else None.
+    """
+
+    probs: list[float | None]
+    candidates: list[tuple[Any, list[CueMatch]] | None]
+
+
 class ClaimExtractor:
     """Causal claims of one analysed document."""
 
@@ -267,37 +279,64 @@ class ClaimExtractor:
         self.thresholds = self.model.thresholds if self.model else dict(DEFAULT_THRESHOLDS)
         self.cues = CueMatcher.load(cue_path)
 
-    def probabilities(self, analyses: list[Analysis]) -> list[list[float]]:
-        """P(causal) of every sentence of every analysis, in one batch (far cheaper than one call per document)."""
-        texts = [s.text for a in analyses for s in a.sentences]
-        flat = self.model.predict(texts, batch_size=256) if self.model else [0.0] * len(texts)
+    def floor(self, strength: float) -> float:
+        """The lowest probability at which ``decide`` can say yes for a sentence whose best cue has ``strength``."""
+        t = self.thresholds
+        if strength <= 0:
+            return t["accept"]
+        return min(t["accept"], t["strong_cue_floor"] if strength >= 1.0 else t["cue_floor"])
+
+    def _candidates(self, analysis: Analysis) -> list[tuple[Any, list[CueMatch]] | None]:
+        """Per sentence: (its span, its cue matches) when it has a clause (the only sentences that can be claims)."""
+        doc = analysis.spacy_doc
+        out: list[tuple[Any, list[CueMatch]] | None] = []
+        for sentence in analysis.sentences:
+            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand") if doc is not None else None
+            if span is None or not len(span) or not has_clause(span):
+                out.append(None)
+            else:
+                out.append((span, self.cues.matches(span)))
+        return out
+
+    def probabilities(self, analyses: list[Analysis]) -> list[ScoredSentences]:
+        """Score the sentences of many documents in one batch (far cheaper than one call per document).
+
+        Only sentences that can become claims are scored, and each only as far as its decision needs
+        (``CausalModel.predict_reaching``): the claims are the same as with every sentence fully scored.
+        """
+        cands = [self._candidates(a) for a in analyses]
+        texts: list[str] = []
+        floors: list[float] = []
+        for a, cs in zip(analyses, cands, strict=True):
+            for sentence, c in zip(a.sentences, cs, strict=True):
+                texts.append(sentence.text)
+                if c is None or (not self.model and max((m.strength for m in c[1]), default=0.0) < 1.0):
+                    floors.append(2.0)  # never a claim: not scored
+                else:
+                    floors.append(self.floor(max((m.strength for m in c[1]), default=0.0)))
+        if self.model:
+            flat = self.model.predict_reaching(texts, floors, batch_size=256)
+        else:
+            flat = [0.0 if f <= 1.0 else None for f in floors]
         out, k = [], 0
-        for a in analyses:
-            out.append(list(flat[k:k + len(a.sentences)]))
+        for a, cs in zip(analyses, cands, strict=True):
+            out.append(ScoredSentences(flat[k:k + len(a.sentences)], cs))
             k += len(a.sentences)
         return out
 
-    def __call__(self, analysis: Analysis, probs: list[float] | None = None) -> list[Claim]:
-        """The claims of one document; ``probs`` (from ``probabilities``) spares scoring its sentences again."""
+    def __call__(self, analysis: Analysis, scored: ScoredSentences | None = None) -> list[Claim]:
+        """The claims of one document; ``scored`` (from ``probabilities``) spares scoring its sentences again."""
         doc = analysis.spacy_doc
         if doc is None or not analysis.sentences:
             return []
-        sents = analysis.sentences
-        if probs is None or len(probs) != len(sents):
-            probs = self.probabilities([analysis])[0]
+        if not isinstance(scored, ScoredSentences) or len(scored.probs) != len(analysis.sentences):
+            scored = self.probabilities([analysis])[0]
         claims: list[Claim] = []
-        for k, (sentence, prob) in enumerate(zip(sents, probs, strict=True)):
-            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-            if span is None or not len(span):
-                continue
-            if not has_clause(span):
-                continue
-            matches = self.cues.matches(span)
+        for k, (prob, cand) in enumerate(zip(scored.probs, scored.candidates, strict=True)):
+            if prob is None or cand is None:
+                continue  # no clause, or a probability that cannot reach its threshold
+            span, matches = cand
             strength = max((m.strength for m in matches), default=0.0)
-            if not self.model and strength < 1.0:
-                continue
-            if self.model and not decide(prob, strength, self.thresholds):
-                continue  # cheap pre-check: even a filled cue would not pass
             claim = self._claim(analysis, k, span, matches, prob)
             if self.model:
                 ok = decide(prob, strength, self.thresholds, filled=bool(claim.cause and claim.effect))
