@@ -122,7 +122,7 @@ def test_early_exit_scoring_equals_the_full_ensemble():
         got = model.predict_reaching(SENTENCES, [floor] * len(SENTENCES))
         assert got == [p if p >= floor else None for p in full], floor
     mixed = [0.7, 0.1, 0.01, 2.0, 0.5, 0.7, 0.0]
-    assert model.predict_reaching(SENTENCES, mixed) == [p if p >= f else None for p, f in zip(full, mixed)]
+    assert model.predict_reaching(SENTENCES, mixed) == [p if p >= f else None for p, f in zip(full, mixed, strict=True)]
 
 
 def test_claims_are_those_of_scoring_every_sentence(nlp, claim_extractor):
@@ -136,7 +136,7 @@ def test_claims_are_those_of_scoring_every_sentence(nlp, claim_extractor):
 
         def predict_reaching(self, texts, floors, batch_size=64):
             probs = self.model.predict(texts)
-            return [p if f <= 1.0 else None for p, f in zip(probs, floors)]
+            return [p if f <= 1.0 else None for p, f in zip(probs, floors, strict=True)]
 
     full = ClaimExtractor()
     full.model = Full(claim_extractor.model)
