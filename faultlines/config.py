@@ -27,6 +27,10 @@ class Settings:
     merge_threshold: float = 0.6
     date_window_days: int = 3
     max_place_km: float = 60.0
+    # incremental resolution follows every chain of links (exact) while the re-clustered set stays under
+    # resolve_budget mentions; past it, links only up to resolve_hops away from a new mention (None: no limit)
+    resolve_budget: int = 5000
+    resolve_hops: int | None = 1
     # execution
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     engine: str = "local"  # local | ray

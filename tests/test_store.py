@@ -281,7 +281,7 @@ def _random_reports(rng, n):
 def test_candidate_lookup_covers_the_blocking_rule_and_incremental_equals_full(tmp_path):
     """Index-friendly candidate queries never miss a pair the full run would compare, so both runs agree."""
     from faultlines.config import Settings
-    from faultlines.resolve.incidents import RECENT_DAYS, may_match
+    from faultlines.resolve.incidents import RECENT_DAYS, may_match, may_reach, score_pair
 
     rng = random.Random(11)
     reps = _random_reports(rng, 120)
@@ -290,10 +290,25 @@ def test_candidate_lookup_covers_the_blocking_rule_and_incremental_equals_full(t
     window = Settings().date_window_days
     records = queries.event_records(s.conn)
     assert len(records) > 80
+    settings = Settings()
+    reachable = 0
     for ev in records:
         want = {c.id for c in records if may_match(ev, c, window)}
         got = set(queries.candidate_ids(s.conn, ev, window, RECENT_DAYS))
         assert want <= got, ev.id
+        # the light lookup of incremental resolution: every pair that can score, and the bound never lies
+        light = {c.id for c in queries.candidate_light(s.conn, ev, window, RECENT_DAYS)}
+        for c in records:
+            if c.id == ev.id or not may_match(ev, c, window):
+                continue
+            res = score_pair(ev, c, window=window, max_km=settings.max_place_km)
+            if res is not None:
+                assert c.id in light, (ev.id, c.id)
+            if not may_reach(ev, c, settings.merge_threshold, window=window, max_km=settings.max_place_km):
+                assert res is None or res[0] < settings.merge_threshold, (ev.id, c.id)
+            elif res is not None and res[0] >= settings.merge_threshold:
+                reachable += 1
+    assert reachable > 20  # the random store has links for the checks above to guard
     incremental = sorted(tuple(sorted(x["document"] for x in r["sources"]))
                          for r in queries.list_incidents(s.conn, limit=1000, with_sources=True))
     resolve_all(s)
@@ -301,3 +316,46 @@ def test_candidate_lookup_covers_the_blocking_rule_and_incremental_equals_full(t
                   for r in queries.list_incidents(s.conn, limit=1000, with_sources=True))
     assert incremental == full and any(len(c) > 1 for c in full)
     s.close()
+
+
+def _chain(n: int, start: date = date(2015, 3, 1)):
+    """Reports of look-alike attacks in one city, one a day: each links to the next, a chain through the store."""
+    from datetime import timedelta
+
+    return [report(f"chain{i:02d}.txt", f"Gunmen attacked a checkpoint in Mosul, report {i}.", place=MOSUL,
+                   when=start + timedelta(days=i), killed=Count(5, 5), outlet=f"Wire {i % 3}") for i in range(n)]
+
+
+def _incidents(s: Store) -> list[tuple[str, ...]]:
+    return sorted(tuple(sorted(x["document"] for x in r["sources"]))
+                  for r in queries.list_incidents(s.conn, limit=1000, with_sources=True))
+
+
+def test_incremental_resolution_of_a_long_chain_is_bounded_past_the_budget(tmp_path):
+    """Exact while the re-clustered set is small; past the budget, only the new mention's neighbourhood moves."""
+    from faultlines.config import Settings
+
+    chain = _chain(40)
+    extra = report("late.txt", "A late report of the checkpoint attack in Mosul.", place=MOSUL,
+                   when=date(2015, 3, 21), killed=Count(5, 5), outlet="Late Wire")
+    sizes = {}
+    for name, settings in (("exact", Settings()), ("bounded", Settings(resolve_budget=0, resolve_hops=1))):
+        s = Store(tmp_path / f"{name}.db")
+        _ingest(s, chain)
+        before = _incidents(s)
+        resolve_all(s)
+        assert _incidents(s) == before  # the chain itself was resolved exactly
+        s.add_document(extra.document)
+        sizes[name] = resolve_new(s, s.save_extraction(extra), settings)
+        got = _incidents(s)
+        # every mention in exactly one incident, and no incident longer than the date window allows
+        members = [d for inc in got for d in inc]
+        assert sorted(members) == sorted([c.document.name for c in chain] + ["late.txt"])
+        for inc in got:  # chainNN is dated day NN of the chain, the late report day 20
+            days = [20 if d == "late.txt" else int(d[5:7]) for d in inc]
+            assert max(days) - min(days) <= 3, inc
+        if name == "exact":
+            resolve_all(s)
+            assert got == _incidents(s)
+        s.close()
+    assert sizes["bounded"] < sizes["exact"]  # the bounded run re-clustered only part of the chain

@@ -14,9 +14,9 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 import yaml

@@ -12,6 +12,7 @@ from faultlines.resolve.incidents import (
     EventRecord,
     build_incident,
     may_match,
+    may_reach,
     resolve,
     score_pair,
 )
@@ -55,58 +56,73 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
                 dirty_incidents: Iterable[str] = ()) -> int:
     """Merge new event mentions into the existing incidents without recomputing the corpus.
 
-    The affected set is the new mentions, every stored mention that links to one of them, and all members of
-    those mentions' incidents; clustering that set again gives the same incidents as a full run.
+    The affected set starts with the new mentions and the members of ``dirty_incidents``. From there, links are
+    followed: a stored mention that links to an affected one joins, with every member of its incident. Clustering
+    that set again gives the same incidents as a full run when every chain of links is followed to its end, which
+    is done while the set stays under ``settings.resolve_budget`` mentions. A dense archive can chain look-alike
+    reports day after day through much of the store; past the budget, links are followed only up to
+    ``settings.resolve_hops`` away from a new mention, mentions farther away keep their incidents, and the cost
+    of a new mention stays bounded. ``resolve_all`` recomputes everything.
     """
     s = settings or Settings()
-    new_ids = list(event_ids)
     conn = store.conn
-    new = _records(conn, new_ids)
-    affected: dict[str, EventRecord] = {e.id: e for e in new}
-    touched: set[str] = set(dirty_incidents)
-    queue: list[EventRecord] = list(new)
-    expanded: set[str] = set()
-    seen_incidents: set[str] = set()
+    w, km, th, hops = s.date_window_days, s.max_place_km, s.merge_threshold, s.resolve_hops
+    layer = _records(conn, list(event_ids))
+    affected: dict[str, EventRecord] = {e.id: e for e in layer}
     known: dict[str, EventRecord] = dict(affected)  # records read once, however many blocks they fall in
-    while queue or touched - seen_incidents:
-        # members of every touched incident join the affected set, and their own links are followed too
-        fresh = touched - seen_incidents
-        seen_incidents |= fresh
-        ids = [m for m in queries.incident_member_ids(conn, fresh) if m not in affected]
-        for e in _records(conn, ids):
-            affected[e.id] = e
-            queue.append(e)
-        while queue:
-            ev = queue.pop()
-            if ev.id in expanded:
-                continue
-            expanded.add(ev.id)
-            ids = [i for i in queries.candidate_ids(conn, ev, s.date_window_days, RECENT_DAYS) if i not in affected]
-            missing = [i for i in ids if i not in known]
-            known.update((e.id, e) for e in _records(conn, missing))
+    scores: dict[tuple[str, str], Any] = {}  # pairs scored while following links, not scored again by ``resolve``
+    closed: set[str] = set()  # incidents whose members are all in ``affected``: the ones replaced below
+    pending: set[str] = set(dirty_incidents)
+    hop = 0
+    while layer or pending:
+        # every incident a mention of this layer belongs to joins whole, its members at the same distance
+        fresh = (pending | _incidents_of(conn, [e.id for e in layer])) - closed
+        pending = set()
+        closed |= fresh
+        members = _records(conn, [m for m in queries.incident_member_ids(conn, fresh) if m not in affected])
+        affected.update((e.id, e) for e in members)
+        known.update((e.id, e) for e in members)
+        layer = layer + members
+        if hops is not None and hop >= hops and len(affected) > s.resolve_budget:
+            break
+        following: list[EventRecord] = []
+        for ev in layer:
+            # the blocking rule of the full run (the same links, so the same incidents), then a bound from
+            # dates, places and types, both on light rows: full records only for pairs that may link
+            ids = [c.id for c in queries.candidate_light(conn, ev, w, RECENT_DAYS, skip=affected)
+                   if may_match(ev, c, w) and may_reach(ev, c, th, window=w, max_km=km)]
+            known.update((e.id, e) for e in _records(conn, [i for i in ids if i not in known]))
             for cand_id in ids:
                 cand = known.get(cand_id)
-                if cand is None or not may_match(ev, cand, s.date_window_days):
-                    continue  # the blocking rule of the full run: the same links, so the same incidents
-                res = score_pair(ev, cand, window=s.date_window_days, max_km=s.max_place_km)
-                if res and res[0] >= s.merge_threshold:
+                if cand is None or cand_id in affected:
+                    continue
+                a, b = (ev, cand) if ev.id < cand.id else (cand, ev)
+                res = score_pair(a, b, window=w, max_km=km, checked=True)
+                if res and res[0] >= th:
+                    scores[(a.id, b.id)] = res
                     affected[cand.id] = cand
-                    queue.append(cand)
-        if affected:
-            ids_all = list(affected)
-            for chunk in range(0, len(ids_all), 500):
-                part = ids_all[chunk:chunk + 500]
-                touched |= {r[0] for r in conn.execute(
-                    f"SELECT DISTINCT incident_id FROM events WHERE incident_id IS NOT NULL AND id IN "
-                    f"({','.join('?' * len(part))})", part)}
-    if not affected and not touched:
+                    following.append(cand)
+                else:
+                    scores[(a.id, b.id)] = None  # no link (the reasons are only kept for links)
+        layer = following
+        hop += 1
+    if not affected and not closed:
         return 0
     records = sorted(affected.values(), key=lambda e: e.id)
-    out = resolve(records, threshold=s.merge_threshold, window=s.date_window_days, max_km=s.max_place_km,
-                  constraints=load_constraints(store))
-    store.replace_incidents(touched, out)
+    out = resolve(records, threshold=th, window=w, max_km=km, constraints=load_constraints(store), scores=scores)
+    store.replace_incidents(closed, out)
     store.drop_orphan_incidents()
     return len(out)
+
+
+def _incidents_of(conn: Any, ids: list[str]) -> set[str]:
+    out: set[str] = set()
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        out |= {r[0] for r in conn.execute(
+            f"SELECT DISTINCT incident_id FROM events WHERE incident_id IS NOT NULL AND id IN "
+            f"({','.join('?' * len(part))})", part)}
+    return out
 
 
 def _records(conn: Any, ids: list[str]) -> list[EventRecord]:

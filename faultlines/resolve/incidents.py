@@ -83,7 +83,7 @@ class EventRecord:
     start: int = 0
     end: int = 0
 
-    @property
+    @functools.cached_property
     def words(self) -> frozenset[str]:
         return frozenset(w for w in _WORD.findall(self.quote.lower()) if w not in _STOP)
 
@@ -199,16 +199,19 @@ def compatible(a: EventRecord, b: EventRecord, window: int, max_km: float) -> bo
     return _place_score(a, b, 2 * max_km)[0] is not None
 
 
-def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float = 60.0
-               ) -> tuple[float, dict[str, Any]] | None:
-    """The merge score of two mentions and its reasons, or None when they cannot be the same event."""
-    if not may_match(a, b, window):
+def _hard_parts(a: EventRecord, b: EventRecord, window: int, max_km: float
+                ) -> dict[str, tuple[float | None, str]] | None:
+    """Date, place and type scores, or None when one of them rules the pair out (no participants or text used)."""
+    d = _date_score(a, b, window)  # the cheapest test first: most pairs of a block are days apart
+    if d[0] is None:
         return None
-    parts: dict[str, tuple[float | None, str]] = {
-        "date": _date_score(a, b, window), "place": _place_score(a, b, max_km), "type": _type_score(a, b),
-    }
-    if any(v[0] is None for v in parts.values()):
+    t = _type_score(a, b)
+    if t[0] is None:
         return None
+    pl = _place_score(a, b, max_km)
+    if pl[0] is None:
+        return None
+    parts: dict[str, tuple[float | None, str]] = {"date": d, "place": pl, "type": t}
     if a.document_id != b.document_id and (a.date_start is None or b.date_start is None):
         # across documents an undated mention is only tied to a dated one that its article could be reporting
         # (dated within RECENT_DAYS before publication), in the same place or province, of the same event type
@@ -218,6 +221,34 @@ def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float
         if (parts["place"][0] or 0) < 0.75 or a.event_type != b.event_type:
             return None
         parts["date"] = (0.5, f"undated report published within {RECENT_DAYS} days of the event")
+    return parts
+
+
+SOFT_PARTS = ("actors", "casualties", "text")  # each scores at most 1
+
+
+def may_reach(a: EventRecord, b: EventRecord, threshold: float, *, window: int = 3, max_km: float = 60.0) -> bool:
+    """False only when ``score_pair`` is certainly None or under ``threshold``, judged from dates, places and
+    types alone (the other parts counted at their maximum): a cheap pre-check on records without participants or
+    quotes. Assumes ``may_match(a, b)``."""
+    parts = _hard_parts(a, b, window, max_km)
+    if parts is None:
+        return False
+    best = sum(WEIGHTS[k] * (v[0] or 0.0) for k, v in parts.items()) + sum(WEIGHTS[k] for k in SOFT_PARTS)
+    return round(best + 1e-9, 3) >= threshold
+
+
+def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float = 60.0, checked: bool = False
+               ) -> tuple[float, dict[str, Any]] | None:
+    """The merge score of two mentions and its reasons, or None when they cannot be the same event.
+
+    ``checked``: the caller has already applied the blocking rule ``may_match``.
+    """
+    if not checked and not may_match(a, b, window):
+        return None
+    parts = _hard_parts(a, b, window, max_km)
+    if parts is None:
+        return None
     parts["actors"] = _actor_score(a, b)
     parts["casualties"] = _casualty_score(a, b)
     wa, wb = a.words, b.words
@@ -357,9 +388,16 @@ def candidate_pairs(events: Sequence[EventRecord], window: int) -> Iterable[tupl
 
 
 # ---------------------------------------------------------------------------------------------------- clustering
+Scores = dict[tuple[str, str], "tuple[float, dict[str, Any]] | None"]  # (lower id, higher id) -> score_pair
+
+
 def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: int = 3, max_km: float = 60.0,
-            constraints: Constraints | None = None) -> list[tuple[list[int], list[dict[str, Any]]]]:
-    """Connected components of the merge links (order-independent); each with the reasons of its links."""
+            constraints: Constraints | None = None, scores: Scores | None = None
+            ) -> list[tuple[list[int], list[dict[str, Any]]]]:
+    """Connected components of the merge links (order-independent); each with the reasons of its links.
+
+    ``scores`` holds pairs already scored (``score_pair`` of the lower id with the higher id), not scored again.
+    """
     cons = constraints or Constraints()
     parent = list(range(len(events)))
 
@@ -373,7 +411,12 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
     for i, j in candidate_pairs(events, window):
         if cons.forbids(events[i].id, events[j].id):
             continue
-        res = score_pair(events[i], events[j], window=window, max_km=max_km)
+        lo, hi = (events[i], events[j]) if events[i].id < events[j].id else (events[j], events[i])
+        key = (lo.id, hi.id)
+        if scores is not None and key in scores:
+            res = scores[key]
+        else:
+            res = score_pair(lo, hi, window=window, max_km=max_km, checked=True)
         if res and res[0] >= threshold:
             links.append((i, j, res[0], res[1]))
     index = {e.id: i for i, e in enumerate(events)}
@@ -509,11 +552,12 @@ def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits:
 
 
 def resolve(events: Sequence[EventRecord], *, threshold: float = 0.6, window: int = 3, max_km: float = 60.0,
-            constraints: Constraints | None = None) -> list[dict[str, Any]]:
+            constraints: Constraints | None = None, scores: Scores | None = None) -> list[dict[str, Any]]:
     """Incidents (table rows with ``event_ids``) for a set of factual event mentions."""
     cons = constraints or Constraints()
     out = []
-    for members, reasons in cluster(events, threshold=threshold, window=window, max_km=max_km, constraints=cons):
+    for members, reasons in cluster(events, threshold=threshold, window=window, max_km=max_km, constraints=cons,
+                                    scores=scores):
         evs = [events[i] for i in members]
         edits: dict[str, Any] = {}
         for e in evs:

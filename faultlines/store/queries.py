@@ -6,6 +6,7 @@ already in the shapes the outside world sees (see the contract in the README).
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -465,11 +466,56 @@ def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: i
     Every part is one index range (document; country and start date; vaguely dated mentions of the country;
     undated mentions of the province), so the cost follows the size of the block, not of the store.
     """
+    ids: set[str] = set()
+    for where, args in _candidate_parts(ev, window, recent_days):
+        ids.update(r[0] for r in conn.execute(f"SELECT e.id FROM events e WHERE {FACTUAL} AND {where}", args))
+    return sorted(ids)
+
+
+LIGHT_COLUMNS = ("id", "document_id", "event_type", "sub_event_type", "date_start", "date_end", "date_precision",
+                 "country_code", "admin1", "place_precision", "geonameid", "lat", "lon", "published")
+
+
+def candidate_light(conn: sqlite3.Connection, ev: Any, window: int, recent_days: int = 31,
+                    skip: Any = ()) -> list[Any]:
+    """The mentions of ``candidate_ids`` (less those in ``skip``) that ``score_pair`` may link to ``ev``: dated ones
+    only within ``window`` days of it. Light ``EventRecord``s: the columns that blocking and the date, place and
+    type scores read, without participants, quote or document name."""
+    from faultlines.resolve.incidents import EventRecord
+
+    cols = ", ".join(f"e.{c}" for c in LIGHT_COLUMNS)
+    seen: set[str] = set()
+    out = []
+    for where, args in _candidate_parts(ev, window, recent_days, linkable=True):
+        for r in conn.execute(f"SELECT {cols} FROM events e WHERE {FACTUAL} AND {where}", args):
+            if r[0] in seen or r[0] in skip:
+                continue
+            seen.add(r[0])
+            out.append(EventRecord(
+                id=r[0], document_id=r[1], document="", event_type=r[2], sub_event_type=r[3],
+                date_start=_day(r[4]), date_end=_day(r[5]), date_precision=r[6] or "unknown",
+                country_code=r[7], admin1=r[8], place_precision=r[9] or "unknown", geonameid=r[10], lat=r[11],
+                lon=r[12], published=r[13]))
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _candidate_parts(ev: Any, window: int, recent_days: int, linkable: bool = False) -> list[tuple[str, list[Any]]]:
+    """The index ranges of ``candidate_ids``; with ``linkable``, dated mentions only when their dates come within
+    ``window`` days of ``ev``'s (farther apart, ``score_pair`` rules a pair out)."""
     parts: list[tuple[str, list[Any]]] = [("e.document_id = ?", [ev.document_id])]
     cc = ev.country_code
     country = ("e.country_code = ?", [cc]) if cc else ("e.country_code IS NULL", [])
     if ev.date_start is not None:
         end = ev.date_end or ev.date_start
+        gap, gap_args = "", []
+        if linkable:  # the other's range reaches back to within the window (its start is bounded below)
+            gap, gap_args = " AND coalesce(e.date_end, e.date_start) >= ?", [
+                (ev.date_start - timedelta(days=window)).isoformat()]
         if (end - ev.date_start).days + 2 * window <= 120:  # weekly blocks: a shared ISO week, same province
             province, pargs = "", []
             if cc and ev.admin1 and ev.place_precision in FINE_PRECISIONS:  # fine: same province, or not fine
@@ -477,16 +523,20 @@ def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: i
                 province = (" AND (e.admin1 = ? OR e.admin1 IS NULL OR e.admin1 = '' OR e.place_precision IS NULL "
                             f"OR e.place_precision NOT IN ({fine}))")
                 pargs = [ev.admin1]
-            hi = end + timedelta(days=2 * window + 7)
+            reach = window if linkable else 2 * window + 7
+            hi = end + timedelta(days=reach)
             # most mentions are dated to a day or a week: a narrow range; those spanning weeks or months apart
-            lo = ev.date_start - timedelta(days=2 * window + 7 + SHORT_SPAN_DAYS)
-            parts.append((f"{country[0]} AND e.date_start >= ? AND e.date_start <= ?{province}",
-                          [*country[1], lo.isoformat(), hi.isoformat(), *pargs]))
+            lo = ev.date_start - timedelta(days=reach + SHORT_SPAN_DAYS)
+            parts.append((f"{country[0]} AND e.date_start >= ? AND e.date_start <= ?{province}{gap}",
+                          [*country[1], lo.isoformat(), hi.isoformat(), *pargs, *gap_args]))
             wide = ev.date_start - timedelta(days=130 + 2 * window)
             parts.append((f"{country[0]} AND e.date_span_days > 14 AND e.date_start >= ? "
-                          f"AND e.date_start < ?{province}", [*country[1], wide.isoformat(), lo.isoformat(), *pargs]))
+                          f"AND e.date_start < ?{province}{gap}",
+                          [*country[1], wide.isoformat(), lo.isoformat(), *pargs, *gap_args]))
         else:  # yearly blocks: vaguely dated mentions sharing a year
             first, last = date(ev.date_start.year, 1, 1), date(end.year, 12, 31)
+            if linkable:
+                first, last = max(first, ev.date_start - timedelta(days=window)), min(last, end + timedelta(days=window))
             vague = (f"e.date_span_days > 14 AND e.date_span_days >= {LONG_SPAN_DAYS} AND "
                      if 120 - 2 * window >= LONG_SPAN_DAYS else "")
             parts.append((f"{country[0]} AND {vague}e.date_start <= ? AND coalesce(e.date_end, e.date_start) >= ?",
@@ -504,10 +554,7 @@ def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: i
         if pub is not None:
             parts.append(("e.country_code = ? AND e.date_start >= ? AND e.date_start <= ?",
                           [cc, (pub - timedelta(days=recent_days)).isoformat(), pub.isoformat()]))
-    ids: set[str] = set()
-    for where, args in parts:
-        ids.update(r[0] for r in conn.execute(f"SELECT e.id FROM events e WHERE {FACTUAL} AND {where}", args))
-    return sorted(ids)
+    return parts
 
 
 def incident_member_ids(conn: sqlite3.Connection, incident_ids: Iterable[str]) -> list[str]:
