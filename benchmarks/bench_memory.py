@@ -54,6 +54,7 @@ def main() -> int:
     ap.add_argument("--sentences", default="14-26", help="sentences per article, LOW-HIGH (default 14-26, ~270 words)")
     ap.add_argument("--per-day", type=float, default=10.0,
                     help="articles per day of the archive: its time span grows with --n (default 10; at least 2000 days)")
+    ap.add_argument("--log-every", type=int, default=0, help="print a progress line every N articles (stderr)")
     ap.add_argument("--keep", type=Path, default=None, help="write the database here instead of a temporary file")
     args = ap.parse_args()
 
@@ -73,12 +74,18 @@ def main() -> int:
         peak = [0.0, 0.0]
         seen = [0]
 
+        started = time.perf_counter()
+
         def progress(k: int) -> None:
             seen[0] += k
             if seen[0] in marks:  # reading /proc for every document would make the driver the bottleneck
                 own, tree = tree_rss_mb()
                 peak[0], peak[1] = max(peak[0], own), max(peak[1], tree)
                 samples[marks[seen[0]]] = (own, tree)
+            if args.log_every and seen[0] % args.log_every == 0:  # a progress line on stderr for long runs
+                own, tree = tree_rss_mb()
+                print(f"progress docs={seen[0]} seconds={time.perf_counter() - started:.0f} rss={own:.0f}MB/"
+                      f"{tree:.0f}MB", file=sys.stderr, flush=True)
 
         stop = threading.Event()
 
