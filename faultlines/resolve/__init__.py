@@ -13,6 +13,7 @@ from faultlines.resolve.incidents import (
     build_incident,
     may_match,
     may_reach,
+    raw_score,
     resolve,
     score_pair,
 )
@@ -97,7 +98,7 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
                 if cand is None or cand_id in affected:
                     continue
                 a, b = (ev, cand) if ev.id < cand.id else (cand, ev)
-                res = score_pair(a, b, window=w, max_km=km, checked=True)
+                res = raw_score(a, b, w, km)
                 if res and res[0] >= th:
                     scores[(a.id, b.id)] = res
                     affected[cand.id] = cand

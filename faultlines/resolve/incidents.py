@@ -48,9 +48,9 @@ _STOP = frozenset("that this with from were have been their they which while aft
                   "against between during people".split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventRecord:
-    """What the resolver needs to know about one factual event mention."""
+    """What the resolver needs to know about one factual event mention (slots: a store holds many of them)."""
 
     id: str
     document_id: str
@@ -82,10 +82,14 @@ class EventRecord:
     salience: float = 0.0
     start: int = 0
     end: int = 0
+    words: frozenset[str] = field(init=False, repr=False, compare=False)  # the quote's content words
 
-    @functools.cached_property
-    def words(self) -> frozenset[str]:
-        return frozenset(w for w in _WORD.findall(self.quote.lower()) if w not in _STOP)
+    def __post_init__(self) -> None:
+        words = frozenset(w for w in _WORD.findall(self.quote.lower()) if w not in _STOP) if self.quote else _NONE
+        object.__setattr__(self, "words", words)
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def codable(ev: EventRecord) -> bool:
@@ -238,14 +242,11 @@ def may_reach(a: EventRecord, b: EventRecord, threshold: float, *, window: int =
     return round(best + 1e-9, 3) >= threshold
 
 
-def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float = 60.0, checked: bool = False
-               ) -> tuple[float, dict[str, Any]] | None:
-    """The merge score of two mentions and its reasons, or None when they cannot be the same event.
+Parts = dict[str, tuple[float | None, str]]  # part name -> (score, why)
 
-    ``checked``: the caller has already applied the blocking rule ``may_match``.
-    """
-    if not checked and not may_match(a, b, window):
-        return None
+
+def raw_score(a: EventRecord, b: EventRecord, window: int, max_km: float) -> tuple[float, Parts] | None:
+    """``score_pair`` of a pair that ``may_match``, with its parts unformatted (formatted for kept links only)."""
     parts = _hard_parts(a, b, window, max_km)
     if parts is None:
         return None
@@ -255,7 +256,23 @@ def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float
     jac = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
     parts["text"] = (min(1.0, 2 * jac), f"word overlap {jac:.2f}")
     total = sum(WEIGHTS[k] * (v[0] or 0.0) for k, v in parts.items())
-    return round(total, 3), {k: {"score": round(v[0] or 0.0, 2), "why": v[1]} for k, v in parts.items()}
+    return round(total, 3), parts
+
+
+def reasons_of(parts: Parts) -> dict[str, Any]:
+    return {k: {"score": round(v[0] or 0.0, 2), "why": v[1]} for k, v in parts.items()}
+
+
+def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float = 60.0, checked: bool = False
+               ) -> tuple[float, dict[str, Any]] | None:
+    """The merge score of two mentions and its reasons, or None when they cannot be the same event.
+
+    ``checked``: the caller has already applied the blocking rule ``may_match``.
+    """
+    if not checked and not may_match(a, b, window):
+        return None
+    res = raw_score(a, b, window, max_km)
+    return None if res is None else (res[0], reasons_of(res[1]))
 
 
 # ---------------------------------------------------------------------------------------------------- blocking
@@ -388,7 +405,7 @@ def candidate_pairs(events: Sequence[EventRecord], window: int) -> Iterable[tupl
 
 
 # ---------------------------------------------------------------------------------------------------- clustering
-Scores = dict[tuple[str, str], "tuple[float, dict[str, Any]] | None"]  # (lower id, higher id) -> score_pair
+Scores = dict[tuple[str, str], "tuple[float, Parts] | None"]  # (lower id, higher id) -> raw_score, None if no link
 
 
 def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: int = 3, max_km: float = 60.0,
@@ -396,7 +413,7 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
             ) -> list[tuple[list[int], list[dict[str, Any]]]]:
     """Connected components of the merge links (order-independent); each with the reasons of its links.
 
-    ``scores`` holds pairs already scored (``score_pair`` of the lower id with the higher id), not scored again.
+    ``scores`` holds pairs already scored (``raw_score`` of the lower id with the higher id), not scored again.
     """
     cons = constraints or Constraints()
     parent = list(range(len(events)))
@@ -407,7 +424,7 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
             x = parent[x]
         return x
 
-    links: list[tuple[int, int, float, dict[str, Any]]] = []
+    links: list[tuple[int, int, float, Parts]] = []
     for i, j in candidate_pairs(events, window):
         if cons.forbids(events[i].id, events[j].id):
             continue
@@ -416,16 +433,16 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
         if scores is not None and key in scores:
             res = scores[key]
         else:
-            res = score_pair(lo, hi, window=window, max_km=max_km, checked=True)
+            res = raw_score(lo, hi, window, max_km)
         if res and res[0] >= threshold:
             links.append((i, j, res[0], res[1]))
     index = {e.id: i for i, e in enumerate(events)}
     for a, b in cons.must_link:
         if a in index and b in index:
-            links.append((index[a], index[b], 1.0, {"analyst": {"score": 1.0, "why": "merged by an analyst"}}))
+            links.append((index[a], index[b], 1.0, {"analyst": (1.0, "merged by an analyst")}))
     links.sort(key=lambda t: (-t[2], events[t[0]].id, events[t[1]].id))
     members: dict[int, set[int]] = {i: {i} for i in range(len(events))}
-    kept: list[tuple[int, int, float, dict[str, Any]]] = []
+    kept: list[tuple[int, int, float, Parts]] = []
     for i, j, s, why in links:
         ri, rj = find(i), find(j)
         if ri == rj:
@@ -444,7 +461,7 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
         groups[find(i)].append(i)
     reasons: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for i, j, s, why in kept:
-        reasons[find(i)].append({"a": events[i].id, "b": events[j].id, "score": s, "parts": why})
+        reasons[find(i)].append({"a": events[i].id, "b": events[j].id, "score": s, "parts": reasons_of(why)})
     return [(sorted(g, key=lambda i: events[i].id), reasons[root]) for root, g in groups.items()]
 
 
