@@ -17,6 +17,7 @@ from faultlines.resolve.incidents import (
     resolve,
     score_pair,
 )
+from faultlines.resolve import incidents
 from faultlines.store import Store, queries
 
 
@@ -113,7 +114,14 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
     out = resolve(records, threshold=th, window=w, max_km=km, constraints=load_constraints(store), scores=scores)
     store.replace_incidents(closed, out)
     store.drop_orphan_incidents()
+    clear_caches()  # a long ingest resolves every 2,000 documents: keep nothing between runs
     return len(out)
+
+
+def clear_caches() -> None:
+    """Drop the resolver's memo tables (ISO weeks of date ranges, parsed dates); they refill on the next run."""
+    incidents.clear_caches()
+    queries.clear_caches()
 
 
 def _incidents_of(conn: Any, ids: list[str]) -> set[str]:

@@ -295,6 +295,10 @@ def _weeks_of(first: date, last: date, window: int) -> list[tuple[int, int]] | N
     return out
 
 
+def clear_caches() -> None:
+    _weeks_of.cache_clear()
+
+
 def _fine(ev: EventRecord) -> bool:
     """Placed within a province (so it only meets mentions of that province, or of no known province)."""
     return bool(ev.admin1 and ev.country_code) and PRECISION_RANK.get(ev.place_precision, 6) < PRECISION_RANK["country"]

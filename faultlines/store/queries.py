@@ -504,6 +504,10 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def clear_caches() -> None:
+    _day.cache_clear()
+
+
 def _candidate_parts(ev: Any, window: int, recent_days: int, linkable: bool = False) -> list[tuple[str, list[Any]]]:
     """The index ranges of ``candidate_ids``; with ``linkable``, dated mentions only when their dates come within
     ``window`` days of ``ev``'s (farther apart, ``score_pair`` rules a pair out)."""
