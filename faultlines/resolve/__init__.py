@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from faultlines.config import Settings
+from faultlines.resolve import incidents
 from faultlines.resolve.incidents import (
     RECENT_DAYS,
     Constraints,
@@ -17,7 +18,6 @@ from faultlines.resolve.incidents import (
     resolve,
     score_pair,
 )
-from faultlines.resolve import incidents
 from faultlines.store import Store, queries
 
 
