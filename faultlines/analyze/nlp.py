@@ -41,6 +41,30 @@ def doc_text(sdoc: Any) -> str:
     return str(text)
 
 
+def doc_ents(sdoc: Any) -> list[Any]:
+    """``Doc.ents``: spaCy builds them again, from every token, on each access (and ``Span.ents`` does so for the
+    whole document). Their boundaries are read once per document and kept in ``user_data`` as plain numbers, so
+    the document still serializes. Call it once the pipeline has set the entities."""
+    from spacy.tokens import Span
+
+    return [Span(sdoc, s, e, label=label) for s, e, label in _ent_bounds(sdoc)]
+
+
+def span_ents(span: Any) -> list[Any]:
+    """``Span.ents`` from the entity boundaries read once: the entities wholly inside ``span``."""
+    from spacy.tokens import Span
+
+    doc, lo, hi = span.doc, span.start, span.end
+    return [Span(doc, s, e, label=label) for s, e, label in _ent_bounds(doc) if s >= lo and e <= hi]
+
+
+def _ent_bounds(sdoc: Any) -> list[tuple[int, int, int]]:
+    bounds = sdoc.user_data.get("faultlines_ents")
+    if bounds is None:
+        bounds = sdoc.user_data["faultlines_ents"] = [(e.start, e.end, e.label) for e in sdoc.ents]
+    return list(bounds)
+
+
 def span_text(span: Any) -> str:
     """``span.text`` (a Span, a Doc or a plain string) sliced from the document text read once."""
     if isinstance(span, str):

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from faultlines.analyze.gazetteer import DATA_DIR, Gazetteer, light_name, normalize_name
-from faultlines.analyze.nlp import doc_text
+from faultlines.analyze.nlp import doc_ents, doc_text
 from faultlines.model import ActorMention, Document, PlaceMention
 
 log = logging.getLogger(__name__)
@@ -267,9 +267,9 @@ class PlaceResolver:
         """Every span that may be a place, with its lookup text, hint ("admin"/"settlement"/None) and weight."""
         spans: list[Candidate] = []
         taken: set[int] = set()
-        person_words = {t.lower_ for e in sdoc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
-        dates = {i for e in sdoc.ents if e.label_ in ("DATE", "TIME") for i in range(e.start_char, e.end_char)}
-        for ent in sdoc.ents:
+        person_words = {t.lower_ for e in doc_ents(sdoc) if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        dates = {i for e in doc_ents(sdoc) if e.label_ in ("DATE", "TIME") for i in range(e.start_char, e.end_char)}
+        for ent in doc_ents(sdoc):
             label = ent.label_
             toks = list(ent)
             while toks and toks[0].lower_ == "the":

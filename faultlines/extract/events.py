@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import span_text
+from faultlines.analyze.nlp import span_ents, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties
 from faultlines.extract.factuality import classify_factuality
 from faultlines.extract.participants import ParticipantFinder, kind_of
@@ -212,7 +212,7 @@ class EventExtractor:
         if parse_casualties(sent).any:
             return False
         if analysis is None:
-            return not any(e.label_ in ("GPE", "FAC", "DATE", "TIME") for e in sent.ents)
+            return not any(e.label_ in ("GPE", "FAC", "DATE", "TIME") for e in span_ents(sent))
         if _times_in(analysis, sent):
             return False
         return not any(p.place.precision in ("point", "city", "admin2", "admin1") for p in _in_sent(analysis.places, sent))

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import span_text
+from faultlines.analyze.nlp import span_ents, span_text
 from faultlines.model import TimeExpression
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "factuality.yaml"
@@ -120,7 +120,7 @@ def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any, cues: _Cues
         return False  # "forces report ...": a present-tense report of a past event
     if not span_text(sent).rstrip().endswith((".", "!", ";")):
         return False  # headlines use the present for past events
-    if any(e.label_ in ("GPE", "LOC", "FAC", "DATE", "TIME") for e in sent.ents):
+    if any(e.label_ in ("GPE", "LOC", "FAC", "DATE", "TIME") for e in span_ents(sent)):
         return False
     if analysis is not None:
         s, e = sent.start_char, sent.end_char
