@@ -244,6 +244,7 @@ class ActorKB:
                 log.warning("demonym %r points at unknown actors %s", word, missing)
                 table = {k: v for k, v in table.items() if v in self._actors}
             self.demonyms[name_key(str(word))] = (str(word), table)
+        self.demonym_first = frozenset(k[0] for k in self.demonyms if k)  # first words, to skip the others fast
         self._new: dict[str, Actor] = {}  # normalized name -> actor created for it
         self._new_ids: dict[str, Actor] = {}
 

@@ -305,8 +305,9 @@ class ActorRecognizer:
                 st.add(words[first].start, words[last].end, actor, how)
             i = last + 1
         # demonyms on their own: "Iranian support", "American air cover"
+        demonym_first = self.kb.demonym_first
         for i, w in enumerate(words):
-            if i in used_demonyms or not w.norm:
+            if i in used_demonyms or w.norm not in demonym_first:
                 continue
             for length in (3, 2, 1):
                 key = tuple(norms[i : i + length])

@@ -41,28 +41,23 @@ def doc_text(sdoc: Any) -> str:
     return str(text)
 
 
-def doc_ents(sdoc: Any) -> list[Any]:
-    """``Doc.ents``: spaCy builds them again, from every token, on each access (and ``Span.ents`` does so for the
-    whole document). Their boundaries are read once per document and kept in ``user_data`` as plain numbers, so
-    the document still serializes. Call it once the pipeline has set the entities."""
-    from spacy.tokens import Span
-
-    return [Span(sdoc, s, e, label=label) for s, e, label in _ent_bounds(sdoc)]
+def doc_ents(sdoc: Any) -> tuple[Any, ...]:
+    """``Doc.ents``, built once per document: spaCy builds every entity again, from every token, on each access
+    (and ``Span.ents`` does so for the whole document). Kept in ``user_data`` (pass ``exclude=["user_data"]`` to
+    ``Doc.to_bytes``). Call it once the pipeline has set the entities."""
+    ents = sdoc.user_data.get(ENTS_KEY)
+    if ents is None:
+        ents = sdoc.user_data[ENTS_KEY] = tuple(sdoc.ents)
+    return tuple(ents)
 
 
 def span_ents(span: Any) -> list[Any]:
-    """``Span.ents`` from the entity boundaries read once: the entities wholly inside ``span``."""
-    from spacy.tokens import Span
-
-    doc, lo, hi = span.doc, span.start, span.end
-    return [Span(doc, s, e, label=label) for s, e, label in _ent_bounds(doc) if s >= lo and e <= hi]
+    """``Span.ents`` from the entities read once: those wholly inside ``span``."""
+    lo, hi = span.start, span.end
+    return [e for e in doc_ents(span.doc) if e.start >= lo and e.end <= hi]
 
 
-def _ent_bounds(sdoc: Any) -> list[tuple[int, int, int]]:
-    bounds = sdoc.user_data.get("faultlines_ents")
-    if bounds is None:
-        bounds = sdoc.user_data["faultlines_ents"] = [(e.start, e.end, e.label) for e in sdoc.ents]
-    return list(bounds)
+ENTS_KEY = "faultlines_ents"
 
 
 def span_text(span: Any) -> str:

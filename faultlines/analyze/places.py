@@ -29,6 +29,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import ENT_TYPE, IDX, POS
+from spacy.symbols import ADJ, NOUN, PROPN
+
 from faultlines.analyze.gazetteer import DATA_DIR, Gazetteer, light_name, normalize_name
 from faultlines.analyze.nlp import doc_ents, doc_text
 from faultlines.model import ActorMention, Document, PlaceMention
@@ -304,22 +307,26 @@ class PlaceResolver:
                     and normalize_name(mt.group(1)) not in self.stop_names:
                 spans.append((mt.group(1), start, end, None, 1.0, None))
                 taken.update(range(start, end))
+        # token attributes as plain lists: Token objects only for the few tokens that matter
+        pos, ent_type, idx = (col.tolist() for col in sdoc.to_array([POS, ENT_TYPE, IDX]).T) if len(sdoc) else ([], [], [])
         # proper-noun runs outside any entity
-        run: list[Any] = []
-        for tok in [*sdoc, None]:
-            if tok is not None and tok.pos_ == "PROPN" and not tok.ent_type_ and tok.idx not in taken:
-                run.append(tok)
+        run: list[int] = []
+        for i in range(len(pos) + 1):
+            if i < len(pos) and pos[i] == PROPN and not ent_type[i] and idx[i] not in taken:
+                run.append(i)
                 continue
             if run and len(run) <= 3:
-                cand = self._span_candidate(sdoc, run, actors, need_cue=True)
+                cand = self._span_candidate(sdoc, [sdoc[k] for k in run], actors, need_cue=True)
                 if cand:
                     spans.append(cand)
             run = []
         # demonyms the model did not tag as NORP ("Slovak officials")
-        for tok in sdoc:
-            if not tok.ent_type_ and tok.idx not in taken and tok.text[:1].isupper() and tok.pos_ in ("ADJ", "PROPN"):
+        text = doc_text(sdoc)
+        for i in range(len(pos)):
+            if not ent_type[i] and idx[i] not in taken and text[idx[i]].isupper() and pos[i] in (ADJ, PROPN):
+                tok = sdoc[i]
                 cand = self._demonym(sdoc, [tok])
-                if cand and tok.i + 1 < len(sdoc) and sdoc[tok.i + 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+                if cand and i + 1 < len(pos) and pos[i + 1] in (NOUN, PROPN, ADJ):
                     spans.append(cand)
         # a token of a date is never a place ("Aug 22"); a place named as an acting government is a metonym
         spans = [c if c[4] < 1.0 or not self._metonym(c[1], c[2], actors) else (*c[:4], METONYM_WEIGHT, "metonym")
