@@ -57,7 +57,8 @@ def _rx(patterns: list[str] | None) -> re.Pattern[str] | None:
 @functools.lru_cache(maxsize=512)
 def _case_sensitive(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     """The pattern without re.IGNORECASE, for text already in lower case (2-3x faster in Python's re); None when
-    the pattern has upper-case letters of its own."""
+    the pattern has upper-case letters of its own. (re.IGNORECASE also equates a few letters that lower-casing
+    keeps apart, such as the long s and s; news text does not use them.)"""
     if rx.pattern != rx.pattern.lower():
         return None
     return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
