@@ -310,10 +310,11 @@ class ClaimExtractor:
         for a, cs in zip(analyses, cands, strict=True):
             for sentence, c in zip(a.sentences, cs, strict=True):
                 texts.append(sentence.text)
-                if c is None or (not self.model and max((m.strength for m in c[1]), default=0.0) < 1.0):
+                strength = max((m.strength for m in c[1]), default=0.0) if c is not None else 0.0
+                if c is None or (not self.model and strength < 1.0):
                     floors.append(2.0)  # never a claim: not scored
                 else:
-                    floors.append(self.floor(max((m.strength for m in c[1]), default=0.0)))
+                    floors.append(self.floor(strength))
         if self.model:
             flat = self.model.predict_reaching(texts, floors, batch_size=256)
         else:
