@@ -113,6 +113,16 @@ SENTENCES = [
 ]
 
 
+def test_shared_tokens_score_as_each_members_own_pipeline():
+    """The ensemble tokenizes once (with the first member) for all members: every member must give the same
+    probability as when it tokenizes the text itself."""
+    from faultlines.extract.causal_model import CAUSAL, CausalModel
+
+    model = CausalModel.load()
+    own = [sum(nlp(t).cats[CAUSAL] for nlp in model.members) / len(model.members) for t in SENTENCES]
+    assert model.predict(SENTENCES) == own
+
+
 def test_early_exit_scoring_equals_the_full_ensemble():
     from faultlines.extract.causal_model import CausalModel
 

@@ -58,6 +58,33 @@ def span_ents(span: Any) -> list[Any]:
 
 
 ENTS_KEY = "faultlines_ents"
+WORDS_KEY = "faultlines_words"
+
+
+def doc_words(sdoc: Any) -> tuple[list[str], list[str]]:
+    """Per token of the document: ``Token.lower_`` and ``Token.lemma_.lower()``, read once from its arrays (no
+    Token objects; each distinct string is looked up once). Kept in ``user_data`` like ``doc_ents``; call it once
+    the pipeline has set the lemmas."""
+    got = sdoc.user_data.get(WORDS_KEY)
+    if got is None:
+        from spacy.attrs import LEMMA, LOWER
+
+        arr = sdoc.to_array([LOWER, LEMMA]).tolist() if len(sdoc) else []
+        strings = sdoc.vocab.strings
+        lower_of: dict[int, str] = {}
+        lemma_of: dict[int, str] = {}
+        lowers, lemmas = [], []
+        for lo, le in arr:
+            w = lower_of.get(lo)
+            if w is None:
+                w = lower_of[lo] = strings[lo]
+            lowers.append(w)
+            m = lemma_of.get(le)
+            if m is None:
+                m = lemma_of[le] = strings[le].lower()
+            lemmas.append(m)
+        got = sdoc.user_data[WORDS_KEY] = (lowers, lemmas)
+    return got
 
 
 def span_text(span: Any) -> str:

@@ -91,12 +91,19 @@ class CausalModel:
 
     def predict(self, texts: Iterable[str], batch_size: int = 64) -> list[float]:
         """P(causal) for each text (the mean over the ensemble's members)."""
-        texts = list(texts)
-        sums = [0.0] * len(texts)
+        docs = self.tokenize(texts)
+        sums = [0.0] * len(docs)
         for nlp in self.members:
-            for i, doc in enumerate(nlp.pipe(texts, batch_size=batch_size)):
+            for i, doc in enumerate(nlp.pipe(docs, batch_size=batch_size)):
                 sums[i] += doc.cats.get(CAUSAL, 0.0)
         return [x / len(self.members) for x in sums]
+
+    def tokenize(self, texts: Iterable[str]) -> list[Any]:
+        """The texts as spaCy Docs, made once for every member: the members are blank English pipelines with the
+        same tokenizer, and their features are hashes of the token strings, so a Doc made by the first member
+        scores exactly as the member's own would (tokenizing was a third of the ensemble's time)."""
+        make = self.nlp.make_doc
+        return [make(t) for t in texts]
 
     def score(self, text: str) -> float:
         return self.predict([text])[0]
@@ -113,10 +120,11 @@ class CausalModel:
         n = len(self.members)
         sums = [0.0] * len(texts)
         alive = [i for i in range(len(texts)) if floors[i] <= 1.0]
+        docs = dict(zip(alive, self.tokenize(texts[i] for i in alive), strict=True))
         for k, nlp in enumerate(self.members):
             if not alive:
                 break
-            for i, doc in zip(alive, nlp.pipe([texts[i] for i in alive], batch_size=batch_size), strict=True):
+            for i, doc in zip(alive, nlp.pipe([docs[i] for i in alive], batch_size=batch_size), strict=True):
                 sums[i] += doc.cats.get(CAUSAL, 0.0)
             left = n - k - 1
             alive = [i for i in alive if (sums[i] + left) / n >= floors[i]]

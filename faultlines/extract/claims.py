@@ -98,13 +98,23 @@ class CueMatcher:
 
     def matches(self, tokens: Any) -> list[CueMatch]:
         """Every cue match in a span of tokens (a sentence), strongest and earliest first, non-overlapping."""
+        from faultlines.analyze.nlp import doc_words
+
+        span = hasattr(tokens, "start")  # a Span (else the whole Doc)
+        off, n = (tokens.start, len(tokens)) if span else (0, len(tokens))
+        lowers, lemmas = doc_words(tokens.doc if span else tokens)
+        by_first = self.by_first
         found: list[CueMatch] = []
-        for i, tok in enumerate(tokens):
-            for key in {tok.lower_, tok.lemma_.lower()}:
-                for cue in self.by_first.get(key, ()):
-                    end = _match_at(tokens, i + 1, cue.words[1:])
+        for i in range(n):
+            lower, lemma = lowers[off + i], lemmas[off + i]
+            if lower not in by_first and lemma not in by_first:
+                continue  # no cue starts here (most tokens): no Token built
+            tok = tokens[i]
+            for key in {lower, lemma}:
+                for cue in by_first.get(key, ()):
+                    end = _match_at(lowers, lemmas, off, n, i + 1, cue.words[1:])
                     if end is not None and _plausible(cue, tok):
-                        found.append(CueMatch(cue, tok.i, tokens[end - 1].i + 1))
+                        found.append(CueMatch(cue, tok.i, off + end))
         found.sort(key=lambda m: (-m.strength, -(m.end - m.start), m.start))
         kept: list[CueMatch] = []
         for m in found:
@@ -117,23 +127,21 @@ class CueMatcher:
         return max((m.strength for m in self.matches(doc)), default=0.0)
 
 
-def _word_ok(tok: Any, words: frozenset[str]) -> bool:
-    return tok.lower_ in words or tok.lemma_.lower() in words
-
-
-def _match_at(tokens: Any, i: int, rest: tuple[frozenset[str], ...]) -> int | None:
-    """Index (exclusive, relative to ``tokens``) where ``rest`` ends when matched from ``i``; None if no match."""
+def _match_at(lowers: list[str], lemmas: list[str], off: int, n: int, i: int, rest: tuple[frozenset[str], ...]
+              ) -> int | None:
+    """Index (exclusive, relative to the span of ``n`` tokens from ``off``) where ``rest`` ends when matched from
+    ``i``; None if no match. A word matches by its lower case or its lemma."""
     if not rest:
         return i
     words, tail = rest[0], rest[1:]
     if not words:  # a gap of 1..MAX_GAP tokens, shortest first
-        for j in range(i + 1, min(i + MAX_GAP, len(tokens)) + 1):
-            end = _match_at(tokens, j, tail)
+        for j in range(i + 1, min(i + MAX_GAP, n) + 1):
+            end = _match_at(lowers, lemmas, off, n, j, tail)
             if end is not None:
                 return end
         return None
-    if i < len(tokens) and _word_ok(tokens[i], words):
-        return _match_at(tokens, i + 1, tail)
+    if i < n and (lowers[off + i] in words or lemmas[off + i] in words):
+        return _match_at(lowers, lemmas, off, n, i + 1, tail)
     return None
 
 

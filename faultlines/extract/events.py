@@ -25,6 +25,7 @@ from faultlines.analyze.nlp import span_ents, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties
 from faultlines.extract.factuality import classify_factuality
 from faultlines.extract.participants import ParticipantFinder, kind_of
+from faultlines.extract.prefilter import lengths_of, may_match, starts, word_starts
 from faultlines.model import (
     EVENT_FACTUALITIES,
     SUB_EVENT_TYPES,
@@ -52,6 +53,13 @@ def _rx(patterns: list[str] | None) -> re.Pattern[str] | None:
     if not pats:
         return None
     return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in pats) + r")(?![\w])", re.I)
+
+
+def _starts(patterns: list[str] | None) -> frozenset[str] | None:
+    """What matches of ``_rx(patterns)`` begin with, in lower-cased text (``prefilter.starts``); None when the
+    patterns have upper-case letters (they are then searched with re.IGNORECASE in the original text)."""
+    alt = "|".join(f"(?:{p})" for p in patterns or [] if p)
+    return starts(alt) if alt and alt == alt.lower() else None
 
 
 @functools.lru_cache(maxsize=512)
@@ -89,6 +97,7 @@ class Cue:
     alternative: str | None = None
     target_decides: bool = False
     protest: bool = False
+    first: frozenset[str] | None = None  # what a trigger match begins with (``prefilter``); None: always scan
 
 
 @dataclass
@@ -119,6 +128,7 @@ def load_lexicon(path: str | None = None) -> EventLexicon:
             unless=_rx(raw.get("unless")), context=_rx(raw.get("context")), object=raw.get("object"),
             actor=raw.get("actor"), alternative=raw.get("alternative"),
             target_decides=bool(raw.get("target_decides")), protest=bool(raw.get("protest")),
+            first=_starts(raw.get("phrases")),
         ))
     classes = {k: frozenset(str(w).lower() for w in v) for k, v in (data.get("classes") or {}).items()}
     protest = {k: _rx(v) for k, v in (data.get("protest_modifiers") or {}).items()}
@@ -147,6 +157,7 @@ class EventExtractor:
         self.participants = ParticipantFinder(kb, common | {w + "s" for w in common},
                                               harm_verbs=self.lexicon.classes.get("harm_verbs", frozenset()))
         self._toll_cue = Cue("Attack", 30, None, target_decides=True)
+        self._start_lengths = lengths_of(*(c.first for c in self.lexicon.cues))
 
     def __call__(self, analysis: Analysis) -> list[Event]:
         sdoc = analysis.spacy_doc
@@ -175,10 +186,11 @@ class EventExtractor:
             low = ""
         out: list[_Hit] = []
         off_topic = self._off_topic(sent)  # disasters, accidents, ordinary crime: only protests and riots remain
+        keys = word_starts(low, self._start_lengths) if low else None  # the cues whose triggers cannot occur are not scanned
         for cue in self.lexicon.cues:
             if off_topic and SUB_EVENT_TYPES[cue.sub] not in ("Protests", "Riots"):
                 continue
-            if cue.phrases is None:
+            if cue.phrases is None or (keys is not None and not may_match(cue.first, keys)):
                 continue
             # the trigger first: most cues never fire on a sentence
             found = [(m.start(), m.end()) for m in _finditer(cue.phrases, text, low)]

@@ -1,0 +1,134 @@
+"""Skip regular expressions that cannot match a text, by the first letters of their matches.
+
+The lexicon patterns (event triggers, factuality phrases) only match at the start of a word, and most of them
+never match a given sentence. ``starts`` reads a pattern's syntax tree and lists every string its matches can begin
+with (their first two characters); ``word_starts`` lists the first two characters of every word of a text. When
+the two sets are disjoint the pattern cannot match, and the (much slower) regular-expression scan is skipped.
+The test is exact: a pattern is only skipped when no match is possible, so results never change. Patterns whose
+first characters cannot be listed (a leading ``\\w``, ``.``, a negated class) get ``None`` and are always scanned.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_c: Any
+_p: Any
+try:  # the parser of Python's own ``re`` (private, but stable across 3.11-3.13); without it nothing is skipped
+    _c, _p = importlib.import_module("re._constants"), importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - other Pythons: every pattern is scanned
+    _c = _p = None
+
+K = 5  # characters compared
+_MAX = 4096  # more possible starts than this: not worth it (None)
+_HEADS = re.compile(rf"(?<![\w-])(?=(\w.{{0,{K - 1}}}))", re.DOTALL)  # K characters from each word start
+_REPEATS = tuple(getattr(_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_c, n))
+
+Prods = set[str]  # the first K characters of a production, or all of it when it is shorter (then it ended)
+
+
+class _Unknown(Exception):
+    """A construct whose possible characters are not listed."""
+
+
+def _concat(left: Prods, right: Prods) -> Prods:
+    out = {a for a in left if len(a) >= K}  # K characters known: what follows does not change them
+    out.update((a + b)[:K] for a in left if len(a) < K for b in right)
+    if len(out) > _MAX:
+        raise _Unknown
+    return out
+
+
+def _seq(items: Iterable[tuple[Any, Any]]) -> Prods:
+    prods: Prods = {""}
+    for op, av in items:
+        if all(len(a) >= K for a in prods):
+            break  # the rest cannot change the first K characters (and may be a construct not listed)
+        prods = _concat(prods, _item(op, av))
+    return prods
+
+
+def _item(op: Any, av: Any) -> Prods:
+    if op is _c.LITERAL:
+        return {chr(av)}
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return {""}  # zero width: dropping the condition only widens the set
+    if op is _c.IN:
+        chars: Prods = set()
+        for sub_op, sub_av in av:
+            if sub_op is _c.LITERAL:
+                chars.add(chr(sub_av))
+            elif sub_op is _c.RANGE and sub_av[1] - sub_av[0] < 64:
+                chars.update(chr(x) for x in range(sub_av[0], sub_av[1] + 1))
+            else:
+                raise _Unknown  # negated sets, categories (\w, \d), wide ranges
+        return chars
+    if op is _c.SUBPATTERN:
+        _group, add_flags, del_flags, p = av
+        if add_flags or del_flags:
+            raise _Unknown
+        return _seq(p)
+    if op is _c.BRANCH:
+        out: Prods = set()
+        for alt in av[1]:
+            out |= _seq(alt)
+        return out
+    if op in _REPEATS:
+        lo, hi, p = av
+        if lo > 8:
+            raise _Unknown
+        one = _seq(p)
+        out = set()
+        chain: Prods = {""}
+        # every count from lo to lo + K + 1: more copies only add characters past K, or empty copies
+        top = lo + K + 1 if hi == _c.MAXREPEAT else min(hi, lo + K + 1)
+        for n in range(top + 1):
+            if n >= lo:
+                out |= chain
+            chain = _concat(chain, one)
+        return out
+    raise _Unknown  # ANY, NOT_LITERAL, CATEGORY, GROUPREF, ...
+
+
+def starts(pattern: str) -> frozenset[str] | None:
+    """The strings (the first ``K`` characters, or the whole match when it is shorter) that every match of
+    ``pattern`` (compiled without flags) begins with; None when they cannot be listed, when a match can be empty,
+    or when a match can begin with a character that is not a word character (``word_starts`` only sees words)."""
+    if _p is None:
+        return None
+    try:
+        prods = _seq(_p.parse(pattern))
+    except (_Unknown, RecursionError, re.error):
+        return None
+    out = frozenset(prods)
+    if not out or any(not s or not re.match(r"\w", s[0]) for s in out):
+        return None
+    return out
+
+
+def word_starts(low: str, lengths: Iterable[int] = range(1, K + 1)) -> frozenset[str]:
+    """The first ``n`` characters (for each ``n`` in ``lengths``, at most ``K``) at every word start of ``low``: a
+    word character not preceded by a word character or a hyphen, where the lexicon patterns anchor. Fewer at the
+    end of the text. A pattern whose ``starts`` has strings of length ``n`` needs ``n`` in ``lengths``."""
+    heads = _HEADS.findall(low)
+    out = set(heads)
+    for n in lengths:
+        if n < K:
+            out.update(h[:n] for h in heads)
+    return frozenset(out)
+
+
+def lengths_of(*firsts: frozenset[str] | None) -> tuple[int, ...]:
+    """The string lengths ``word_starts`` must produce for these ``starts`` results."""
+    return tuple(sorted({len(x) for f in firsts if f for x in f}))
+
+
+def may_match(first: frozenset[str] | None, keys: frozenset[str]) -> bool:
+    """False only when a pattern with starts ``first`` cannot match the text whose ``word_starts`` are ``keys``."""
+    return first is None or not first.isdisjoint(keys)
+
+
+__all__ = ["K", "lengths_of", "may_match", "starts", "word_starts"]

@@ -1,0 +1,73 @@
+"""The regular-expression prefilter: it may only skip a pattern that cannot match (never changes results)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from faultlines.extract.prefilter import K, lengths_of, may_match, starts, word_starts
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("air ?strikes?", {"airst", "air s"}),
+    (r"(hand )?grenades?", {"hand ", "grena"}),
+    (r"\bieds?\b", {"ied", "ieds"}),
+    ("[sz]x|ab", {"sx", "zx", "ab"}),
+    (r"molest\w*", {"moles"}),  # what follows the first K characters is never read
+    ("rap(e|ed)", {"rape", "raped"}),
+    (r"(?:gang[- ]rap\w*)", {"gang-", "gang "}),
+])
+def test_starts_lists_what_matches_begin_with(pattern, expected):
+    assert K == 5
+    assert starts(pattern) == frozenset(expected)
+
+
+@pytest.mark.parametrize("pattern", [r"\w+ attack", r".{0,3}x", "a?", "", r"[^a]bc", "(?i:x)y", " lead", "-x"])
+def test_starts_gives_up_on_what_it_cannot_list(pattern):
+    """Leading classes, wildcards, empty matches, inline flags, and matches that need not start with a word."""
+    assert starts(pattern) is None
+
+
+def test_word_starts_follow_the_lexicon_anchor():
+    keys = word_starts("the car-bomb hit al-qaeda", range(1, K + 1))
+    assert {"t", "th", "the", "the ", "the c", "car-b", "hit a", "al-qa", "hit"} <= keys
+    assert not {"bomb", "qaeda", "b", "q"} & keys  # after a hyphen is not a word start for the lexicon
+    assert word_starts("", (3,)) == frozenset()
+
+
+def _lexicon_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    from faultlines.extract.events import _case_sensitive, load_lexicon
+
+    out = []
+    for cue in load_lexicon().cues:
+        fast = _case_sensitive(cue.phrases)
+        if fast is not None:
+            out.append((cue.first, fast))
+    return out
+
+
+def test_no_trigger_pattern_is_skipped_where_it_matches():
+    """Random texts built from the lexicon's own words, cut and glued at random: whenever a trigger pattern
+    matches, the prefilter must let it through; and it does skip most patterns most of the time."""
+    rng = random.Random(7)
+    patterns = _lexicon_patterns()
+    assert sum(first is not None for first, _ in patterns) >= 20  # nearly every cue can be skipped
+    lengths = lengths_of(*(first for first, _ in patterns))
+    vocab = sorted({w for _, rx in patterns for w in re.findall(r"[a-z]{2,}", rx.pattern)})
+    filler = ["the", "a", "of", "in", "near", "town", "on", "-", ",", ".", "and", "al-", "x", "\n"]
+    skipped = matched = 0
+    for _ in range(3000):
+        words = [rng.choice(vocab if rng.random() < 0.5 else filler) for _ in range(rng.randint(1, 14))]
+        words = [w[: rng.randint(1, len(w))] if rng.random() < 0.15 else w for w in words]
+        seps = [rng.choice([" ", " ", " ", "", "-", ", "]) for _ in words]
+        text = "".join(w + s for w, s in zip(words, seps, strict=True))
+        keys = word_starts(text, lengths)
+        for first, rx in patterns:
+            hit = rx.search(text) is not None
+            matched += hit
+            if not may_match(first, keys):
+                skipped += 1
+                assert not hit, (rx.pattern[:80], text)
+    assert matched > 500 and skipped > 10000
