@@ -40,16 +40,17 @@ def test_word_starts_follow_the_lexicon_anchor():
 def _lexicon_patterns() -> list[tuple[str, re.Pattern[str]]]:
     from faultlines.extract.events import _case_sensitive, load_lexicon
 
+    lexicon = load_lexicon()
     out = []
-    for cue in load_lexicon().cues:
-        fast = _case_sensitive(cue.phrases)
+    for first, rx in [(c.first, c.phrases) for c in lexicon.cues] + [(lexicon.non_conflict_first, lexicon.non_conflict)]:
+        fast = _case_sensitive(rx)
         if fast is not None:
-            out.append((cue.first, fast))
+            out.append((first, fast))
     return out
 
 
 def test_no_trigger_pattern_is_skipped_where_it_matches():
-    """Random texts built from the lexicon's own words, cut and glued at random: whenever a trigger pattern
+    """Random texts built from the lexicon's own words (triggers and off-topic phrases), cut and glued at random: whenever a trigger pattern
     matches, the prefilter must let it through; and it does skip most patterns most of the time."""
     rng = random.Random(7)
     patterns = _lexicon_patterns()

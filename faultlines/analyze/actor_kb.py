@@ -57,17 +57,27 @@ def _fold_lower(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+@functools.lru_cache(maxsize=65536)
+def _forms(word: str) -> tuple[str, str]:
+    """A word's surface (apostrophes and dots removed) and its folded lower case (cached: words repeat)."""
+    surface = word.translate(_STRIP_TABLE)
+    return surface, _fold_lower(surface)
+
+
+_new_word = tuple.__new__  # builds a Word without NamedTuple.__new__'s keyword handling (hot loop)
+
+
 def iter_words(text: str) -> Iterator[Word]:
     """The words of ``text`` with offsets; article "the" and Arabic "al-"/"el-" get an empty normalized form."""
     for m in _WORD_RE.finditer(text):
-        if m.group() in ("s", "S") and m.start() and text[m.start() - 1] in _APOSTROPHES:
+        word = m.group()
+        start, end = m.span()
+        if (word == "s" or word == "S") and start and text[start - 1] in _APOSTROPHES:
             continue  # the "s" of a possessive
-        surface = m.group().translate(_STRIP_TABLE)
-        low = _fold_lower(surface)
-        nxt = text[m.end() : m.end() + 1]
-        if low in _DROP_ALWAYS or (low in _DROP_BEFORE_HYPHEN and nxt and nxt in _HYPHENS):
+        surface, low = _forms(word)
+        if low in _DROP_ALWAYS or (low in _DROP_BEFORE_HYPHEN and (nxt := text[end : end + 1]) and nxt in _HYPHENS):
             low = ""
-        yield Word(m.start(), m.end(), surface, low)
+        yield _new_word(Word, (start, end, surface, low))
 
 
 def normalize_name(text: str) -> str:

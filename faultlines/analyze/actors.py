@@ -276,21 +276,20 @@ class ActorRecognizer:
         words = st.words
         norms = [w.norm for w in words]
         used_demonyms: set[int] = set()
-        i = 0
-        while i < len(words):
+        resume = 0  # words before this are inside a generic mention already found
+        for i in [k for k, norm in enumerate(norms) if first_words.get(norm, 0)]:  # most words start none
+            if i < resume:
+                continue
             hit = None
-            maxlen = first_words.get(norms[i], 0)
-            for length in range(min(maxlen, len(words) - i), 0, -1):
+            for length in range(min(first_words[norms[i]], len(words) - i), 0, -1):
                 noun = nouns.get(tuple(norms[i : i + length]))
                 if noun is not None and not st.overlaps(words[i].start, words[i + length - 1].end):
                     hit = (noun, i + length - 1)
                     break
             if hit is None:
-                i += 1
                 continue
             noun, last = hit
             if not self._is_noun(st, words[last]):
-                i += 1
                 continue
             first, qualifier = self._qualifiers(st, i)
             actor_id = noun.actor_id
@@ -303,7 +302,7 @@ class ActorRecognizer:
             if actor is not None:
                 how = "demonym" if actor_id != noun.actor_id else "generic"
                 st.add(words[first].start, words[last].end, actor, how)
-            i = last + 1
+            resume = last + 1
         # demonyms on their own: "Iranian support", "American air cover"
         demonym_first = self.kb.demonym_first
         for i, w in enumerate(words):

@@ -109,6 +109,7 @@ class EventLexicon:
     protest: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     abstract: re.Pattern[str] | None = None
     non_conflict: re.Pattern[str] | None = None
+    non_conflict_first: frozenset[str] | None = None  # what a non_conflict match begins with (``prefilter``)
     anaphors: re.Pattern[str] | None = None
 
 
@@ -133,7 +134,7 @@ def load_lexicon(path: str | None = None) -> EventLexicon:
     classes = {k: frozenset(str(w).lower() for w in v) for k, v in (data.get("classes") or {}).items()}
     protest = {k: _rx(v) for k, v in (data.get("protest_modifiers") or {}).items()}
     return EventLexicon(cues, classes, protest, _rx(data.get("abstract_triggers")), _rx(data.get("non_conflict")),
-                        _rx(data.get("anaphors")))
+                        anaphors=_rx(data.get("anaphors")), non_conflict_first=_starts(data.get("non_conflict")))
 
 
 @dataclass
@@ -157,7 +158,7 @@ class EventExtractor:
         self.participants = ParticipantFinder(kb, common | {w + "s" for w in common},
                                               harm_verbs=self.lexicon.classes.get("harm_verbs", frozenset()))
         self._toll_cue = Cue("Attack", 30, None, target_decides=True)
-        self._start_lengths = lengths_of(*(c.first for c in self.lexicon.cues))
+        self._start_lengths = lengths_of(*(c.first for c in self.lexicon.cues), self.lexicon.non_conflict_first)
 
     def __call__(self, analysis: Analysis) -> list[Event]:
         sdoc = analysis.spacy_doc
@@ -185,8 +186,8 @@ class EventExtractor:
         if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
             low = ""
         out: list[_Hit] = []
-        off_topic = self._off_topic(sent)  # disasters, accidents, ordinary crime: only protests and riots remain
         keys = word_starts(low, self._start_lengths) if low else None  # the cues whose triggers cannot occur are not scanned
+        off_topic = self._off_topic(sent, low, keys)  # disasters, accidents, crime: only protests and riots remain
         for cue in self.lexicon.cues:
             if off_topic and SUB_EVENT_TYPES[cue.sub] not in ("Protests", "Riots"):
                 continue
@@ -296,9 +297,19 @@ class EventExtractor:
         events = [self._event(h, hits, sent, analysis, figures) for h in chosen]
         return [e for e in events if e is not None]
 
-    def _off_topic(self, sent: Any) -> bool:
+    def _off_topic(self, sent: Any, low: str | None = None, keys: frozenset[str] | None = None) -> bool:
+        """The sentence is about something else (a disaster, an accident, ordinary crime). ``low`` and ``keys``:
+        the sentence lower-cased and its ``word_starts``, when the caller has them."""
         nc = self.lexicon.non_conflict
-        return bool(nc and nc.search(span_text(sent)))
+        if nc is None:
+            return False
+        if keys is not None and low and not may_match(self.lexicon.non_conflict_first, keys):
+            return False
+        text = span_text(sent)
+        if low is None:
+            low = text.lower()
+            low = low if len(low) == len(text) else ""
+        return _search(nc, text, low)
 
     def _event(self, hit: _Hit, hits: list[_Hit], sent: Any, analysis: Analysis,
                figures: CasualtyFigures) -> Event | None:

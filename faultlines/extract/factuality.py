@@ -82,7 +82,13 @@ def _verbal(chain: list[Any]) -> list[Any]:
 
 
 def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
-    return bool(pattern and pattern.search(text))
+    return bool(pattern and _found(pattern, text))
+
+
+@functools.lru_cache(maxsize=512)
+def _found(pattern: re.Pattern[str], text: str) -> bool:
+    """``pattern.search(text)``, remembered: a sentence is classified once per trigger and per date check."""
+    return pattern.search(text) is not None
 
 
 def _bare_plural(tok: Any) -> bool:

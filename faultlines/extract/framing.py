@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from faultlines.analyze.nlp import doc_words
 from faultlines.model import ActorMention, Analysis, FramingMention
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,8 @@ class FramingAnalyzer:
 
     def _terms(self, span: Any) -> list[tuple[int, int, str, str]]:
         """Loaded terms of the sentence: (first token, end token, text, category), hedges marked "hedge"."""
-        words = [t.lower_ for t in span]
+        s0 = span.start
+        words = doc_words(span.doc)[0][s0:span.end]
         found: list[tuple[int, int, str, str]] = []
         i = 0
         while i < len(words):
@@ -102,13 +104,13 @@ class FramingAnalyzer:
             for n in range(longest, 0, -1):
                 cat = self.lex.terms.get(tuple(words[i : i + n]))
                 if cat:
-                    found.append((span[i].i, span[i + n - 1].i + 1, span[i : i + n].text, cat))
+                    found.append((s0 + i, s0 + i + n, span[i : i + n].text, cat))
                     i += n - 1
                     break
             else:
                 hedge = self._hedge_at(words, i)
                 if hedge:
-                    found.append((span[i].i, span[i + hedge - 1].i + 1, span[i : i + hedge].text, "hedge"))
+                    found.append((s0 + i, s0 + i + hedge, span[i : i + hedge].text, "hedge"))
                     i += hedge - 1
             i += 1
         return found

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from faultlines.analyze.nlp import doc_words
 from faultlines.model import RELATION_TYPES, ActorMention, Analysis, Relation
 
 log = logging.getLogger(__name__)
@@ -280,8 +281,14 @@ class _Sentence:
     # -------------------------------------------------------------------------------- rules
 
     def relations(self) -> Iterator[Found]:
-        for tok in self.span:
-            lemma = tok.lemma_.lower()
+        lex = self.lex
+        lowers, lemmas = doc_words(self.doc)
+        for i in range(self.span.start, self.span.end):
+            lower, lemma = lowers[i], lemmas[i]
+            if not (lemma in lex.verbs or lemma in lex.nouns or lower in lex.nouns or lower in lex.hyphen
+                    or lower == "with" or lower == "from"):
+                continue  # no rule can fire on this token (most tokens): no Token built
+            tok = self.doc[i]
             if tok.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs:
                 yield from self._verb(tok, self.lex.verbs[lemma])
             noun_rel = self.lex.nouns.get(lemma) or self.lex.nouns.get(tok.lower_)
@@ -311,7 +318,7 @@ class _Sentence:
     def attribution(self, tok: Any) -> str:
         """"reported" when the clause is attributed to a source ("officials said X funds Y", "according to")."""
         report = self.lex.not_asserted.get("report", set())
-        words = [t.lower_ for t in self.span]
+        words = self._lower_words()
         if any(words[i : i + 2] == ["according", "to"] for i in range(len(words) - 1)):
             return "reported"
         t = tok
@@ -454,16 +461,21 @@ class _Sentence:
 
     def _phrase_ends(self, phrases: list[tuple[str, ...]]) -> Iterator[tuple[Any, Any]]:
         """(first token, last token) of every occurrence of the phrases in the sentence."""
-        if self._words is None:
-            self._words = [t.lower_ for t in self.span]
-            for i, w in enumerate(self._words):
+        words = self._lower_words()
+        if not self._where:
+            for i, w in enumerate(words):
                 self._where.setdefault(w, []).append(i)
-        words = self._words
         for phrase in phrases:
             n = len(phrase)
             for i in self._where.get(phrase[0], ()) if phrase else ():
                 if tuple(words[i : i + n]) == phrase:
                     yield self.span[i], self.span[i + n - 1]
+
+    def _lower_words(self) -> list[str]:
+        """``Token.lower_`` of the sentence's tokens (read once per document)."""
+        if self._words is None:
+            self._words = doc_words(self.doc)[0][self.span.start:self.span.end]
+        return self._words
 
     def _alongside(self) -> Iterator[Found]:
         for first, last in self._phrase_ends(self.lex.alongside):
