@@ -79,3 +79,48 @@ def test_clause_chain_stops_at_relative_clause(nlp) -> None:
     assert [t.text for t in clause_chain(planted)] == ["planted"]
     would = next(t for t in doc if t.text == "tried")
     assert "said" in [t.text for t in clause_chain(would)]
+
+
+@pytest.mark.parametrize("published", [date(2015, 5, 1), date(2007, 3, 1)])
+def test_background_test_alone_agrees_with_the_full_classification(nlp, published) -> None:
+    """Events re-check a factual mention with its date through ``is_background`` alone: for every mention that
+    ``classify_factuality`` finds asserted or reported, the two must agree, whatever the date and place."""
+    from faultlines.extract.factuality import is_background
+    from faultlines.model import EVENT_FACTUALITIES
+
+    class _Doc:
+        pass
+
+    class _Analysis:
+        document = _Doc()
+        places: list = []
+        times: list = []
+
+    _Analysis.document.published = published  # type: ignore[attr-defined]
+    texts = [
+        "During the civil war of 2006, militias killed thousands of people.",
+        "In 2013 police violently dispersed a sit-in in the town of Qaraqosh.",
+        "Witnesses said rebels shelled the airport in 2005.",
+        "Rebels shelled the airport on Monday.",
+        "The militia did not attack the convoy in 2004.",
+        "The massacre of 1988 is still remembered as a turning point of the war.",
+    ]
+    dates = [None, TimeExpression("2006", 0, 4, date(2006, 1, 1), date(2006, 12, 31), "year"),
+             TimeExpression("April", 0, 5, date(2015, 4, 1), date(2015, 4, 30), "month"),
+             TimeExpression("1988", 0, 4, date(1988, 1, 1), date(1988, 12, 31), "year")]
+    checked = backgrounds = 0
+    for text in texts:
+        doc = nlp(text)
+        for tok in doc:
+            if tok.pos_ not in ("VERB", "NOUN"):
+                continue
+            if classify_factuality(doc[:], _Analysis(), trigger=tok) not in EVENT_FACTUALITIES:
+                continue
+            for when in dates:
+                for specific in (False, True):
+                    full = classify_factuality(doc[:], _Analysis(), trigger=tok, event_date=when, specific=specific)
+                    alone = is_background(doc[:], _Analysis(), when, specific)
+                    assert (full == "background") == alone, (text, tok.text, when, specific)
+                    checked += 1
+                    backgrounds += alone
+    assert checked > 50 and backgrounds > 5

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ import yaml
 
 from faultlines.analyze.nlp import span_ents, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties
-from faultlines.extract.factuality import classify_factuality
+from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, kind_of
 from faultlines.extract.prefilter import lengths_of, may_match, starts, word_starts
 from faultlines.model import (
@@ -72,12 +71,6 @@ def _case_sensitive(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
 
 
-def _finditer(rx: re.Pattern[str], text: str, low: str) -> Iterator[re.Match[str]]:
-    """``rx.finditer(text)``, run on ``low`` (``text`` lower-cased, same length) when it can; offsets agree."""
-    fast = _case_sensitive(rx) if low else None
-    return fast.finditer(low) if fast is not None else rx.finditer(text)
-
-
 def _search(rx: re.Pattern[str], text: str, low: str) -> bool:
     fast = _case_sensitive(rx) if low else None
     return (fast.search(low) if fast is not None else rx.search(text)) is not None
@@ -98,6 +91,7 @@ class Cue:
     target_decides: bool = False
     protest: bool = False
     first: frozenset[str] | None = None  # what a trigger match begins with (``prefilter``); None: always scan
+    fast: re.Pattern[str] | None = None  # ``phrases`` without re.IGNORECASE, for lower-cased text (``_case_sensitive``)
 
 
 @dataclass
@@ -131,6 +125,8 @@ def load_lexicon(path: str | None = None) -> EventLexicon:
             target_decides=bool(raw.get("target_decides")), protest=bool(raw.get("protest")),
             first=_starts(raw.get("phrases")),
         ))
+        if cues[-1].phrases is not None:
+            cues[-1] = replace(cues[-1], fast=_case_sensitive(cues[-1].phrases))
     classes = {k: frozenset(str(w).lower() for w in v) for k, v in (data.get("classes") or {}).items()}
     protest = {k: _rx(v) for k, v in (data.get("protest_modifiers") or {}).items()}
     return EventLexicon(cues, classes, protest, _rx(data.get("abstract_triggers")), _rx(data.get("non_conflict")),
@@ -191,10 +187,13 @@ class EventExtractor:
         for cue in self.lexicon.cues:
             if off_topic and SUB_EVENT_TYPES[cue.sub] not in ("Protests", "Riots"):
                 continue
-            if cue.phrases is None or (keys is not None and not may_match(cue.first, keys)):
+            if cue.phrases is None:
                 continue
+            if keys is not None and cue.first is not None and cue.first.isdisjoint(keys):
+                continue  # (``prefilter.may_match``, inlined: it runs for every cue of every sentence)
             # the trigger first: most cues never fire on a sentence
-            found = [(m.start(), m.end()) for m in _finditer(cue.phrases, text, low)]
+            rx = cue.fast if low and cue.fast is not None else cue.phrases
+            found = [m.span() for m in rx.finditer(low if rx is cue.fast else text)]
             if not found or (cue.unless and _search(cue.unless, text, low)):
                 continue
             if cue.context and not _search(cue.context, text, low):
@@ -458,8 +457,11 @@ def _aggregate(date: TimeExpression, place: PlaceMention | None, figures: Casual
 
 
 def _maybe_background(sent: Any, analysis: Analysis, hit: _Hit, date: TimeExpression, specific: bool) -> str | None:
-    verdict = classify_factuality(sent, analysis, trigger=hit.token, event_date=date, specific=specific)
-    return "background" if verdict == "background" else None
+    """"background" when the hit, found asserted or reported, is a reference to the past given its date."""
+    if hit.factuality not in EVENT_FACTUALITIES:  # only then is the background test alone the same verdict
+        verdict = classify_factuality(sent, analysis, trigger=hit.token, event_date=date, specific=specific)
+        return "background" if verdict == "background" else None
+    return "background" if is_background(sent, analysis, date, specific) else None
 
 
 def _describes_place(sent: Any, mention: PlaceMention, places: list[PlaceMention]) -> bool:

@@ -166,6 +166,14 @@ def _is_background(sent: Any, analysis: Any, event_date: TimeExpression | None, 
     return _search(cues.background, span_text(sent)) or event_date is not None
 
 
+def is_background(span: Any, analysis: Any, event_date: TimeExpression | None, specific: bool) -> bool:
+    """The background test of ``classify_factuality`` alone. For a mention that ``classify_factuality`` (without a
+    date) found asserted or reported, every earlier test came out negative and does not depend on the date, so
+    ``classify_factuality(..., event_date=d, specific=s)`` is "background" exactly when this is True."""
+    sent = span.sent if hasattr(span, "sent") else span
+    return _is_background(sent, analysis, event_date, specific, load_cues())
+
+
 def classify_factuality(
     span: Any,
     analysis: Any = None,
@@ -234,4 +242,4 @@ def classify_factuality(
     return "asserted"
 
 
-__all__ = ["FACTUALITIES", "classify_factuality", "clause_chain", "load_cues"]
+__all__ = ["FACTUALITIES", "classify_factuality", "clause_chain", "is_background", "load_cues"]
