@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import doc_text
+from faultlines.analyze.nlp import doc_ents, doc_text
 from faultlines.model import Document, TimeExpression
 
 log = logging.getLogger(__name__)
@@ -498,7 +498,7 @@ class TimeResolver:
             if expr is not None:
                 out.append(expr)
                 spans.append((expr.char_start or start, expr.char_end or end))
-        for ent in getattr(sdoc, "ents", ()):
+        for ent in doc_ents(sdoc) if hasattr(sdoc, "ents") else ():
             if ent.label_ not in ("DATE", "TIME"):
                 continue
             if any(s < ent.end_char and ent.start_char < e for s, e in spans):
