@@ -59,6 +59,19 @@ def span_ents(span: Any) -> list[Any]:
 
 ENTS_KEY = "faultlines_ents"
 WORDS_KEY = "faultlines_words"
+SPANS_KEY = "faultlines_spans"
+
+
+def char_span(sdoc: Any, start: int, end: int) -> Any:
+    """``sdoc.char_span(start, end, alignment_mode="expand")``, made once per document and offsets: the extractors
+    each look up the same sentences and actor mentions. Kept in ``user_data`` like ``doc_ents``."""
+    cache = sdoc.user_data.get(SPANS_KEY)
+    if cache is None:
+        cache = sdoc.user_data[SPANS_KEY] = {}
+    key = (start, end)
+    if key not in cache:
+        cache[key] = sdoc.char_span(start, end, alignment_mode="expand")
+    return cache[key]
 
 
 def doc_words(sdoc: Any) -> tuple[list[str], list[str]]:

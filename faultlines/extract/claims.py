@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from faultlines.analyze.nlp import char_span, doc_words
 from faultlines.model import Analysis, Claim
 
 log = logging.getLogger(__name__)
@@ -98,8 +99,6 @@ class CueMatcher:
 
     def matches(self, tokens: Any) -> list[CueMatch]:
         """Every cue match in a span of tokens (a sentence), strongest and earliest first, non-overlapping."""
-        from faultlines.analyze.nlp import doc_words
-
         span = hasattr(tokens, "start")  # a Span (else the whole Doc)
         off, n = (tokens.start, len(tokens)) if span else (0, len(tokens))
         lowers, lemmas = doc_words(tokens.doc if span else tokens)
@@ -299,7 +298,7 @@ class ClaimExtractor:
         doc = analysis.spacy_doc
         out: list[tuple[Any, list[CueMatch]] | None] = []
         for sentence in analysis.sentences:
-            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand") if doc is not None else None
+            span = char_span(doc, sentence.start, sentence.end) if doc is not None else None
             if span is None or not len(span) or not has_clause(span):
                 out.append(None)
             else:

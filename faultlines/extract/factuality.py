@@ -77,8 +77,12 @@ def clause_chain(token: Any) -> list[Any]:
     return chain
 
 
+def _is_verbal(t: Any) -> bool:
+    return t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")
+
+
 def _verbal(chain: list[Any]) -> list[Any]:
-    return [t for t in chain if t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")]
+    return [t for t in chain if _is_verbal(t)]
 
 
 def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
@@ -193,31 +197,36 @@ def classify_factuality(
     chain = clause_chain(token)
     text = span_text(sent)
     lower = text.lower()
+    # (dependency, lower case, tag) of each chain token's children, read once: the tests below look at them often
+    kids = [[(c.dep_, c.lower_, c.tag_) for c in t.children] for t in chain]
     # hypothetical: conditions, questions, counterfactual frames
-    for t in chain:
-        if any(c.dep_ == "mark" and c.lower_ in cues.conditional_marks for c in t.children):
+    for k in kids:
+        if any(dep == "mark" and low in cues.conditional_marks for dep, low, _ in k):
             return "hypothetical"
     if text.rstrip().endswith("?") or _search(cues.hypothetical, lower):
         return "hypothetical"
     # negated
-    for t in chain[:3]:
-        if any(c.dep_ == "neg" for c in t.children):
+    for t, k in zip(chain[:3], kids, strict=False):
+        if any(dep == "neg" for dep, _, _ in k):
             return "negated"
         if t.i != token.i and t.lemma_.lower() in cues.negating_verbs:
             return "negated"
-    if token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+    noun = token.pos_ == "NOUN"  # chain[0] is the token itself: kids[0] are its children
+    if noun and any(dep == "det" and low == "no" for dep, low, _ in kids[0]):
         return "negated"
     # predicted / hypothetical modals, plans
-    if token.pos_ == "NOUN" and any(c.dep_ == "amod" and c.lower_ in cues.predicted_modifiers for c in token.children):
+    if noun and any(dep == "amod" and low in cues.predicted_modifiers for dep, low, _ in kids[0]):
         return "predicted"
-    for t in _verbal(chain):
-        for c in t.children:
-            if c.dep_ in ("aux", "auxpass") and c.tag_ == "MD":
-                if c.lower_ in cues.hypothetical_modals:
+    for t, k in zip(chain, kids, strict=True):
+        if not _is_verbal(t):
+            continue
+        for dep, low, tag in k:
+            if dep in ("aux", "auxpass") and tag == "MD":
+                if low in cues.hypothetical_modals:
                     return "hypothetical"
-                if c.lower_ in cues.predicted_modals:
+                if low in cues.predicted_modals:
                     return "predicted"
-            if c.dep_ == "aux" and c.lower_ == "to" and t.i == token.i and token.head.lemma_.lower() in cues.plan_verbs:
+            if dep == "aux" and low == "to" and t.i == token.i and token.head.lemma_.lower() in cues.plan_verbs:
                 return "predicted"
     for child, t in zip(chain, chain[1:], strict=False):
         if t.lemma_.lower() in cues.plan_verbs and child.dep_ in _COMPLEMENT_DEPS:
@@ -226,8 +235,8 @@ def classify_factuality(
                          for t in chain[:2]):
         return "predicted"
     # habitual
-    for t in chain:
-        if any(c.dep_ in ("advmod", "npadvmod", "amod") and c.lower_ in cues.habitual_words for c in t.children):
+    for k in kids:
+        if any(dep in ("advmod", "npadvmod", "amod") and low in cues.habitual_words for dep, low, _ in k):
             return "habitual"
     if _search(cues.habitual, lower) or _is_habitual_present(sent, chain, analysis, cues):
         return "habitual"

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import doc_words
+from faultlines.analyze.nlp import char_span, doc_words
 from faultlines.model import ActorMention, Analysis, FramingMention
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class FramingAnalyzer:
             mentions = [m for m in analysis.actors if m.start >= sentence.start and m.end <= sentence.end]
             if not mentions:
                 continue
-            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            span = char_span(doc, sentence.start, sentence.end)
             if span is None:
                 continue
             terms = self._terms(span)
@@ -131,7 +131,7 @@ class FramingAnalyzer:
         hedged_label = False
         signals: list[float] = []
         for m in group:
-            mspan = doc.char_span(m.start, m.end, alignment_mode="expand")
+            mspan = char_span(doc, m.start, m.end)
             if mspan is None or not len(mspan):
                 labels.append(m.text)
                 continue

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import doc_words
+from faultlines.analyze.nlp import char_span, doc_words
 from faultlines.model import RELATION_TYPES, ActorMention, Analysis, Relation
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ class RelationExtractor:
             mentions = [m for m in analysis.actors if m.start >= sentence.start and m.end <= sentence.end]
             if not mentions:  # one mention can still hold two actors ("Iran-backed militias")
                 continue
-            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            span = char_span(doc, sentence.start, sentence.end)
             if span is None:
                 continue
             if sentence.text.rstrip().endswith("?"):
@@ -174,7 +174,7 @@ class _MentionIndex:
         self.by_token: dict[int, ActorMention] = {}
         self.roots: dict[int, ActorMention] = {}
         for m in mentions:
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            span = char_span(doc, m.start, m.end)
             if span is None or not len(span):
                 continue
             for tok in span:
