@@ -195,3 +195,23 @@ def test_country_owning_an_actor_is_a_modifier_toponym(analyze) -> None:
     found = by_text(an.places)
     assert found["U.S."].place.country_code == "US" and found["U.S."].relation == "modifier"
     assert found["U.S."].score < 0.5 <= found["Ramadi"].score
+
+
+def test_offset_quick_test_never_skips_a_match():
+    """``_offset`` skips the regular expression when the text before a place cannot end a match: on random
+    text built from the pattern's own words it must agree with the plain search every time."""
+    import random
+
+    from faultlines.analyze.places import _OFFSET_RE, PlaceResolver
+
+    rng = random.Random(3)
+    words = ["north", "northern", "south-east", "of", "the", "near", "close", "to", "city", "town", "5", "km",
+             "miles", "(8 km)", "around", "nearby", "outskirts", "in", "on", "x-north", "Mosul", "NORTH", "Of",
+             "\u017fouth", "-", ",", "\n"]
+    found = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(words) + rng.choice([" ", "", "  ", "\n", ","]) for _ in range(rng.randint(0, 8)))
+        m = _OFFSET_RE.search(text[-80:])
+        assert (m is None) == (PlaceResolver._offset(text, len(text)) == (None, None)), repr(text)
+        found += m is not None
+    assert found > 1000

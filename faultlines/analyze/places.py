@@ -67,6 +67,10 @@ _OFFSET_RE = re.compile(
     re.IGNORECASE,
 )
 
+# Every match of _OFFSET_RE ends with one of these words and then whitespace (a quick test before the search)
+_OFFSET_LAST = tuple(sorted({"of", "the", "near", "outside", "to", "around", "nearby"}
+                            | {b + e for b in _BEARINGS.split("|") for e in ("", "ern")}))
+
 
 _DATELINE_RE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?=,| \(| ?[-\u2013\u2014] )")
 
@@ -254,7 +258,13 @@ class PlaceResolver:
     @staticmethod
     def _offset(text: str, start: int) -> tuple[str | None, float | None]:
         """("northeast", 120.7) for "75 miles northeast of X", ("near", None) for "near X", else (None, None)."""
-        m = _OFFSET_RE.search(text[max(0, start - 80):start])
+        window = text[max(0, start - 80):start]
+        if not window[-1:].isspace():
+            return None, None  # every match ends in whitespace
+        words = window.split()
+        if not words or (words[-1].isascii() and not words[-1].lower().endswith(_OFFSET_LAST)):
+            return None, None  # nor does it end with a word that the pattern can end with: no match possible
+        m = _OFFSET_RE.search(window)
         if not m:
             return None, None
         relation = (m.group("bearing") or "near").lower().replace("-", "")
