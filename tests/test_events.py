@@ -211,3 +211,33 @@ def test_a_yearly_toll_for_a_country_is_a_statistic_not_an_incident(extract) -> 
     assert any(e.factuality == "aggregate" for e in ex.events)
     ex = extract("Gunmen killed nine civilians in the town of Hit on Monday.", published=date(2015, 1, 7))
     assert ex.factual_events and ex.factual_events[0].factuality in ("asserted", "reported")
+
+
+def test_participant_mention_lookup_equals_a_scan():
+    """``ParticipantFinder._mentions`` bisects sorted, disjoint mentions: random lists (sorted or not, some
+    overlapping) must give exactly the mentions a plain scan gives, in order."""
+    import random
+    from types import SimpleNamespace
+
+    from faultlines.extract.participants import ParticipantFinder
+
+    rng = random.Random(5)
+    finder = ParticipantFinder(None, frozenset())
+    for _ in range(300):
+        spans, pos = [], 0
+        for _ in range(rng.randint(0, 12)):
+            pos += rng.randint(0, 6)
+            length = rng.randint(0, 5)
+            spans.append((pos, pos + length))
+            pos += length
+        if rng.random() < 0.3:
+            rng.shuffle(spans)
+        if rng.random() < 0.2 and spans:
+            spans.append((spans[0][0], spans[0][1] + 3))  # an overlap
+        actors = [SimpleNamespace(start=s, end=e) for s, e in spans]
+        analysis = SimpleNamespace(actors=actors)
+        for _ in range(10):
+            start = rng.randint(0, pos + 3)
+            end = start + rng.randint(0, 8)
+            want = [m for m in actors if m.start < end and start < m.end]
+            assert finder._mentions(analysis, start, end) == want

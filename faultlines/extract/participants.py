@@ -9,6 +9,8 @@ to the knowledge base, then (for proper names only) to a new actor.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -32,6 +34,13 @@ _ATTRIBUTION = re.compile(
     r"(?P<resp>(?:claimed|claiming|took|taken|takes|assumed)\s+(?:the\s+)?(?:responsibility|credit)))\b",
     re.I,
 )
+
+
+@functools.lru_cache(maxsize=256)
+def _attribution_matches(text: str) -> tuple[tuple[int, int, bool, bool], ...]:
+    """(start, end, responsibility?, attributed?) of each ``_ATTRIBUTION`` match; remembered, as every event of a
+    sentence asks again."""
+    return tuple((m.start(), m.end(), bool(m.group("resp")), bool(m.group("attr"))) for m in _ATTRIBUTION.finditer(text))
 
 
 def _arg_span(tok: Any) -> tuple[int, int]:
@@ -89,10 +98,32 @@ class ParticipantFinder:
         self.kb = kb
         self.harm_verbs = harm_verbs  # "a bomb KILLED five": the verb whose object a noun trigger's victims are
         self.common_nouns = common_nouns  # capitalised common nouns ("Mosque") never become new actors
+        self._sorted_for: list[ActorMention] | None = None  # ``_ends_of`` memo
+        self._sorted_ends: list[int] | None = None
 
     # ---------------------------------------------------------------------------------------- resolution
     def _mentions(self, analysis: Analysis, start: int, end: int) -> list[ActorMention]:
-        return [m for m in analysis.actors if m.start < end and start < m.end]
+        """The actor mentions overlapping [start, end), in their order."""
+        actors = analysis.actors
+        ends = self._ends_of(actors)
+        if ends is None:  # not sorted and disjoint: scan them all
+            return [m for m in actors if m.start < end and start < m.end]
+        out = []
+        for k in range(bisect.bisect_right(ends, start), len(actors)):  # the first that ends after ``start``
+            m = actors[k]
+            if m.start >= end:
+                break  # sorted and disjoint: every later mention starts later
+            out.append(m)
+        return out
+
+    def _ends_of(self, actors: list[ActorMention]) -> list[int] | None:
+        """The mentions' end offsets when they are sorted by start and do not overlap (as ``ActorRecognizer``
+        gives them), else None; remembered for the last list seen."""
+        if self._sorted_for is not actors:
+            ok = all(m.start <= m.end for m in actors) and all(
+                a.end <= b.start for a, b in zip(actors, actors[1:], strict=False))
+            self._sorted_for, self._sorted_ends = actors, ([m.end for m in actors] if ok else None)
+        return self._sorted_ends
 
     def _kb_actor(self, tok: Any) -> Actor | None:
         kb = self.kb
@@ -186,15 +217,15 @@ class ParticipantFinder:
     def attributions(self, sent: Any, analysis: Analysis) -> list[Participant]:
         """Actors the sentence holds responsible: "attributed to X", "blamed on X", "X claimed responsibility"."""
         out: list[Participant] = []
-        for m in _ATTRIBUTION.finditer(span_text(sent)):
-            start = sent.start_char + m.start()
-            end = sent.start_char + m.end()
-            if m.group("resp"):
+        for m_start, m_end, resp, attr in _attribution_matches(span_text(sent)):
+            start = sent.start_char + m_start
+            end = sent.start_char + m_end
+            if resp:
                 how = "claimed"
                 before = [a for a in analysis.actors if sent.start_char <= a.start and a.end <= start]
                 picks = before[-1:]
             else:
-                how = "attributed" if m.group("attr") else "claimed"
+                how = "attributed" if attr else "claimed"
                 after = [a for a in analysis.actors if end <= a.start < min(end + 80, sent.end_char)]
                 picks = after[:1]
             out.extend(Participant(a.text, a.actor, how, a.start, a.end) for a in picks)
