@@ -80,11 +80,13 @@ def iter_words(text: str) -> Iterator[Word]:
         yield _new_word(Word, (start, end, surface, low))
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_name(text: str) -> str:
     """A name in comparable form: no case, diacritics, apostrophes, hyphens, leading "the" or "al-" prefixes."""
     return " ".join(w.norm for w in iter_words(text) if w.norm)
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(text: str) -> tuple[str, ...]:
     """The normalized words of a name, the key of the alias table."""
     return tuple(w.norm for w in iter_words(text) if w.norm)

@@ -62,6 +62,16 @@ WORDS_KEY = "faultlines_words"
 SPANS_KEY = "faultlines_spans"
 
 
+def doc_memo(sdoc: Any, name: str) -> dict[Any, Any]:
+    """A dict kept with the document (in ``user_data``) for results that only hold within it, such as per-sentence
+    pattern matches asked for by every event of a sentence: nothing is reused across documents."""
+    key = "faultlines_memo_" + name
+    memo = sdoc.user_data.get(key)
+    if memo is None:
+        memo = sdoc.user_data[key] = {}
+    return memo
+
+
 def char_span(sdoc: Any, start: int, end: int) -> Any:
     """``sdoc.char_span(start, end, alignment_mode="expand")``, made once per document and offsets: the extractors
     each look up the same sentences and actor mentions. Kept in ``user_data`` like ``doc_ents``."""

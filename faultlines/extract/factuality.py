@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import span_ents, span_text
+from faultlines.analyze.nlp import doc_memo, span_ents, span_text
 from faultlines.model import TimeExpression
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "factuality.yaml"
@@ -85,14 +85,18 @@ def _verbal(chain: list[Any]) -> list[Any]:
     return [t for t in chain if _is_verbal(t)]
 
 
-def _search(pattern: re.Pattern[str] | None, text: str) -> bool:
-    return bool(pattern and _found(pattern, text))
-
-
-@functools.lru_cache(maxsize=512)
-def _found(pattern: re.Pattern[str], text: str) -> bool:
-    """``pattern.search(text)``, remembered: a sentence is classified once per trigger and per date check."""
-    return pattern.search(text) is not None
+def _search(pattern: re.Pattern[str] | None, text: str, memo: dict[Any, Any] | None = None) -> bool:
+    """``pattern.search(text)``; remembered in ``memo`` (the document's) when given: a sentence is classified
+    once per trigger and per date check."""
+    if pattern is None:
+        return False
+    if memo is None:
+        return pattern.search(text) is not None
+    key = (pattern, text)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = pattern.search(text) is not None
+    return bool(found)
 
 
 def _bare_plural(tok: Any) -> bool:
@@ -197,13 +201,14 @@ def classify_factuality(
     chain = clause_chain(token)
     text = span_text(sent)
     lower = text.lower()
+    memo = doc_memo(sent.doc, "factuality") if hasattr(sent, "doc") else None
     # (dependency, lower case, tag) of each chain token's children, read once: the tests below look at them often
     kids = [[(c.dep_, c.lower_, c.tag_) for c in t.children] for t in chain]
     # hypothetical: conditions, questions, counterfactual frames
     for k in kids:
         if any(dep == "mark" and low in cues.conditional_marks for dep, low, _ in k):
             return "hypothetical"
-    if text.rstrip().endswith("?") or _search(cues.hypothetical, lower):
+    if text.rstrip().endswith("?") or _search(cues.hypothetical, lower, memo):
         return "hypothetical"
     # negated
     for t, k in zip(chain[:3], kids, strict=False):
@@ -238,14 +243,14 @@ def classify_factuality(
     for k in kids:
         if any(dep in ("advmod", "npadvmod", "amod") and low in cues.habitual_words for dep, low, _ in k):
             return "habitual"
-    if _search(cues.habitual, lower) or _is_habitual_present(sent, chain, analysis, cues):
+    if _search(cues.habitual, lower, memo) or _is_habitual_present(sent, chain, analysis, cues):
         return "habitual"
     # background
     if _is_background(sent, analysis, event_date, specific, cues):
         return "background"
     # reported
     if any(t.i != token.i and t.lemma_.lower() in cues.reporting_verbs for t in chain) or _search(
-        cues.reporting, lower
+        cues.reporting, lower, memo
     ):
         return "reported"
     return "asserted"

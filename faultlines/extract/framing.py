@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import char_span, doc_words
+from faultlines.analyze.nlp import char_span, doc_text, doc_words
 from faultlines.model import ActorMention, Analysis, FramingMention
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,8 @@ class FramingAnalyzer:
                 labels.append(m.text)
                 continue
             lo, hi = self._label_bounds(mspan)
-            labels.append(doc[lo:hi].text)
+            label_span = doc[lo:hi]  # its text sliced from the document's (``Span.text`` joins every token)
+            labels.append(doc_text(doc)[label_span.start_char:label_span.end_char])
             hedged_label = hedged_label or any(lo - 1 <= h <= lo for h in hedges)
             linked = self._linked_tokens(mspan)
             for t0, t1, text, cat in terms:

@@ -10,12 +10,11 @@ to the knowledge base, then (for proper names only) to a new actor.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Iterable
 from typing import Any
 
-from faultlines.analyze.nlp import span_text
+from faultlines.analyze.nlp import doc_memo, span_text
 from faultlines.model import Actor, ActorMention, Analysis, Participant, PropertyTarget
 
 STATE_TYPES = frozenset({"state forces", "state", "external/other forces", "coalition", "state military"})
@@ -36,11 +35,16 @@ _ATTRIBUTION = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=256)
-def _attribution_matches(text: str) -> tuple[tuple[int, int, bool, bool], ...]:
-    """(start, end, responsibility?, attributed?) of each ``_ATTRIBUTION`` match; remembered, as every event of a
-    sentence asks again."""
-    return tuple((m.start(), m.end(), bool(m.group("resp")), bool(m.group("attr"))) for m in _ATTRIBUTION.finditer(text))
+def _attribution_matches(sent: Any) -> tuple[tuple[int, int, bool, bool], ...]:
+    """(start, end, responsibility?, attributed?) of each ``_ATTRIBUTION`` match in the sentence; remembered with
+    the document, as every event of a sentence asks again."""
+    text = span_text(sent)
+    memo = doc_memo(sent.doc, "attribution") if hasattr(sent, "doc") else {}
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = tuple((m.start(), m.end(), bool(m.group("resp")), bool(m.group("attr")))
+                                   for m in _ATTRIBUTION.finditer(text))
+    return found
 
 
 def _arg_span(tok: Any) -> tuple[int, int]:
@@ -217,7 +221,7 @@ class ParticipantFinder:
     def attributions(self, sent: Any, analysis: Analysis) -> list[Participant]:
         """Actors the sentence holds responsible: "attributed to X", "blamed on X", "X claimed responsibility"."""
         out: list[Participant] = []
-        for m_start, m_end, resp, attr in _attribution_matches(span_text(sent)):
+        for m_start, m_end, resp, attr in _attribution_matches(sent):
             start = sent.start_char + m_start
             end = sent.start_char + m_end
             if resp:
