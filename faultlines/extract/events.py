@@ -118,15 +118,14 @@ def load_lexicon(path: str | None = None) -> EventLexicon:
         if sub not in SUB_EVENT_TYPES:
             log.warning("events.yaml: unknown sub-event type %r skipped", sub)
             continue
+        phrases = _rx(raw.get("phrases"))
         cues.append(Cue(
-            sub=sub, priority=int(raw.get("priority", 50)), phrases=_rx(raw.get("phrases")),
+            sub=sub, priority=int(raw.get("priority", 50)), phrases=phrases,
             unless=_rx(raw.get("unless")), context=_rx(raw.get("context")), object=raw.get("object"),
             actor=raw.get("actor"), alternative=raw.get("alternative"),
             target_decides=bool(raw.get("target_decides")), protest=bool(raw.get("protest")),
-            first=_starts(raw.get("phrases")),
+            first=_starts(raw.get("phrases")), fast=_case_sensitive(phrases) if phrases is not None else None,
         ))
-        if cues[-1].phrases is not None:
-            cues[-1] = replace(cues[-1], fast=_case_sensitive(cues[-1].phrases))
     classes = {k: frozenset(str(w).lower() for w in v) for k, v in (data.get("classes") or {}).items()}
     protest = {k: _rx(v) for k, v in (data.get("protest_modifiers") or {}).items()}
     return EventLexicon(cues, classes, protest, _rx(data.get("abstract_triggers")), _rx(data.get("non_conflict")),
