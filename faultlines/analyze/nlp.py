@@ -59,7 +59,6 @@ def span_ents(span: Any) -> list[Any]:
 
 ENTS_KEY = "faultlines_ents"
 WORDS_KEY = "faultlines_words"
-SPANS_KEY = "faultlines_spans"
 
 
 def doc_memo(sdoc: Any, name: str) -> dict[Any, Any]:
@@ -75,9 +74,7 @@ def doc_memo(sdoc: Any, name: str) -> dict[Any, Any]:
 def char_span(sdoc: Any, start: int, end: int) -> Any:
     """``sdoc.char_span(start, end, alignment_mode="expand")``, made once per document and offsets: the extractors
     each look up the same sentences and actor mentions. Kept in ``user_data`` like ``doc_ents``."""
-    cache = sdoc.user_data.get(SPANS_KEY)
-    if cache is None:
-        cache = sdoc.user_data[SPANS_KEY] = {}
+    cache = doc_memo(sdoc, "spans")
     key = (start, end)
     if key not in cache:
         cache[key] = sdoc.char_span(start, end, alignment_mode="expand")

@@ -71,6 +71,13 @@ def _case_sensitive(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
 
 
+def _lowered(text: str) -> str:
+    """``text`` in lower case, or "" when lower-casing changes its length (offsets would shift): the patterns are
+    then searched case-insensitively in ``text`` itself."""
+    low = text.lower()
+    return low if len(low) == len(text) else ""
+
+
 def _search(rx: re.Pattern[str], text: str, low: str) -> bool:
     fast = _case_sensitive(rx) if low else None
     return (fast.search(low) if fast is not None else rx.search(text)) is not None
@@ -177,9 +184,7 @@ class EventExtractor:
     def hits(self, sent: Any, analysis: Analysis | None = None) -> list[_Hit]:
         """Every cue that fires in the sentence, strongest first."""
         text = span_text(sent)
-        low = text.lower()
-        if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
-            low = ""
+        low = _lowered(text)
         out: list[_Hit] = []
         keys = word_starts(low, self._start_lengths) if low else None  # the cues whose triggers cannot occur are not scanned
         off_topic = self._off_topic(sent, low, keys)  # disasters, accidents, crime: only protests and riots remain
@@ -304,10 +309,7 @@ class EventExtractor:
         if keys is not None and low and not may_match(self.lexicon.non_conflict_first, keys):
             return False
         text = span_text(sent)
-        if low is None:
-            low = text.lower()
-            low = low if len(low) == len(text) else ""
-        return _search(nc, text, low)
+        return _search(nc, text, _lowered(text) if low is None else low)
 
     def _event(self, hit: _Hit, hits: list[_Hit], sent: Any, analysis: Analysis,
                figures: CasualtyFigures) -> Event | None:

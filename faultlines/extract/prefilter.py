@@ -1,11 +1,12 @@
 """Skip regular expressions that cannot match a text, by the first letters of their matches.
 
-The lexicon patterns (event triggers, factuality phrases) only match at the start of a word, and most of them
+The event lexicon's patterns (triggers, off-topic phrases) only match at the start of a word, and most of them
 never match a given sentence. ``starts`` reads a pattern's syntax tree and lists every string its matches can begin
-with (their first two characters); ``word_starts`` lists the first two characters of every word of a text. When
-the two sets are disjoint the pattern cannot match, and the (much slower) regular-expression scan is skipped.
-The test is exact: a pattern is only skipped when no match is possible, so results never change. Patterns whose
-first characters cannot be listed (a leading ``\\w``, ``.``, a negated class) get ``None`` and are always scanned.
+with (their first ``K`` characters, or the whole match when it is shorter); ``word_starts`` lists the same-length
+beginnings of every word of a text. When the two sets are disjoint the pattern cannot match, and the (much slower)
+regular-expression scan is skipped. The test is exact: a pattern is only skipped when no match is possible, so
+results never change. Patterns whose first characters cannot be listed (a leading ``\\w``, ``.``, a negated class)
+get ``None`` and are always scanned.
 """
 
 from __future__ import annotations
