@@ -6,7 +6,8 @@ with (their first ``K`` characters, or the whole match when it is shorter); ``wo
 beginnings of every word of a text. When the two sets are disjoint the pattern cannot match, and the (much slower)
 regular-expression scan is skipped. The test is exact: a pattern is only skipped when no match is possible, so
 results never change. Patterns whose first characters cannot be listed (a leading ``\\w``, ``.``, a negated class)
-get ``None`` and are always scanned.
+get ``None`` and are always scanned; a construct that cannot be listed after the first letters (``hid\\w*``) leaves
+the letters before it as the start.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _HEADS = re.compile(rf"(?<![\w-])(?=(\w.{{0,{K - 1}}}))", re.DOTALL)  # K charac
 _REPEATS = tuple(getattr(_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_c, n))
 
 Prods = set[str]  # the first K characters of a production, or all of it when it is shorter (then it ended)
+OPEN = "\x00"  # pads a production whose next characters cannot be listed (``hid\w*``): its known part is its start
 
 
 class _Unknown(Exception):
@@ -48,7 +50,13 @@ def _seq(items: Iterable[tuple[Any, Any]]) -> Prods:
     for op, av in items:
         if all(len(a) >= K for a in prods):
             break  # the rest cannot change the first K characters (and may be a construct not listed)
-        prods = _concat(prods, _item(op, av))
+        try:
+            following = _item(op, av)
+        except _Unknown:
+            # what follows cannot be listed: every match still begins with the characters known so far, so each
+            # shorter production becomes an open one (padded with OPEN: nothing may be appended to it any more)
+            return {a if len(a) >= K else a + OPEN * (K - len(a)) for a in prods}
+        prods = _concat(prods, following)
     return prods
 
 
@@ -95,7 +103,8 @@ def _item(op: Any, av: Any) -> Prods:
 
 
 def starts(pattern: str) -> frozenset[str] | None:
-    """The strings (the first ``K`` characters, or the whole match when it is shorter) that every match of
+    """The strings (the first ``K`` characters, or the whole match when it is shorter, or as many as can be
+    listed when a construct that cannot be listed follows: ``hid\w*`` gives ``hid``) that every match of
     ``pattern`` (compiled without flags) begins with; None when they cannot be listed, when a match can be empty,
     or when a match can begin with a character that is not a word character (``word_starts`` only sees words)."""
     if _p is None:
@@ -104,7 +113,9 @@ def starts(pattern: str) -> frozenset[str] | None:
         prods = _seq(_p.parse(pattern))
     except (_Unknown, RecursionError, re.error):
         return None
-    out = frozenset(prods)
+    known = {s.rstrip(OPEN) for s in prods}
+    # a string with a shorter one of the set as its beginning adds nothing: wherever it is a word's start, so is that
+    out = frozenset(s for s in known if not any(s[:n] in known for n in range(1, len(s))))
     if not out or any(not s or not re.match(r"\w", s[0]) for s in out):
         return None
     return out
