@@ -6,11 +6,12 @@
     python benchmarks/bench_throughput.py --profile       # where the pipeline's time goes (PROF_SORT, PROF_N)
 
 All figures come from one process and one corpus: spaCy's ``nlp.pipe`` on the same texts (the same model object
-with our components switched off) is the floor; ``ratio`` is pipeline time / spaCy time (aim: <= 1.3). Both sides
-run ``--repeat`` times (default 5), interleaved, and ``ratio`` divides the best time of each side, as timeit does:
-a busy host only ever adds time, so the fastest run of each side is the one least disturbed. ``ratio_pairs`` lists
-the ratio of each spaCy run to the pipeline run right after it (``ratio_pairs_median`` their median), to show how
-far apart single runs fall on a shared machine.
+with our components switched off) is the floor; ``ratio`` is pipeline time / spaCy time (aim: <= 1.3). Each round
+goes through the corpus batch by batch, parsing a batch with bare spaCy and then running the pipeline on it, so the
+two sides share whatever load the host has at that moment. There are ``--repeat`` rounds (default 5). ``ratio``
+adds up each batch's fastest time on each side, as timeit does: a busy host only ever adds time, so the fastest run
+of a batch is the one least disturbed. ``ratio_rounds`` lists each round's own ratio (``ratio_rounds_median``
+their median), to show how far apart single rounds fall on a shared machine.
 One line of ``key=value`` figures.
 """
 
@@ -32,7 +33,7 @@ def main() -> int:
     ap.add_argument("--copies", type=int, default=5, help="how many times to repeat the demo corpus")
     ap.add_argument("--synthetic", type=int, default=0, help="use N synthetic articles instead")
     ap.add_argument("--batch-size", type=int, default=16)
-    ap.add_argument("--repeat", type=int, default=5, help="timed runs of each side (interleaved; the best counts)")
+    ap.add_argument("--repeat", type=int, default=5, help="rounds over the corpus (batch by batch, both sides; each batch's best time counts)")
     ap.add_argument("--profile", action="store_true", help="cProfile the pipeline pass (top functions to stderr)")
     args = ap.parse_args()
 
