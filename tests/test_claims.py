@@ -168,6 +168,52 @@ def test_heldout_split_is_deterministic():
     assert 0.15 < share < 0.25
 
 
+def test_distillation_teachers_never_see_the_rows_they_label(monkeypatch):
+    """Each row's soft target comes from a teacher trained on the other groups only (its CNC fold, or our own
+    sentences as one group), and mixes the label and the teacher's probability by ``alpha``."""
+    from faultlines.extract import train_causal as tc
+    from faultlines.extract.causal_model import Example, split_of
+
+    rows = [Example(f"row-{i}", f"sentence number {i}", i % 3 == 0) for i in range(40)]
+    rows += [Example(f"extra-{i}", f"our sentence {i}", False) for i in range(5)]
+    seen: list[set[str]] = []
+
+    class Teacher:  # what train() returns: scores every text 0.25, remembers what it was trained on
+        def __init__(self, trained_on):
+            self.trained_on = {r.text for r in trained_on}
+            seen.append(self.trained_on)
+
+        def make_doc(self, text):
+            return text
+
+        def pipe(self, docs, batch_size=64):
+            for text in docs:
+                assert text not in self.trained_on
+                yield type("D", (), {"cats": {"causal": 0.25}})()
+
+    monkeypatch.setattr(tc, "train", lambda rest, arch, epochs, seed=0, **kw: (Teacher(rest), []))
+    targets = tc.soft_targets(rows, "bow", 1, seeds=[1, 2], alpha=0.5)
+    assert set(targets) == {r.index for r in rows}
+    for r in rows:
+        assert targets[r.index] == pytest.approx(0.5 * r.label + 0.5 * 0.25)
+    groups = {tc.group_of(r) for r in rows}
+    assert "extra" in groups and {f"fold-{split_of(r.index)}" for r in rows[:40]} <= groups
+    assert len(seen) == 2 * len(groups)  # one teacher of two members per group
+
+
+def test_soft_targets_train_a_textcat():
+    """spaCy's textcat only accepts 0/1 categories; training on soft targets must still work."""
+    from faultlines.extract import train_causal as tc
+    from faultlines.extract.causal_model import CausalModel, Example
+
+    rows = [Example(f"r{i}", text, label) for i, (text, label) in enumerate(
+        [("The strike was called because wages fell.", True), ("The market opened at nine.", False)] * 6)]
+    targets = {r.index: 0.8 if r.label else 0.1 for r in rows}
+    nlp, _ = tc.train(rows, "bow", 2, targets=targets)
+    p_causal, p_plain = CausalModel(nlp).predict([rows[0].text, rows[1].text])
+    assert 0.0 <= p_plain < p_causal <= 1.0
+
+
 def test_decide_combines_probability_and_cue():
     from faultlines.extract.claims import decide
 
