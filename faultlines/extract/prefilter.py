@@ -104,7 +104,7 @@ def _item(op: Any, av: Any) -> Prods:
 
 def starts(pattern: str) -> frozenset[str] | None:
     """The strings (the first ``K`` characters, or the whole match when it is shorter, or as many as can be
-    listed when a construct that cannot be listed follows: ``hid\w*`` gives ``hid``) that every match of
+    listed when a construct that cannot be listed follows: ``hid\\w*`` gives ``hid``) that every match of
     ``pattern`` (compiled without flags) begins with; None when they cannot be listed, when a match can be empty,
     or when a match can begin with a character that is not a word character (``word_starts`` only sees words)."""
     if _p is None:
