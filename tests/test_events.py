@@ -241,3 +241,19 @@ def test_participant_mention_lookup_equals_a_scan():
             end = start + rng.randint(0, 8)
             want = [m for m in actors if m.start < end and start < m.end]
             assert finder._mentions(analysis, start, end) == want
+
+
+def test_sentences_no_trigger_can_start_are_scanned_without_error(analyzer, caplog) -> None:
+    """A sentence where no word begins like any trigger (nor like an off-topic phrase) gives no hits, quietly; a
+    bare toll in such a sentence still refers back to the event before it."""
+    from faultlines.ingest.documents import make_document
+
+    extractor = EventExtractor(analyzer.kb)
+    text = "Gunmen attacked a checkpoint in Baiji on Monday. Officials put the number of dead at between 6 and 9."
+    analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt", published=date(2015, 3, 10)))
+    quiet = list(analysis.spacy_doc.sents)[1]
+    assert extractor.hits(quiet, analysis) == []
+    with caplog.at_level("ERROR"):
+        events = extractor(analysis)
+    assert not [r for r in caplog.records if "event extraction failed" in r.getMessage()]
+    assert [e.quote for e in events if e.quote.startswith("Officials")]  # the toll became an event

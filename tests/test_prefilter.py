@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from faultlines.extract.prefilter import K, lengths_of, may_match, starts, word_starts
+from faultlines.extract.prefilter import K, StartIndex, lengths_of, may_match, starts, word_starts
 
 
 @pytest.mark.parametrize("pattern, expected", [
@@ -83,12 +83,15 @@ def test_no_trigger_pattern_is_skipped_where_it_matches():
     vocab = sorted({w for _, rx in patterns for w in re.findall(r"[a-z]{2,}", rx.pattern)})
     filler = ["the", "a", "of", "in", "near", "town", "on", "-", ",", ".", "and", "al-", "x", "\n"]
     skipped = matched = 0
+    index = StartIndex(first for first, _ in patterns)
     for _ in range(3000):
         words = [rng.choice(vocab if rng.random() < 0.5 else filler) for _ in range(rng.randint(1, 14))]
         words = [w[: rng.randint(1, len(w))] if rng.random() < 0.15 else w for w in words]
         seps = [rng.choice([" ", " ", " ", "", "-", ", "]) for _ in words]
         text = "".join(w + s for w, s in zip(words, seps, strict=True))
         keys = word_starts(text, lengths)
+        # the index gives exactly the patterns that may_match, in order
+        assert index.candidates(text) == [i for i, (first, _) in enumerate(patterns) if may_match(first, keys)]
         for first, rx in patterns:
             hit = rx.search(text) is not None
             matched += hit

@@ -24,7 +24,7 @@ from faultlines.analyze.nlp import span_ents, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, kind_of
-from faultlines.extract.prefilter import lengths_of, may_match, starts, word_starts
+from faultlines.extract.prefilter import StartIndex, starts
 from faultlines.model import (
     EVENT_FACTUALITIES,
     SUB_EVENT_TYPES,
@@ -160,7 +160,9 @@ class EventExtractor:
         self.participants = ParticipantFinder(kb, common | {w + "s" for w in common},
                                               harm_verbs=self.lexicon.classes.get("harm_verbs", frozenset()))
         self._toll_cue = Cue("Attack", 30, None, target_decides=True)
-        self._start_lengths = lengths_of(*(c.first for c in self.lexicon.cues), self.lexicon.non_conflict_first)
+        # the cues that can fire in a sentence, by the beginnings of its words; last: the off-topic pattern
+        firsts = [c.first if c.phrases is not None else frozenset() for c in self.lexicon.cues]
+        self._starts = StartIndex([*firsts, self.lexicon.non_conflict_first])
 
     def __call__(self, analysis: Analysis) -> list[Event]:
         sdoc = analysis.spacy_doc
@@ -186,15 +188,20 @@ class EventExtractor:
         text = span_text(sent)
         low = _lowered(text)
         out: list[_Hit] = []
-        keys = word_starts(low, self._start_lengths) if low else None  # the cues whose triggers cannot occur are not scanned
-        off_topic = self._off_topic(sent, low, keys)  # disasters, accidents, crime: only protests and riots remain
-        for cue in self.lexicon.cues:
+        cues = self.lexicon.cues
+        # only the cues whose triggers can occur are scanned (``prefilter``); without ``low``, all of them
+        ids = self._starts.candidates(low) if low else [*range(len(cues)), len(cues)]
+        may_be_off_topic = bool(ids) and ids[-1] == len(cues)
+        if may_be_off_topic:
+            ids.pop()
+        # disasters, accidents, crime: only protests and riots remain
+        off_topic = may_be_off_topic and self._off_topic(sent, low)
+        for i in ids:
+            cue = cues[i]
             if off_topic and SUB_EVENT_TYPES[cue.sub] not in ("Protests", "Riots"):
                 continue
             if cue.phrases is None:
                 continue
-            if keys is not None and cue.first is not None and cue.first.isdisjoint(keys):
-                continue  # (``prefilter.may_match``, inlined: it runs for every cue of every sentence)
             # the trigger first: most cues never fire on a sentence
             rx = cue.fast if low and cue.fast is not None else cue.phrases
             found = [m.span() for m in rx.finditer(low if rx is cue.fast else text)]
@@ -300,13 +307,11 @@ class EventExtractor:
         events = [self._event(h, hits, sent, analysis, figures) for h in chosen]
         return [e for e in events if e is not None]
 
-    def _off_topic(self, sent: Any, low: str | None = None, keys: frozenset[str] | None = None) -> bool:
-        """The sentence is about something else (a disaster, an accident, ordinary crime). ``low`` and ``keys``:
-        the sentence lower-cased and its ``word_starts``, when the caller has them."""
+    def _off_topic(self, sent: Any, low: str | None = None) -> bool:
+        """The sentence is about something else (a disaster, an accident, ordinary crime). ``low``: the sentence
+        lower-cased, when the caller has it."""
         nc = self.lexicon.non_conflict
         if nc is None:
-            return False
-        if keys is not None and low and not may_match(self.lexicon.non_conflict_first, keys):
             return False
         text = span_text(sent)
         return _search(nc, text, _lowered(text) if low is None else low)
