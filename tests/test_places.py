@@ -215,3 +215,17 @@ def test_offset_quick_test_never_skips_a_match():
         assert (m is None) == (PlaceResolver._offset(text, len(text)) == (None, None)), repr(text)
         found += m is not None
     assert found > 1000
+
+
+@pytest.mark.parametrize("text", [
+    "  Leading spaces.\n\n\tA tab, then  double  spaces.\r\nWindows line.  ",
+    "Ünïcödé — dashes … and emoji 🙂 in Raqqa.\u00a0Non-breaking space.",
+    "x",
+])
+def test_analysis_text_is_the_parsed_text(analyzer, text):
+    """The analysis takes the document's text as the parse's text (spaCy keeps it exactly): the same string."""
+    from faultlines.analyze.nlp import doc_text
+    from faultlines.ingest.documents import make_document
+
+    analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
+    assert doc_text(analysis.spacy_doc) == analysis.spacy_doc.text == text

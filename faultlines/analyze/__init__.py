@@ -50,8 +50,11 @@ class Analyzer:
         return next(self.analyze([document]))
 
     def analyze_parsed(self, document: Document, sdoc: Any) -> Analysis:
-        from faultlines.analyze.nlp import doc_text
+        """The analysis of ``document`` from ``sdoc``, this analyzer's parse of ``document.clean_text``."""
+        from faultlines.analyze.nlp import TEXT_KEY, doc_text
 
+        # a spaCy Doc's text is the text it was made from: no need to rebuild it from the tokens
+        sdoc.user_data.setdefault(TEXT_KEY, document.clean_text)
         text = doc_text(sdoc)
         sentences = [Sentence(s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in sdoc.sents]
         actors = self.recognize_actors(sdoc, document)

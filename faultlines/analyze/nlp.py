@@ -33,11 +33,14 @@ def load_nlp(name: str | None = None) -> Any:
         raise ModelNotFound(f"spaCy pipeline {candidates[0]!r} is not installed: {exc}") from exc
 
 
+TEXT_KEY = "faultlines_text"
+
+
 def doc_text(sdoc: Any) -> str:
     """The parsed text, read once per document (spaCy rebuilds ``Doc.text`` from its tokens on every access)."""
-    text = sdoc.user_data.get("faultlines_text")
+    text = sdoc.user_data.get(TEXT_KEY)
     if text is None:
-        text = sdoc.user_data["faultlines_text"] = sdoc.text
+        text = sdoc.user_data[TEXT_KEY] = sdoc.text
     return str(text)
 
 
