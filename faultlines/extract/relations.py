@@ -289,16 +289,16 @@ class _Sentence:
                     or lower == "with" or lower == "from"):
                 continue  # no rule can fire on this token (most tokens): no Token built
             tok = self.doc[i]
-            if tok.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs:
-                yield from self._verb(tok, self.lex.verbs[lemma])
-            noun_rel = self.lex.nouns.get(lemma) or self.lex.nouns.get(tok.lower_)
+            if tok.pos_ in ("VERB", "AUX") and lemma in lex.verbs:
+                yield from self._verb(tok, lex.verbs[lemma])
+            noun_rel = lex.nouns.get(lemma) or lex.nouns.get(lower)  # ``lower`` is ``tok.lower_``
             if tok.pos_ in ("NOUN", "PROPN") and noun_rel and self.index.at(tok) is None:
                 yield from self._noun(tok, noun_rel)
-            if tok.lower_ in self.lex.hyphen and tok.i > self.span.start and self.doc[tok.i - 1].text in "-–":
-                yield from self._hyphen(tok, self.lex.hyphen[tok.lower_])
-            if tok.dep_ == "prep" and tok.lower_ == "with":
+            if lower in lex.hyphen and tok.i > self.span.start and self.doc[tok.i - 1].text in "-–":
+                yield from self._hyphen(tok, lex.hyphen[lower])
+            if tok.dep_ == "prep" and lower == "with":
                 yield from self._with_help(tok)
-            if tok.dep_ == "prep" and tok.lower_ == "from":
+            if tok.dep_ == "prep" and lower == "from":
                 yield from self._from_party(tok)
         yield from self._alongside()
         yield from self._examples()
