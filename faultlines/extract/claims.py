@@ -312,11 +312,12 @@ class ClaimExtractor:
         (``CausalModel.predict_reaching``): the claims are the same as with every sentence fully scored.
         """
         cands = [self._candidates(a) for a in analyses]
-        texts: list[str] = []
+        spans = getattr(self.model, "features", None) is not None
+        texts: list[Any] = []  # a model on the parse's vectors reads a candidate's span of the parse, others the text
         floors: list[float] = []
         for a, cs in zip(analyses, cands, strict=True):
             for sentence, c in zip(a.sentences, cs, strict=True):
-                texts.append(sentence.text)
+                texts.append(c[0] if spans and c is not None else sentence.text)
                 strength = max((m.strength for m in c[1]), default=0.0) if c is not None else 0.0
                 if c is None or (not self.model and strength < 1.0):
                     floors.append(2.0)  # never a claim: not scored

@@ -6,6 +6,13 @@ Split (deterministic): sha1(index) % 5 == 0 is held out and never read here; fol
 to pick the number of epochs and the decision thresholds; the final models are then trained on folds 1-4 plus
 our own sentences (``extra_sentences.tsv``), one per seed, and averaged.
 
+Architectures (``--arch``): ``ensemble`` (the default and the shipped model) is spaCy's bag of n-grams ensembled
+with a small CNN of its own; ``parse`` reads the English pipeline's own token vectors next to a small hash embedding
+of the words (``causal_model.parse_features``), so in the pipeline it costs no convolution of its own (tried, not
+shipped: see ``docs/causal-model.md``; it was trained with ``--arch parse --dropout 0.3``); ``bow`` is the bag of
+n-grams alone. ``--tune-on folds`` tunes the decision rule on out-of-fold probabilities of folds 1-4 instead of the
+development fold alone.
+
 Distillation (optional, ``--teacher-members 3 --members 2``; not used for the shipped model): each training
 sentence's target is ``alpha`` times its label plus ``1 - alpha`` times the probability a teacher gives it, the
 teacher being an ensemble of hard-label models trained without that sentence's group (its CNC fold, or our own
@@ -29,11 +36,13 @@ from faultlines.extract.causal_model import (
     EXTRA_FILE,
     META_FILE,
     OTHER,
+    PARSE_FEATURES,
     CausalModel,
     Example,
     prf,
     read_cnc,
     read_extra,
+    register_architectures,
     split_of,
 )
 
@@ -43,8 +52,13 @@ SEED = 13
 DEV_FOLD = 1
 
 
+WIDTHS = {"parse": 32, "ensemble": 64, "bow": 64}
+DROPOUT = 0.2
+
+
 def textcat_config(arch: str, width: int = 64, ngram: int = 2) -> dict[str, Any]:
-    """The textcat model config: bag of n-grams, or that ensembled with a small CNN (no word vectors)."""
+    """The textcat model config: bag of n-grams, alone or ensembled with attention over token vectors (the parse's
+    vectors and a hash embedding for ``parse``, a small CNN of its own for ``ensemble``; no word vectors)."""
     bow = {
         "@architectures": "spacy.TextCatBOW.v3",
         "exclusive_classes": True,
@@ -54,6 +68,9 @@ def textcat_config(arch: str, width: int = 64, ngram: int = 2) -> dict[str, Any]
     }
     if arch == "bow":
         return {"model": bow}
+    if arch == "parse":
+        return {"model": {"@architectures": "spacy.TextCatEnsemble.v2", "nO": None, "linear_model": bow,
+                          "tok2vec": {"@architectures": PARSE_FEATURES, "width": width}}}
     return {
         "model": {
             "@architectures": "spacy.TextCatEnsemble.v2",
@@ -83,6 +100,7 @@ def textcat_config(arch: str, width: int = 64, ngram: int = 2) -> dict[str, Any]
 def build(arch: str, width: int = 64, ngram: int = 2) -> Any:
     import spacy
 
+    register_architectures()
     nlp = spacy.blank("en")
     textcat: Any = nlp.add_pipe("textcat", config=textcat_config(arch, width, ngram))
     textcat.add_label(CAUSAL)
@@ -90,20 +108,36 @@ def build(arch: str, width: int = 64, ngram: int = 2) -> Any:
     return nlp
 
 
-def to_examples(nlp: Any, rows: Sequence[Example], targets: dict[str, float] | None = None) -> list[Any]:
-    """spaCy examples; ``targets`` (row index -> P(causal)) replaces the 0/1 labels by soft ones."""
+def features_for(arch: str) -> Any:
+    """The English pipeline whose token vectors ``arch`` reads (None when it reads only the words)."""
+    if arch != "parse":
+        return None
+    from faultlines.analyze.nlp import load_nlp
+
+    return load_nlp()
+
+
+def to_examples(nlp: Any, rows: Sequence[Example], targets: dict[str, float] | None = None,
+                features: Any = None) -> list[Any]:
+    """spaCy examples; ``targets`` (row index -> P(causal)) replaces the 0/1 labels by soft ones. With
+    ``features`` the texts are tokenized and given their token vectors as ``CausalModel`` does it."""
     from spacy.training import Example as SpacyExample
 
+    texts = [row.text for row in rows]
+    docs = CausalModel(nlp, features=features).tokenize(texts) if features is not None else map(nlp.make_doc, texts)
     out = []
-    for row in rows:
+    for row, doc in zip(rows, docs, strict=True):
         p = targets[row.index] if targets is not None else float(row.label)
-        out.append(SpacyExample.from_dict(nlp.make_doc(row.text), {"cats": {CAUSAL: p, OTHER: 1.0 - p}}))
+        example = SpacyExample.from_dict(doc, {"cats": {CAUSAL: p, OTHER: 1.0 - p}})
+        if features is not None:
+            example.reference.tensor = doc.tensor  # textcat initializes its layers from the reference Docs
+        out.append(example)
     return out
 
 
 def train(
     rows: Sequence[Example], arch: str, epochs: int, dev: Sequence[Example] = (), width: int = 64, ngram: int = 2,
-    seed: int = SEED, targets: dict[str, float] | None = None,
+    seed: int = SEED, targets: dict[str, float] | None = None, dropout: float = DROPOUT,
 ) -> tuple[Any, list[float]]:
     """Train a fresh pipeline for ``epochs``; returns it (averaged weights) and the dev F1 after each epoch.
     ``targets``: soft P(causal) per row index instead of the labels (see ``soft_targets``)."""
@@ -115,17 +149,19 @@ def train(
     if targets is not None:
         # spaCy's textcat refuses cats other than 0 and 1; its loss (score - target) is right for soft ones too
         nlp.get_pipe("textcat")._validate_categories = lambda examples: None
-    examples = to_examples(nlp, rows, targets)
+    features = features_for(arch)
+    examples = to_examples(nlp, rows, targets, features)
+    dev_docs = CausalModel(nlp, features=features).tokenize([r.text for r in dev]) if dev else []
     optimizer = nlp.initialize(lambda: examples)
     curve: list[float] = []
     for epoch in range(epochs):
         rng.shuffle(examples)
         losses: dict[str, float] = {}
         for batch in minibatch(examples, size=16):
-            nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
+            nlp.update(batch, sgd=optimizer, drop=dropout, losses=losses)
         if dev:
             with nlp.use_params(optimizer.averages):
-                probs = CausalModel(nlp).predict(r.text for r in dev)
+                probs = CausalModel(nlp, features=features).predict(dev_docs)
             curve.append(prf([r.label for r in dev], [p >= 0.5 for p in probs])["f1"])
             log.info("epoch %d loss %.3f dev f1 %.4f", epoch + 1, losses.get("textcat", 0.0), curve[-1])
     with nlp.use_params(optimizer.averages):  # keep the averaged weights, as spaCy's own training loop does
@@ -151,7 +187,8 @@ def soft_targets(
     out: dict[str, float] = {}
     for name, members in sorted(groups.items()):
         rest = [r for r in rows if group_of(r) != name]
-        teacher = CausalModel([train(rest, arch, epochs, seed=seed, **hyper)[0] for seed in seeds])
+        teacher = CausalModel([train(rest, arch, epochs, seed=seed, **hyper)[0] for seed in seeds],
+                              features=features_for(arch))
         for row, p in zip(members, teacher.predict(r.text for r in members), strict=True):
             out[row.index] = alpha * float(row.label) + (1.0 - alpha) * p
         log.info("teacher for %s (%d rows) trained on %d", name, len(members), len(rest))
@@ -210,9 +247,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, required=True, help="Causal News Corpus train_subtask1.csv")
     ap.add_argument("--out", type=Path, required=True, help="output model directory")
-    ap.add_argument("--arch", choices=["bow", "ensemble"], default="ensemble")
+    ap.add_argument("--arch", choices=["ensemble", "parse", "bow"], default="ensemble")
     ap.add_argument("--max-epochs", type=int, default=10)
-    ap.add_argument("--width", type=int, default=64, help="CNN width (ensemble only)")
+    ap.add_argument("--width", type=int, default=None,
+                    help="hash embedding width (parse: 32) or CNN width (ensemble: 64)")
+    ap.add_argument("--dropout", type=float, default=DROPOUT, help="dropout while training")
     ap.add_argument("--ngram", type=int, default=2, help="longest n-gram of the bag-of-words model")
     ap.add_argument("--seed", type=int, default=SEED, help="seed of the first member (the next ones count up)")
     ap.add_argument("--members", type=int, default=3, help="models in the ensemble (probabilities averaged)")
@@ -222,6 +261,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--alpha", type=float, default=0.5, help="weight of the label in a distillation target")
     ap.add_argument("--extra", type=Path, default=EXTRA_FILE, help="our own labelled sentences (TSV), added to training")
     ap.add_argument("--no-cues", action="store_true", help="tune the probability threshold only")
+    ap.add_argument("--tune-on", choices=["dev", "folds"], default="dev",
+                    help="tune the decision rule on the development fold (default), or on out-of-fold "
+                         "probabilities of folds 1-4")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     t0 = time.perf_counter()
@@ -233,7 +275,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     inner += extra  # the development fold stays pure CNC: it is the tuning yardstick
     log.info("train %d (inner %d, dev %d, extra %d)", len(rows) + len(extra), len(inner), len(dev), len(extra))
 
-    hyper = {"width": args.width, "ngram": args.ngram}
+    hyper = {"width": args.width or WIDTHS[args.arch], "ngram": args.ngram, "dropout": args.dropout}
+    features = features_for(args.arch)
     seeds = [args.seed + k for k in range(max(1, args.members))]
     teacher_seeds = [args.seed + k for k in range(max(0, args.teacher_members))]
 
@@ -247,17 +290,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     epochs = max(range(len(curve)), key=lambda i: (curve[i], -i)) + 1
     # the same epochs and seeds as the final ensemble, trained without the development fold, for threshold tuning
     tuning = CausalModel([train(inner, args.arch, epochs, seed=seed, targets=inner_targets, **hyper)[0]
-                          for seed in seeds])
+                          for seed in seeds], features=features)
     dev_probs = tuning.predict(r.text for r in dev)
+    tune_rows, tune_probs = list(dev), list(dev_probs)
+    if args.tune_on == "folds":  # out-of-fold probabilities of folds 2-4 too: four times the tuning rows
+        for fold in sorted({split_of(r.index) for r in rows} - {DEV_FOLD}):
+            held = [r for r in rows if split_of(r.index) == fold]
+            rest = [r for r in rows if split_of(r.index) != fold] + extra
+            model = CausalModel([train(rest, args.arch, epochs, seed=seed, targets=targets_for(rest), **hyper)[0]
+                                 for seed in seeds], features=features)
+            tune_rows += held
+            tune_probs += model.predict(r.text for r in held)
+            log.info("out-of-fold probabilities for fold %d (%d rows)", fold, len(held))
     if args.no_cues:
         thresholds = {"accept": 0.5, "cue_floor": 1.0, "strong_cue_floor": 1.0}
     else:
-        thresholds = tune_thresholds(dev, dev_probs)
+        thresholds = tune_thresholds(tune_rows, tune_probs)
     dev_scores = prf([r.label for r in dev], [p >= 0.5 for p in dev_probs])
 
     final_targets = targets_for(rows + extra)
     finals = [train(rows + extra, args.arch, epochs, seed=seed, targets=final_targets, **hyper)[0] for seed in seeds]
-    probs = CausalModel(finals).predict(r.text for r in rows)
+    probs = CausalModel(finals, features=features).predict(r.text for r in rows)
     train_scores = prf([r.label for r in rows], [p >= 0.5 for p in probs])
     args.out.mkdir(parents=True, exist_ok=True)
     members = [f"member-{seed}" for seed in seeds]
@@ -266,9 +319,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     meta = {
         "data": args.data.name,
         "licence": "CC0 1.0 (Causal News Corpus)",
-        "split": "sha1(index) % 5: fold 0 held out (not read), fold 1 dev (epochs, thresholds), "
-                 "final on folds 1-4 + extra_sentences.tsv",
+        "split": "sha1(index) % 5: fold 0 held out (not read), fold 1 dev (epochs), "
+                 + ("thresholds on out-of-fold probabilities of folds 1-4, " if args.tune_on == "folds"
+                    else "fold 1 thresholds, ")
+                 + "final on folds 1-4 + extra_sentences.tsv",
+        "tuned_on_rows": len(tune_rows),
         "arch": args.arch,
+        "features": {"pipeline": features.meta.get("name"), "version": features.meta.get("version"),
+                     "component": "tok2vec", "width": 96} if features is not None else None,
         "distillation": {"teacher_members": len(teacher_seeds), "teacher_epochs": args.teacher_epochs,
                          "alpha": args.alpha, "groups": "CNC fold, extra sentences"} if teacher_seeds else None,
         "epochs": epochs,
