@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from faultlines.analyze.nlp import doc_memo
+
 log = logging.getLogger(__name__)
 
 MODEL_DIR = Path(__file__).parent / "models" / "causal"
@@ -241,8 +243,6 @@ class SpanInput:
         return self.span.tensor
 
     def to_array(self, attrs: Any) -> Any:
-        from faultlines.analyze.nlp import doc_memo
-
         span = self.span
         memo = doc_memo(span.doc, "causal_arrays")
         key = attrs if isinstance(attrs, str | int) else tuple(attrs)

@@ -151,7 +151,8 @@ def train(
         nlp.get_pipe("textcat")._validate_categories = lambda examples: None
     features = features_for(arch)
     examples = to_examples(nlp, rows, targets, features)
-    dev_docs = CausalModel(nlp, features=features).tokenize([r.text for r in dev]) if dev else []
+    # a parse-vector model's dev sentences go through the parse's tok2vec once, not once per epoch
+    dev_docs = CausalModel(nlp, features=features).tokenize([r.text for r in dev]) if features else [r.text for r in dev]
     optimizer = nlp.initialize(lambda: examples)
     curve: list[float] = []
     for epoch in range(epochs):
