@@ -113,12 +113,24 @@ SENTENCES = [
 ]
 
 
-def test_shared_tokens_score_as_each_members_own_pipeline():
-    """The ensemble tokenizes once (with the first member) for all members: every member must give the same
-    probability as when it tokenizes the text itself."""
-    from faultlines.extract.causal_model import CAUSAL, CausalModel
+def test_shipped_members_read_the_parse_vectors(nlp):
+    """The shipped members are built on the parse's own token vectors, and read those of the analysis' parse."""
+    from faultlines.extract.causal_model import PARSE_FEATURES, CausalModel
 
     model = CausalModel.load()
+    assert model.features is nlp
+    for member in model.members:
+        assert member.config["components"]["textcat"]["model"]["tok2vec"]["@architectures"] == PARSE_FEATURES
+
+
+def test_shared_tokens_score_as_each_members_own_pipeline():
+    """A model on the words only tokenizes once (with the first member) for all members: every member must give
+    the same probability as when it tokenizes the text itself."""
+    from faultlines.extract import train_causal as tc
+    from faultlines.extract.causal_model import CAUSAL, CausalModel, Example
+
+    rows = [Example(f"r{i}", t, "because" in t or "forced" in t) for i, t in enumerate(SENTENCES * 2)]
+    model = CausalModel([tc.train(rows, "ensemble", 1, width=16, seed=seed)[0] for seed in (1, 2)])
     own = [sum(nlp(t).cats[CAUSAL] for nlp in model.members) / len(model.members) for t in SENTENCES]
     assert model.predict(SENTENCES) == own
 
@@ -217,6 +229,7 @@ def test_claims_are_those_of_scoring_every_sentence(nlp, claim_extractor):
     class Full:
         def __init__(self, model):
             self.model = model
+            self.features = model.features  # the same inputs as the model's own: spans of the parse
 
         def predict_reaching(self, texts, floors, batch_size=64):
             probs = self.model.predict(texts)

@@ -6,12 +6,13 @@ Split (deterministic): sha1(index) % 5 == 0 is held out and never read here; fol
 to pick the number of epochs and the decision thresholds; the final models are then trained on folds 1-4 plus
 our own sentences (``extra_sentences.tsv``), one per seed, and averaged.
 
-Architectures (``--arch``): ``ensemble`` (the default and the shipped model) is spaCy's bag of n-grams ensembled
-with a small CNN of its own; ``parse`` reads the English pipeline's own token vectors next to a small hash embedding
-of the words (``causal_model.parse_features``), so in the pipeline it costs no convolution of its own (tried, not
-shipped: see ``docs/causal-model.md``; it was trained with ``--arch parse --dropout 0.3``); ``bow`` is the bag of
-n-grams alone. ``--tune-on folds`` tunes the decision rule on out-of-fold probabilities of folds 1-4 instead of the
-development fold alone.
+Architectures (``--arch``): ``parse`` (the default and the shipped model) is spaCy's bag of n-grams ensembled with
+attention over the English pipeline's own token vectors next to a small hash embedding of the words
+(``causal_model.parse_features``), so in the pipeline it costs no convolution of its own; ``ensemble`` has a small
+CNN of its own instead (the model shipped until 2026-11-23: ``--arch ensemble --dropout 0.2``); ``bow`` is the bag
+of n-grams alone. The decision rule is tuned on the development fold (``--tune-on folds``: on out-of-fold
+probabilities of folds 1-4), and the shipped model's rule is kept when it is within the slack of the best
+(``--no-keep-rule``: always the strictest near-best rule).
 
 Distillation (optional, ``--teacher-members 3 --members 2``; not used for the shipped model): each training
 sentence's target is ``alpha`` times its label plus ``1 - alpha`` times the probability a teacher gives it, the
@@ -35,6 +36,7 @@ from faultlines.extract.causal_model import (
     CAUSAL,
     EXTRA_FILE,
     META_FILE,
+    MODEL_DIR,
     OTHER,
     PARSE_FEATURES,
     CausalModel,
@@ -53,6 +55,7 @@ DEV_FOLD = 1
 
 
 WIDTHS = {"parse": 32, "ensemble": 64, "bow": 64}
+DROPOUTS = {"parse": 0.3, "ensemble": 0.2, "bow": 0.2}
 DROPOUT = 0.2
 
 
@@ -219,11 +222,15 @@ def dev_features(dev: Sequence[Example], probs: Sequence[float]) -> list[list[tu
     return rows
 
 
-def tune_thresholds(dev: Sequence[Example], probs: Sequence[float], slack: float = 0.02) -> dict[str, float]:
-    """Grid-search the claim decision on the development fold: the strictest rule within ``slack`` of the best F1.
+def tune_thresholds(dev: Sequence[Example], probs: Sequence[float], slack: float = 0.02,
+                    keep: dict[str, float] | None = None) -> dict[str, float]:
+    """Grid-search the claim decision on the development fold: the strictest rule within ``slack`` of the best F1,
+    unless ``keep`` (the rule users have now) is itself within ``slack``: then it stays.
 
     CNC rows are about half causal, opinion and news prose far less: among rules of near-equal F1 the one with
     the highest ``accept`` (the probability that makes a claim without a cue) is the one that floods prose least.
+    Near-ties are within the noise of a 610-row fold, so a new model does not change the rule users see for a
+    difference the fold cannot tell apart.
     """
     from faultlines.extract.claims import decide
 
@@ -238,6 +245,12 @@ def tune_thresholds(dev: Sequence[Example], probs: Sequence[float], slack: float
                 pred = [any(decide(p, s, th, f) for p, s, f in row) for row in feats]
                 results.append((prf(gold, pred)["f1"], th))
     best = max(f for f, _ in results)
+    if keep is not None:
+        kept = {k: float(keep[k]) for k in ("accept", "cue_floor", "strong_cue_floor")}
+        f = prf(gold, [any(decide(p, s, kept, fl) for p, s, fl in row) for row in feats])["f1"]
+        if f >= best - slack:
+            log.info("kept thresholds %s (dev f1 %.4f, best %.4f)", kept, f, best)
+            return kept
     near = [(f, th) for f, th in results if f >= best - slack]
     f, th = max(near, key=lambda x: (x[1]["accept"], x[1]["cue_floor"], x[0]))
     log.info("tuned thresholds %s (dev f1 %.4f, best %.4f)", th, f, best)
@@ -248,11 +261,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, required=True, help="Causal News Corpus train_subtask1.csv")
     ap.add_argument("--out", type=Path, required=True, help="output model directory")
-    ap.add_argument("--arch", choices=["ensemble", "parse", "bow"], default="ensemble")
+    ap.add_argument("--arch", choices=["parse", "ensemble", "bow"], default="parse")
     ap.add_argument("--max-epochs", type=int, default=10)
     ap.add_argument("--width", type=int, default=None,
                     help="hash embedding width (parse: 32) or CNN width (ensemble: 64)")
-    ap.add_argument("--dropout", type=float, default=DROPOUT, help="dropout while training")
+    ap.add_argument("--dropout", type=float, default=None, help="dropout while training (parse: 0.3, others: 0.2)")
     ap.add_argument("--ngram", type=int, default=2, help="longest n-gram of the bag-of-words model")
     ap.add_argument("--seed", type=int, default=SEED, help="seed of the first member (the next ones count up)")
     ap.add_argument("--members", type=int, default=3, help="models in the ensemble (probabilities averaged)")
@@ -262,6 +275,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--alpha", type=float, default=0.5, help="weight of the label in a distillation target")
     ap.add_argument("--extra", type=Path, default=EXTRA_FILE, help="our own labelled sentences (TSV), added to training")
     ap.add_argument("--no-cues", action="store_true", help="tune the probability threshold only")
+    ap.add_argument("--no-keep-rule", dest="keep_rule", action="store_false",
+                    help="always take the strictest near-best rule (default: keep the shipped model's rule when it "
+                         "is within 0.02 F1 of the best)")
     ap.add_argument("--tune-on", choices=["dev", "folds"], default="dev",
                     help="tune the decision rule on the development fold (default), or on out-of-fold "
                          "probabilities of folds 1-4")
@@ -276,7 +292,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     inner += extra  # the development fold stays pure CNC: it is the tuning yardstick
     log.info("train %d (inner %d, dev %d, extra %d)", len(rows) + len(extra), len(inner), len(dev), len(extra))
 
-    hyper = {"width": args.width or WIDTHS[args.arch], "ngram": args.ngram, "dropout": args.dropout}
+    dropout = DROPOUTS[args.arch] if args.dropout is None else args.dropout
+    hyper = {"width": args.width or WIDTHS[args.arch], "ngram": args.ngram, "dropout": dropout}
     features = features_for(args.arch)
     seeds = [args.seed + k for k in range(max(1, args.members))]
     teacher_seeds = [args.seed + k for k in range(max(0, args.teacher_members))]
@@ -306,7 +323,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.no_cues:
         thresholds = {"accept": 0.5, "cue_floor": 1.0, "strong_cue_floor": 1.0}
     else:
-        thresholds = tune_thresholds(tune_rows, tune_probs)
+        keep = None
+        if args.keep_rule and (MODEL_DIR / META_FILE).exists():
+            keep = json.loads((MODEL_DIR / META_FILE).read_text(encoding="utf-8")).get("thresholds")
+        thresholds = tune_thresholds(tune_rows, tune_probs, keep=keep)
     dev_scores = prf([r.label for r in dev], [p >= 0.5 for p in dev_probs])
 
     final_targets = targets_for(rows + extra)
