@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from faultlines.analyze.nlp import doc_memo
+from faultlines.analyze.nlp import doc_memo, load_nlp
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +135,6 @@ class CausalModel:
         nlps = [spacy.load(path / m) for m in members] if members else [spacy.load(path)]
         features = None
         if meta.get("features"):
-            from faultlines.analyze.nlp import load_nlp
-
             features = load_nlp()
             trained = meta["features"]
             have = {"pipeline": features.meta.get("name"), "version": features.meta.get("version")}

@@ -56,7 +56,6 @@ DEV_FOLD = 1
 
 WIDTHS = {"parse": 32, "ensemble": 64, "bow": 64}
 DROPOUTS = {"parse": 0.3, "ensemble": 0.2, "bow": 0.2}
-DROPOUT = 0.2
 
 
 def textcat_config(arch: str, width: int = 64, ngram: int = 2) -> dict[str, Any]:
@@ -140,10 +139,11 @@ def to_examples(nlp: Any, rows: Sequence[Example], targets: dict[str, float] | N
 
 def train(
     rows: Sequence[Example], arch: str, epochs: int, dev: Sequence[Example] = (), width: int = 64, ngram: int = 2,
-    seed: int = SEED, targets: dict[str, float] | None = None, dropout: float = DROPOUT,
+    seed: int = SEED, targets: dict[str, float] | None = None, dropout: float | None = None,
 ) -> tuple[Any, list[float]]:
     """Train a fresh pipeline for ``epochs``; returns it (averaged weights) and the dev F1 after each epoch.
-    ``targets``: soft P(causal) per row index instead of the labels (see ``soft_targets``)."""
+    ``targets``: soft P(causal) per row index instead of the labels (see ``soft_targets``); ``dropout``: by
+    default the architecture's own (``DROPOUTS``)."""
     from spacy.util import fix_random_seed, minibatch
 
     fix_random_seed(seed)
@@ -162,7 +162,7 @@ def train(
         rng.shuffle(examples)
         losses: dict[str, float] = {}
         for batch in minibatch(examples, size=16):
-            nlp.update(batch, sgd=optimizer, drop=dropout, losses=losses)
+            nlp.update(batch, sgd=optimizer, drop=DROPOUTS[arch] if dropout is None else dropout, losses=losses)
         if dev:
             with nlp.use_params(optimizer.averages):
                 probs = CausalModel(nlp, features=features).predict(dev_docs)
@@ -292,8 +292,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     inner += extra  # the development fold stays pure CNC: it is the tuning yardstick
     log.info("train %d (inner %d, dev %d, extra %d)", len(rows) + len(extra), len(inner), len(dev), len(extra))
 
-    dropout = DROPOUTS[args.arch] if args.dropout is None else args.dropout
-    hyper = {"width": args.width or WIDTHS[args.arch], "ngram": args.ngram, "dropout": dropout}
+    hyper = {"width": args.width or WIDTHS[args.arch], "ngram": args.ngram,
+             "dropout": DROPOUTS[args.arch] if args.dropout is None else args.dropout}
     features = features_for(args.arch)
     seeds = [args.seed + k for k in range(max(1, args.members))]
     teacher_seeds = [args.seed + k for k in range(max(0, args.teacher_members))]
