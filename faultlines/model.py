@@ -272,6 +272,8 @@ class Event:
     factuality: str = "asserted"
     salience: float = 0.0
     property_targets: tuple[PropertyTarget, ...] = ()  # buildings, vehicles, infrastructure struck
+    doc_event: int | None = None  # which distinct event of its document it tells (``extract.structure``)
+    coding: str = ""  # why it was coded, attached to another mention's event, or left out
 
     @property
     def is_event(self) -> bool:

@@ -61,15 +61,22 @@ MILES_KM = 1.609344
 _BEARINGS = "north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west"
 _OFFSET_RE = re.compile(
     r"(?:(?P<num>\d+(?:[.,]\d+)?)\s*-?\s*(?P<unit>miles?|mi|kilometers?|kilometres?|kms?)\s+(?:\([^)]{0,30}\)\s+)?)?"
-    rf"(?:(?P<bearing>{_BEARINGS})(?:ern)?\s+(?:of\s+)?(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?"
+    rf"(?:(?P<bearing>{_BEARINGS})\s+(?:of\s+)?(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?"
     r"|(?P<near>near|outside|close to|on the outskirts of|in the outskirts of|outskirts of|around|nearby)\s+"
     r"(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?)$",
     re.IGNORECASE,
 )
 
+# ("the northern city of Kunduz" says where a place lies, not an offset from it: "-ern" forms are not bearings)
 # Every match of _OFFSET_RE ends with one of these words and then whitespace (a quick test before the search)
 _OFFSET_LAST = tuple(sorted({"of", "the", "near", "outside", "to", "around", "nearby"}
                             | {b + e for b in _BEARINGS.split("|") for e in ("", "ern")}))
+
+
+def _lower_cased(text: str) -> bool:
+    """The text was lower-cased as a whole (as MUC-4 is): capitals then say nothing about names."""
+    letters = [c for c in text[:5000] if c.isalpha()]
+    return not letters or sum(c.isupper() for c in letters) < 0.01 * len(letters)
 
 
 _DATELINE_RE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?=,| \(| ?[-\u2013\u2014] )")
@@ -341,6 +348,8 @@ class PlaceResolver:
         # a token of a date is never a place ("Aug 22"); a place named as an acting government is a metonym
         spans = [c if c[4] < 1.0 or not self._metonym(c[1], c[2], actors) else (*c[:4], METONYM_WEIGHT, "metonym")
                  for c in spans if not dates.intersection(range(c[1], c[2]))]
+        if not _lower_cased(text):  # in ordinary text a name in lower case is a word ("in the bush"), not a place
+            spans = [c for c in spans if any(ch.isupper() for ch in c[0])]
         spans.sort(key=lambda c: c[1])
         return spans
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from faultlines.extract.structure import reported_totals, total_source
 from faultlines.model import (
     Count,
     Document,
@@ -74,6 +75,17 @@ def event_dict(doc: Document, e: Event) -> dict[str, Any]:
         "killed": count_dict(e.killed), "injured": count_dict(e.injured),
         "casualties": count_dict(e.casualties), "abducted": count_dict(e.abducted),
         "arrested": count_dict(e.arrested), "factuality": e.factuality,
+        "doc_event": e.doc_event, "coding": e.coding,
+    }
+
+
+def total_dict(doc: Document, e: Event) -> dict[str, Any]:
+    """A reported total (a toll over a period or a campaign): figure, period, place and source."""
+    start, end = _span(doc, e.start, e.end)
+    return {
+        "killed": count_dict(e.killed), "injured": count_dict(e.injured), "casualties": count_dict(e.casualties),
+        "period": time_dict(e.date), "place": place_dict(doc, e.location, with_span=False) if e.location else None,
+        "source": total_source(e.quote), "why": e.coding, "quote": e.quote, "start": start, "end": end,
     }
 
 
@@ -93,6 +105,7 @@ def extraction_record(record_id: str, ex: Extraction) -> dict[str, Any]:
                               "actor_type": m.actor.type, "how": m.how})
     out["events"] = [event_dict(doc, e) for e in ex.events if e.is_event]
     out["mentions"] = [event_dict(doc, e) for e in ex.events if not e.is_event]  # non-factual, kept for review
+    out["totals"] = [total_dict(doc, e) for e in reported_totals(ex.events)]
     out["relations"] = []
     for r in ex.relations:
         s, e = _span(doc, r.start, r.end)
@@ -109,7 +122,7 @@ def extraction_record(record_id: str, ex: Extraction) -> dict[str, Any]:
 
 def empty_record(record_id: str, error: str, text: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"id": record_id, "places": [], "actors": [], "events": [], "relations": [], "claims": [],
-                           "error": error}
+                           "totals": [], "error": error}
     if text is not None:
         out["text"] = text
     return out

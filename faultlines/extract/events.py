@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from faultlines.extract.casualties import CasualtyFigures, parse_casualties
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, kind_of
 from faultlines.extract.prefilter import StartIndex, starts
+from faultlines.extract.structure import structure
 from faultlines.model import (
     EVENT_FACTUALITIES,
     SUB_EVENT_TYPES,
@@ -177,6 +179,7 @@ class EventExtractor:
                 log.exception("event extraction failed on a sentence of %s", analysis.document.name)
         events = _resolve_anaphors(events, self.lexicon.anaphors)
         events = _inherit_context(events)
+        events = structure(events)  # which distinct events the article tells; reported totals left out
         length = max(len(analysis.document.clean_text), 1)
         events = [replace(e, salience=_salience(e, length)) for e in events]
         events.sort(key=lambda e: -e.salience)
@@ -410,7 +413,9 @@ class EventExtractor:
         Places that only anchor a bearing ("75 km northeast of Baghdad") or name an actor (a capital used for its
         government, low ``score``) never become the event's location.
         """
-        usable = [p for p in analysis.places if _locates(p) and not _inside_actor(p, analysis)]
+        stray = _stray_countries(analysis.places)
+        usable = [p for p in analysis.places if _locates(p) and not _inside_actor(p, analysis)
+                  and not (p.score < STRAY_SCORE and p.place.country_code in stray)]
         text = analysis.document.clean_text
         places = _in_sent(usable, sent)
         # a dateline ("BAQUBA, Iraq, Aug 22 (Wire) -") says where the reporter files from: a last resort only
@@ -447,6 +452,20 @@ def _dateline(p: PlaceMention, text: str) -> bool:
     if text[line_start:p.start].strip() or not text[p.start:p.end].isupper():
         return False
     return bool(_DATELINE_END.match(text[p.end:p.end + 80]))
+
+
+STRAY_SCORE = 0.75  # a place resolved with less confidence than this, in a country the article never names ...
+
+
+def _stray_countries(places: list[PlaceMention]) -> set[str]:
+    """Countries of the article's places that only weakly resolved names point to, while the article clearly
+    names another country at least twice ("Madina district" read as Saudi Arabia's Medina in a report from
+    Mogadishu): such a place is more likely a spot the gazetteer does not know than a foreign city."""
+    firm = Counter(p.place.country_code for p in places if p.score >= STRAY_SCORE and p.place.country_code)
+    if not firm or firm.most_common(1)[0][1] < 2:
+        return set()
+    weak = {p.place.country_code for p in places if p.score < STRAY_SCORE and p.place.country_code}
+    return {c for c in weak if c not in firm}
 
 
 def _locates(p: PlaceMention) -> bool:

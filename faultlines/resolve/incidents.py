@@ -84,6 +84,7 @@ class EventRecord:
     salience: float = 0.0
     start: int = 0
     end: int = 0
+    doc_event: int | None = None  # which distinct event of its document it tells (``extract.structure``)
     words: frozenset[str] = field(init=False, repr=False, compare=False)  # the quote's content words
 
     def __post_init__(self) -> None:
@@ -198,8 +199,19 @@ def _recent(published: str | None, day: date) -> bool:
     return pub is not None and pub - timedelta(days=RECENT_DAYS) <= day <= pub
 
 
+def _same_document_event(a: EventRecord, b: EventRecord) -> bool | None:
+    """Whether two mentions of one document tell the same event of it (``extract.structure``); None when that is
+    not known (different documents, or mentions stored before the document structure was read)."""
+    if a.document_id != b.document_id or a.doc_event is None or b.doc_event is None:
+        return None
+    return a.doc_event == b.doc_event
+
+
 def compatible(a: EventRecord, b: EventRecord, window: int, max_km: float) -> bool:
     """No hard contradiction between two mentions (dates, places, types); used to stop chains of links."""
+    same = _same_document_event(a, b)
+    if same is not None:
+        return same
     if _date_score(a, b, window)[0] is None or _type_score(a, b)[0] is None:
         return False
     return _place_score(a, b, 2 * max_km)[0] is not None
@@ -208,6 +220,12 @@ def compatible(a: EventRecord, b: EventRecord, window: int, max_km: float) -> bo
 def _hard_parts(a: EventRecord, b: EventRecord, window: int, max_km: float
                 ) -> dict[str, tuple[float | None, str]] | None:
     """Date, place and type scores, or None when one of them rules the pair out (no participants or text used)."""
+    same = _same_document_event(a, b)
+    if same is not None:  # the article itself says whether they are one event
+        if not same:
+            return None
+        why = f"one event of its article ({a.document})" if a.document else "one event of its article"
+        return {"date": (1.0, why), "place": (1.0, why), "type": (1.0, why)}
     d = _date_score(a, b, window)  # the cheapest test first: most pairs of a block are days apart
     if d[0] is None:
         return None

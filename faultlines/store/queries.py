@@ -450,6 +450,7 @@ def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[An
             target_names=tuple(dict.fromkeys(n for _, n in ps["target"])),
             killed_low=r["killed_low"], killed_high=r["killed_high"], injured_low=r["injured_low"],
             injured_high=r["injured_high"], salience=r["salience"] or 0.0, start=r["start"], end=r["end"],
+            doc_event=r["doc_event"],
         ))
     return out
 
@@ -473,7 +474,7 @@ def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: i
 
 
 LIGHT_COLUMNS = ("id", "document_id", "event_type", "sub_event_type", "date_start", "date_end", "date_precision",
-                 "country_code", "admin1", "place_precision", "geonameid", "lat", "lon", "published")
+                 "country_code", "admin1", "place_precision", "geonameid", "lat", "lon", "published", "doc_event")
 
 
 def candidate_light(conn: sqlite3.Connection, ev: Any, window: int, recent_days: int = 31,
@@ -495,7 +496,7 @@ def candidate_light(conn: sqlite3.Connection, ev: Any, window: int, recent_days:
                 id=r[0], document_id=r[1], document="", event_type=r[2], sub_event_type=r[3],
                 date_start=_day(r[4]), date_end=_day(r[5]), date_precision=r[6] or "unknown",
                 country_code=r[7], admin1=r[8], place_precision=r[9] or "unknown", geonameid=r[10], lat=r[11],
-                lon=r[12], published=r[13]))
+                lon=r[12], published=r[13], doc_event=r[14]))
     return out
 
 

@@ -212,4 +212,12 @@ CREATE INDEX claims_document ON claims(document_id);
 CREATE INDEX framing_document ON framing(document_id);
 """,
     ),
+    (
+        6,
+        "document event structure: which event of its article a mention tells, and why it was coded or left out",
+        """
+ALTER TABLE events ADD COLUMN doc_event INTEGER;
+ALTER TABLE events ADD COLUMN coding TEXT;
+""",
+    ),
 ]

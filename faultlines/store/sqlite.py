@@ -304,8 +304,8 @@ class Store:
             "geonameid, lat, lon, country_code, admin1, admin2, place_precision, place_relation, killed_low, "
             "killed_high, killed_text, injured_low, injured_high, injured_text, casualties_low, casualties_high, "
             "casualties_text, abducted_low, abducted_high, arrested_low, arrested_high, property_targets, "
-            "date_span_days, published) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "date_span_days, published, doc_event, coding) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 eid, doc.id, seq, ev.event_type, ev.sub_event_type, ev.trigger, ev.quote, ev.start, ev.end, rs, re_,
                 ev.factuality, ev.salience, ev.date.text, _iso(ev.date.start), _iso(ev.date.end), ev.date.precision,
@@ -317,6 +317,7 @@ class Store:
                 json.dumps([{"text": t.text, "start": t.start, "end": t.end} for t in ev.property_targets])
                 if ev.property_targets else None,
                 queries.span_days(_iso(ev.date.start), _iso(ev.date.end or ev.date.start)), _iso(doc.published),
+                ev.doc_event, ev.coding or None,
             ),
         )
 

@@ -1,0 +1,309 @@
+"""Document event structure: which distinct events an article reports, which sentences tell each one, and which
+event sentences are not incidents at all.
+
+Sentence-level triggers find event mentions; this stage reads them in text order, as a coder reads the article:
+
+* **Reported totals.** A casualty figure counted over a period ("more than 2,000 killed in the last six months",
+  "nearly 10,000 since then"), a conflict's toll ("the insurgency has killed ...") or a toll over a year is a
+  statistic: its mention becomes ``aggregate`` and is listed as a reported total of the document, not an incident.
+  An ongoing state told with the perfect and a starting point ("has been battling the insurgency since 2011") is
+  ``background``.
+* **Document events.** Each factual mention opens a new document event or joins one already open. It opens one
+  when a cue says so ("a second blast", "meanwhile", "in a separate attack") or when no open event fits it: a
+  different specific place (city, district, site), a different day, or an incompatible type. Otherwise it joins
+  the event of the sentence before it when that fits, else the article's first event, else the latest that fits.
+  Anaphora ("the attack", "the blast") and toll updates ("the death toll rose to 358") join that way too; a toll
+  update's date is the date of the count, so it never splits an event.
+* **Consolidation.** The members of one document event share its most specific place and its most precise date
+  (a member told with only the country, or no date, takes the event's). The resolver then keeps members of one
+  document event together and members of different document events apart.
+
+Every mention gets a ``coding`` line saying why it was coded, attached to another mention's event, or left out.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+import yaml
+
+from faultlines.model import Event, PlaceMention, TimeExpression
+
+LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "structure.yaml"
+PLACE_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5, "unknown": 6}
+DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
+_SPECIFIC = ("point", "city", "admin2")
+SAME_PLACE_KM = 12.0  # two specific places closer than this can be one event's (a district and its city)
+# how an event was carried out: two mentions told in different ways are different events ("a bomb went off" and
+# "the army launched air strikes hours later"), unless one of them is told in general terms (an attack, a clash)
+_MODES = {
+    "Suicide bomb": "bomb", "Remote explosive/landmine/IED": "bomb", "Grenade": "bomb",
+    "Air/drone strike": "air", "Shelling/artillery/missile attack": "shelling", "Chemical weapon": "chemical",
+    "Abduction/forced disappearance": "abduction", "Sexual violence": "sexual",
+    "Non-state actor overtakes territory": "territory", "Government regains territory": "territory",
+    "Non-violent transfer of territory": "territory",
+    "Peaceful protest": "protest", "Protest with intervention": "protest",
+    "Excessive force against protesters": "protest", "Violent demonstration": "protest", "Mob violence": "protest",
+    "Attack": "generic", "Armed clash": "generic", "Looting/property destruction": "generic",
+}
+_MODE_PAIRS = {frozenset(p) for p in (("air", "shelling"), ("air", "chemical"), ("shelling", "chemical"),
+                                      ("abduction", "territory"))}
+_YEAR_CUE = re.compile(r"in (18|19|20)\d\d", re.I)
+
+
+def _rx(patterns: list[str] | None) -> re.Pattern[str] | None:
+    pats = [p for p in patterns or [] if p]
+    if not pats:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.I | re.M)
+
+
+@dataclass(frozen=True)
+class StructureCues:
+    """The compiled structure.yaml."""
+
+    period: re.Pattern[str] | None
+    total_subjects: re.Pattern[str] | None
+    ongoing: re.Pattern[str] | None
+    new_event: re.Pattern[str] | None
+    toll_update: re.Pattern[str] | None
+    same_day: re.Pattern[str] | None
+
+
+@functools.lru_cache(maxsize=4)
+def load_cues(path: str | None = None) -> StructureCues:
+    with open(path or LEXICON, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    return StructureCues(*(_rx(data.get(k)) for k in ("period", "total_subjects", "ongoing", "new_event",
+                                                      "toll_update", "same_day")))
+
+
+# ---------------------------------------------------------------------------------------------------- totals
+def total_cue(e: Event, cues: StructureCues | None = None) -> str | None:
+    """Why a factual mention with a casualty figure is a reported total rather than one incident (None if it is
+    not one): the words that say so."""
+    cues = cues or load_cues()
+    if not (e.killed.known or e.casualties.known or e.injured.known):
+        return None
+    quote = e.quote
+    specific = e.location is not None and e.location.place.precision in _SPECIFIC
+    if cues.period is not None:
+        for m in cues.period.finditer(quote):
+            if _YEAR_CUE.fullmatch(m.group(0).strip()) and specific:
+                continue  # "in 2014, gunmen killed 40 in the village of X": a dated past incident
+            return m.group(0).strip()
+    if cues.total_subjects is not None:
+        m = cues.total_subjects.search(quote)
+        if m:
+            return m.group(0).strip()
+    d = e.date
+    if d.start is not None and d.end is not None and (d.end - d.start).days >= 300 and not specific:
+        return f"a toll over {d.text or 'a year or more'}"
+    return None
+
+
+def ongoing_cue(e: Event, cues: StructureCues | None = None) -> str | None:
+    """The words that make a mention an ongoing state of affairs (background), or None."""
+    cues = cues or load_cues()
+    if cues.ongoing is None or e.killed.known:
+        return None
+    m = cues.ongoing.search(e.quote)
+    return m.group(0).strip() if m else None
+
+
+# ---------------------------------------------------------------------------------------------------- frames
+@dataclass
+class _Frame:
+    """One document event being read: its members and what they agree on."""
+
+    index: int
+    members: list[int] = field(default_factory=list)
+    subs: set[str] = field(default_factory=set)
+    place: PlaceMention | None = None
+    date: TimeExpression = field(default_factory=TimeExpression.unknown)
+    end: int = 0  # where its latest member ends
+
+    def add(self, i: int, e: Event, *, dated: bool = True) -> None:
+        self.members.append(i)
+        self.subs.add(e.sub_event_type)
+        self.end = max(self.end, e.end)
+        if e.location is not None and (self.place is None or _rank(e.location) < _rank(self.place)):
+            self.place = e.location
+        if dated and e.date.start is not None and DATE_RANK.get(e.date.precision, 6) < DATE_RANK.get(
+                self.date.precision, 6):
+            self.date = e.date
+
+
+def _rank(p: PlaceMention | None) -> int:
+    return PLACE_RANK.get(p.place.precision, 6) if p is not None else 7
+
+
+def _km(a: PlaceMention, b: PlaceMention) -> float | None:
+    pa, pb = a.place, b.place
+    if None in (pa.lat, pa.lon, pb.lat, pb.lon):
+        return None
+    p1, p2 = math.radians(pa.lat), math.radians(pb.lat)  # type: ignore[arg-type]
+    dl = math.radians(pb.lon - pa.lon)  # type: ignore[operator]
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def place_fits(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+    """Two places can be where one event happened: one unknown or broader than the other, or both the same spot."""
+    if a is None or b is None:
+        return True
+    pa, pb = a.place, b.place
+    if pa.country_code and pb.country_code and pa.country_code != pb.country_code:
+        return False
+    ra, rb = _rank(a), _rank(b)
+    if ra >= PLACE_RANK["country"] or rb >= PLACE_RANK["country"]:
+        return True
+    if pa.admin1 and pb.admin1 and pa.admin1 != pb.admin1:
+        return False
+    if PLACE_RANK["admin2"] < ra or PLACE_RANK["admin2"] < rb:
+        return True  # a province and a place in it
+    if pa.geonameid is not None and pa.geonameid == pb.geonameid:
+        return True
+    if pa.name.lower() == pb.name.lower():
+        return True
+    km = _km(a, b)
+    return km is not None and km <= SAME_PLACE_KM
+
+
+def date_fits(a: TimeExpression, b: TimeExpression) -> bool:
+    """Two dates can be one event's: one unknown, or their ranges overlap once widened by a day."""
+    if a.start is None or b.start is None:
+        return True
+    a_end, b_end = a.end or a.start, b.end or b.start
+    return (max(a.start, b.start) - min(a_end, b_end)).days <= 1
+
+
+def subtypes_fit(a: str, b: str) -> bool:
+    """Two sub-event types can tell one event: the same, or one general ("Attack"), or two close ways."""
+    if a == b:
+        return True
+    ma, mb = _MODES.get(a), _MODES.get(b)  # None: a strategic development of its own kind (an arrest, a deal)
+    if ma is None or mb is None:
+        return False
+    return ma == mb or "generic" in (ma, mb) or frozenset((ma, mb)) in _MODE_PAIRS
+
+
+def types_fit(subs: set[str], sub: str) -> bool:
+    """``sub`` can tell the same event as every sub-type in ``subs``."""
+    return all(subtypes_fit(s, sub) for s in subs)
+
+
+def _fits(f: _Frame, e: Event, toll_update: bool) -> str | None:
+    """Why ``e`` can belong to frame ``f`` (None when it cannot)."""
+    if not types_fit(f.subs, e.sub_event_type):
+        return None
+    if not place_fits(f.place, e.location):
+        return None
+    if not toll_update and not date_fits(f.date, e.date):
+        return None
+    if f.place is not None and e.location is not None and _rank(e.location) <= PLACE_RANK["admin2"] \
+            and _rank(f.place) <= PLACE_RANK["admin2"]:
+        return f"same place ({e.location.place.name})"
+    if toll_update:
+        return "a toll update"
+    return "compatible type, place and date"
+
+
+def structure(events: list[Event], cues: StructureCues | None = None) -> list[Event]:
+    """The document's event mentions with ``doc_event`` and ``coding`` set, reported totals marked ``aggregate``,
+    and members of one document event sharing its place and date. Order is kept."""
+    cues = cues or load_cues()
+    order = sorted(range(len(events)), key=lambda i: (events[i].start, i))
+    out = list(events)
+    frames: list[_Frame] = []
+    owner: dict[int, _Frame] = {}
+    why: dict[int, str] = {}
+    toll_updates: set[int] = set()
+    prev: _Frame | None = None
+    for i in order:
+        e = out[i]
+        if not e.is_event:
+            why[i] = f"left out: {e.factuality}"
+            continue
+        total = total_cue(e, cues)
+        if total:
+            out[i] = replace(e, factuality="aggregate")
+            why[i] = f"left out: a reported total ({total!r})"
+            continue
+        ongoing = ongoing_cue(e, cues)
+        if ongoing:
+            out[i] = replace(e, factuality="background")
+            why[i] = f"left out: background, an ongoing state ({ongoing!r})"
+            continue
+        update = bool(cues.toll_update and cues.toll_update.search(e.quote))
+        if update:
+            toll_updates.add(i)
+        opener = cues.new_event.search(e.quote) if cues.new_event is not None and not update else None
+        frame: _Frame | None = None
+        reason = ""
+        if opener is None and frames:
+            tries = [prev] if prev is not None else []
+            tries += [frames[0]] + frames[::-1]
+            for f in tries:
+                if f is None:
+                    continue
+                r = _fits(f, e, update)
+                if r:
+                    frame, reason = f, r
+                    break
+        if frame is None:
+            frame = _Frame(len(frames))
+            if prev is not None and e.date.start is None and cues.same_day is not None \
+                    and cues.same_day.search(e.quote):
+                frame.date = prev.date  # "two hours later, a second blast ...": the same day
+            frames.append(frame)
+            if opener is not None:
+                why[i] = f"coded: opens document event {frame.index + 1} (a new event: {opener.group(0).strip()!r})"
+            elif len(frames) == 1:
+                why[i] = f"coded: opens document event {frame.index + 1}"
+            else:
+                why[i] = f"coded: opens document event {frame.index + 1} (no earlier event of the article fits it)"
+        else:
+            why[i] = f"attached to document event {frame.index + 1}: {reason}"
+        frame.add(i, e, dated=not update)
+        owner[i] = frame
+        prev = frame
+    for i, e in enumerate(out):
+        f = owner.get(i)
+        if f is None:
+            out[i] = replace(e, coding=why.get(i, ""))
+            continue
+        loc, date = e.location, e.date
+        if f.place is not None and _rank(f.place) < _rank(loc) and place_fits(f.place, loc):
+            loc = f.place
+        if f.date.start is not None and (date.start is None or i in toll_updates
+                                         or DATE_RANK.get(f.date.precision, 6) < DATE_RANK.get(date.precision, 6)):
+            date = f.date
+        out[i] = replace(e, doc_event=f.index, coding=why[i], location=loc, date=date)
+    return out
+
+
+def reported_totals(events: list[Event]) -> list[Event]:
+    """The mentions that are reported totals (``aggregate`` with a casualty figure), in text order."""
+    return sorted((e for e in events if e.factuality == "aggregate"
+                   and (e.killed.known or e.casualties.known or e.injured.known)), key=lambda e: e.start)
+
+
+_SOURCE = re.compile(r"according to (?:the )?([^,.;]{2,80})|,\s*(?:the )?([A-Z][^,.;]{1,60}?) (?:said|says|reported|"
+                     r"estimated|estimates)\b")
+
+
+def total_source(quote: str) -> str | None:
+    """Who gives a reported total, when the sentence says ("according to the UN", "..., the ministry said")."""
+    m = _SOURCE.search(quote)
+    if m is None:
+        return None
+    return (m.group(1) or m.group(2) or "").strip() or None
+
+
+__all__ = ["StructureCues", "date_fits", "load_cues", "place_fits", "reported_totals", "structure", "total_cue",
+           "total_source", "types_fit"]
+
