@@ -33,6 +33,7 @@ from faultlines.model import (
     Analysis,
     Event,
     Participant,
+    Place,
     PlaceMention,
     PropertyTarget,
     TimeExpression,
@@ -179,7 +180,7 @@ class EventExtractor:
                 log.exception("event extraction failed on a sentence of %s", analysis.document.name)
         events = _resolve_anaphors(events, self.lexicon.anaphors)
         events = _inherit_context(events)
-        events = structure(events)  # which distinct events the article tells; reported totals left out
+        events = structure(events, anaphors=self.lexicon.anaphors)  # which distinct events the article tells; reported totals left out
         length = max(len(analysis.document.clean_text), 1)
         events = [replace(e, salience=_salience(e, length)) for e in events]
         events.sort(key=lambda e: -e.salience)
@@ -418,6 +419,10 @@ class EventExtractor:
                   and not (p.score < STRAY_SCORE and p.place.country_code in stray)]
         text = analysis.document.clean_text
         places = _in_sent(usable, sent)
+        if not any(p.place.precision in ("point", "city") for p in places):
+            sub = _sub_place(sent, usable)  # "the city's Madina district": a part of the city told before
+            if sub is not None:
+                return sub
         # a dateline ("BAQUBA, Iraq, Aug 22 (Wire) -") says where the reporter files from: a last resort only
         places = [p for p in places if not _dateline(p, text)] or places
         if places:
@@ -466,6 +471,30 @@ def _stray_countries(places: list[PlaceMention]) -> set[str]:
         return set()
     weak = {p.place.country_code for p in places if p.score < STRAY_SCORE and p.place.country_code}
     return {c for c in weak if c not in firm}
+
+
+# a named part of a city ("the city's Madina district", "the K5 junction"): capitalised words before a word for a
+# part of a town; the gazetteer does not list most of them
+_SUB_PLACE = re.compile(
+    r"(?:\b(?:the|a) (?:city|capital|town)['’]s |\bthe |\bin |\bat )"
+    r"((?:[A-Z][\w'’-]*|[A-Z0-9]{1,4})(?: (?:[A-Z][\w'’-]*|al-[A-Z][\w'’-]*)){0,2}) "
+    r"(district|neighbou?rhood|quarter|suburb|junction|intersection|roundabout|square|market)\b")
+
+
+def _sub_place(sent: Any, usable: list[PlaceMention]) -> PlaceMention | None:
+    """A named part of the city the article told last before the sentence ("the city's Madina district"): placed
+    at that city, one step finer (``point``), without a gazetteer id."""
+    m = _SUB_PLACE.search(span_text(sent))
+    if m is None:
+        return None
+    start = sent.start_char + m.start(1)
+    cities = [p for p in usable if p.start < start and p.place.precision == "city"]
+    if not cities:
+        return None
+    city = cities[-1].place
+    name = f"{m.group(1)} {m.group(2)}"
+    place = Place(None, name, city.lat, city.lon, city.country_code, city.admin1, city.admin2, "PPLX", 0, "point")
+    return PlaceMention(name, start, sent.start_char + m.end(2), place, score=0.6)
 
 
 def _locates(p: PlaceMention) -> bool:

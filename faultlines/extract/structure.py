@@ -126,10 +126,12 @@ class _Frame:
     date: TimeExpression = field(default_factory=TimeExpression.unknown)
     end: int = 0  # where its latest member ends
 
-    def add(self, i: int, e: Event, *, dated: bool = True) -> None:
+    def add(self, i: int, e: Event, *, dated: bool = True, placed: bool = True) -> None:
         self.members.append(i)
-        self.subs.add(e.sub_event_type)
         self.end = max(self.end, e.end)
+        if not placed:  # a back-reference: it tells more of this event, its own type, place and date aside
+            return
+        self.subs.add(e.sub_event_type)
         if e.location is not None and (self.place is None or _rank(e.location) < _rank(self.place)):
             self.place = e.location
         if dated and e.date.start is not None and DATE_RANK.get(e.date.precision, 6) < DATE_RANK.get(
@@ -212,9 +214,35 @@ def _fits(f: _Frame, e: Event, toll_update: bool) -> str | None:
     return "compatible type, place and date"
 
 
-def structure(events: list[Event], cues: StructureCues | None = None) -> list[Event]:
+ADJACENT_CHARS = 250  # a mention this close after the previous one continues its story
+
+
+def _order(frames: list[_Frame], prev: _Frame | None, e: Event, update: bool) -> list[_Frame]:
+    """The open events to try for ``e``, most likely first. A mention naming a specific place goes to an event at
+    that place; a toll update to the article's first event; a mention right after the previous one continues it;
+    anything else returns to the article's first event, then to the latest that fits."""
+    main = frames[0]
+    latest = frames[::-1]
+    if update:
+        return [main] + latest
+    if e.location is not None and _rank(e.location) <= PLACE_RANK["admin2"]:
+        here = [f for f in latest if f.place is not None and _rank(f.place) <= PLACE_RANK["admin2"]
+                and place_fits(f.place, e.location)]
+        here.sort(key=lambda f: f is not main)  # the article's first event when it is at that place too
+        return here + [main] + latest
+    if prev is not None and 0 <= e.start - prev.end <= ADJACENT_CHARS:
+        return [prev, main] + latest
+    return [main] + latest
+
+
+def structure(events: list[Event], cues: StructureCues | None = None,
+              anaphors: re.Pattern[str] | None = None) -> list[Event]:
     """The document's event mentions with ``doc_event`` and ``coding`` set, reported totals marked ``aggregate``,
-    and members of one document event sharing its place and date. Order is kept."""
+    and members of one document event sharing its place and date. Order is kept.
+
+    ``anaphors``: definite back-references ("the attack", "the incident"); a sentence that opens with one tells
+    more of the event just told (or of the article's first event), whatever else it names.
+    """
     cues = cues or load_cues()
     order = sorted(range(len(events)), key=lambda i: (events[i].start, i))
     out = list(events)
@@ -244,10 +272,12 @@ def structure(events: list[Event], cues: StructureCues | None = None) -> list[Ev
         opener = cues.new_event.search(e.quote) if cues.new_event is not None and not update else None
         frame: _Frame | None = None
         reason = ""
-        if opener is None and frames:
-            tries = [prev] if prev is not None else []
-            tries += [frames[0]] + frames[::-1]
-            for f in tries:
+        back = anaphors.match(e.quote.lstrip(" \"'“‘(")) if anaphors is not None and opener is None else None
+        if back is not None and frames:
+            frame = prev if prev is not None and 0 <= e.start - prev.end <= ADJACENT_CHARS else frames[0]
+            reason = f"it refers back ({back.group(0)!r})"
+        if frame is None and opener is None and frames:
+            for f in _order(frames, prev, e, update):
                 if f is None:
                     continue
                 r = _fits(f, e, update)
@@ -268,7 +298,8 @@ def structure(events: list[Event], cues: StructureCues | None = None) -> list[Ev
                 why[i] = f"coded: opens document event {frame.index + 1} (no earlier event of the article fits it)"
         else:
             why[i] = f"attached to document event {frame.index + 1}: {reason}"
-        frame.add(i, e, dated=not update)
+        fits = back is None or _fits(frame, e, update) is not None
+        frame.add(i, e, dated=not update and fits, placed=fits)
         owner[i] = frame
         prev = frame
     for i, e in enumerate(out):
@@ -277,9 +308,9 @@ def structure(events: list[Event], cues: StructureCues | None = None) -> list[Ev
             out[i] = replace(e, coding=why.get(i, ""))
             continue
         loc, date = e.location, e.date
-        if f.place is not None and _rank(f.place) < _rank(loc) and place_fits(f.place, loc):
-            loc = f.place
-        if f.date.start is not None and (date.start is None or i in toll_updates
+        if f.place is not None and (not place_fits(f.place, loc) or _rank(f.place) < _rank(loc)):
+            loc = f.place  # a vaguer place, or one the mention only names in passing (it refers back)
+        if f.date.start is not None and (date.start is None or i in toll_updates or not date_fits(f.date, date)
                                          or DATE_RANK.get(f.date.precision, 6) < DATE_RANK.get(date.precision, 6)):
             date = f.date
         out[i] = replace(e, doc_event=f.index, coding=why[i], location=loc, date=date)

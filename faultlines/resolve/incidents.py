@@ -13,7 +13,8 @@ How it decides (documented for analysts; every merge keeps its reasons):
   in which documents arrive. Analyst corrections add must-link (merge) and cannot-link (split) constraints.
 * **Merged values.** Type: the most reported sub-type. Date: the most precise date consistent with the others.
   Place: the most precise place consistent with the others. Killed/injured: IBC-style range, low = the lowest
-  figure any source gives, high = the highest (an open-ended "over 40" counts as a low only). Fields where sources
+  figure any source gives, high = the highest figure any source gives (an open-ended "over 40" gives 41 for both
+  when it is the only figure, as Iraq Body Count records it). Fields where sources
   disagree are listed in ``disputed``.
 """
 
@@ -43,6 +44,7 @@ TYPE_AFFINITY = {
     frozenset({"Riots", "Violence against civilians"}): 0.4,
     frozenset({"Battles", "Strategic developments"}): 0.3,
 }
+GENERIC_SUBS = frozenset({"Attack", "Armed clash"})
 WEIGHTS = {"date": 0.30, "place": 0.25, "type": 0.15, "actors": 0.15, "casualties": 0.05, "text": 0.10}
 _WORD = re.compile(r"[a-z]{4,}")
 _STOP = frozenset("that this with from were have been their they which while after before into about said would "
@@ -511,11 +513,11 @@ def _merge_range(per_doc: dict[str, tuple[int | None, int | None]]) -> tuple[int
     if not per_doc:
         return None, None, False
     lows = [lo for lo, _ in per_doc.values() if lo is not None]
-    highs = [hi for _, hi in per_doc.values() if hi is not None]
+    figures = [x for pair in per_doc.values() for x in pair if x is not None]
     low = min(lows) if lows else None
-    high = max(highs) if highs else None
-    if high is not None and low is not None and high < low:
-        high = None if any(h is None for _, h in per_doc.values()) else max(high, low)
+    # the highest figure any source gives: an open-ended "at least 6" is 6 at most as far as the sources go
+    # (Iraq Body Count's minimum and maximum), and several sources' figures span the range
+    high = max(figures) if figures else None
     disputed = len(set(per_doc.values())) > 1
     return low, high, disputed
 
@@ -548,7 +550,11 @@ def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits:
                    ) -> dict[str, Any]:
     """The incidents-table row (plus ``event_ids``) for one cluster of mentions."""
     ids = [e.id for e in evs]
-    subs = Counter(e.sub_event_type for e in evs)
+    # the most reported sub-type; a general one ("Attack", "Armed clash") counts half against a specific one, as the
+    # coder takes "suicide bomb" over "attack" when both tell the same event
+    subs: Counter[str] = Counter()
+    for e in evs:
+        subs[e.sub_event_type] += 0.5 if e.sub_event_type in GENERIC_SUBS else 1.0
     top = max(subs.items(), key=lambda kv: (kv[1], sum(e.salience for e in evs if e.sub_event_type == kv[0]), kv[0]))
     sub = top[0]
     etype = next(e.event_type for e in evs if e.sub_event_type == sub)

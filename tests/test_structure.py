@@ -1,0 +1,116 @@
+"""Document event structure: distinct events of one article, sentences that refine them, reported totals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from faultlines.extract.events import EventExtractor
+from faultlines.extract.structure import load_cues, place_fits, subtypes_fit, total_cue, total_source
+from faultlines.model import Count, Event, Place, PlaceMention
+
+
+@pytest.fixture(scope="module")
+def events_of(analyzer):
+    extractor = EventExtractor(analyzer.kb)
+
+    def _events(text: str, published: date | None = date(2016, 3, 12)):
+        from faultlines.ingest.documents import make_document
+
+        doc = make_document(raw_text=text, clean_text=text, name="t.txt", published=published)
+        return sorted(extractor(analyzer(doc)), key=lambda e: e.start)
+
+    return _events
+
+
+def _event(quote: str, killed: int | None = None, **kw) -> Event:
+    return Event("Violence against civilians", "Attack", quote, 0, len(quote),
+                 killed=Count(killed, killed) if killed else Count(), **kw)
+
+
+@pytest.mark.parametrize("quote", [
+    "The rebels have killed more than 3,000 villagers in the past eight months alone, the monitor said.",
+    "The insurgency killed over 4,000 people last year alone, according to a rights group.",
+    "The war has killed nearly 20,000 people since then, most of them civilians.",
+    "Fighting claimed the lives of 900 civilians in 2015, the United Nations said.",
+])
+def test_period_tolls_are_reported_totals(quote):
+    assert total_cue(_event(quote, killed=100)) is not None
+
+
+@pytest.mark.parametrize("quote", [
+    "Gunmen killed 14 people at a wedding in the village on Saturday.",
+    "The death toll from last month's bombing at the market rose to 61.",
+])
+def test_tolls_of_one_attack_are_not_totals(quote):
+    assert total_cue(_event(quote, killed=14)) is None
+
+
+def test_total_source():
+    assert total_source("The war has killed 9,000 people since 2014, according to the UN refugee agency.") \
+        == "UN refugee agency"
+
+
+def test_second_attack_in_another_district_is_its_own_event(events_of):
+    text = ("A car bomb exploded outside a hotel in Mogadishu on Tuesday, killing 12 people.\n\n"
+            "About an hour later, a second blast struck the city's Hamar Weyne district, wounding four.\n\n"
+            "The death toll from the car bomb rose to 15 on Wednesday, police said.")
+    evs = [e for e in events_of(text) if e.is_event]
+    first = next(e for e in evs if "car bomb" in e.quote)
+    second = next(e for e in evs if "second blast" in e.quote)
+    third = next(e for e in evs if "toll" in e.quote)
+    assert first.doc_event != second.doc_event
+    assert third.doc_event == first.doc_event
+    assert "a new event" in second.coding
+    # the second blast is placed in the named part of the city, on the day of the first
+    assert second.location is not None and second.location.text.startswith("Hamar Weyne")
+    assert second.date.start == first.date.start
+
+
+def test_toll_update_joins_the_main_event_without_moving_its_date(events_of):
+    text = ("Militants stormed a village in Borno state on Monday, killing at least 20 farmers.\n\n"
+            "By Thursday the death toll had risen to 45, a local official said.")
+    evs = [e for e in events_of(text) if e.is_event]
+    assert len({e.doc_event for e in evs}) == 1
+    assert all(e.date.start == date(2016, 3, 7) for e in evs)
+
+
+def test_aggregate_sentence_left_out_with_reason(events_of):
+    text = ("Gunmen shot dead six traders at a market in Gao on Friday.\n\n"
+            "The jihadists have killed more than 2,500 civilians in the past year alone, the UN says.")
+    evs = events_of(text)
+    total = next(e for e in evs if "2,500" in e.quote)
+    assert total.factuality == "aggregate" and total.doc_event is None
+    assert total.coding.startswith("left out: a reported total")
+    assert any(e.is_event and "traders" in e.quote for e in evs)
+
+
+def test_ongoing_campaign_is_background(events_of):
+    text = "The army has been fighting the rebels in the hills since 2012 with little success."
+    evs = events_of(text)
+    assert not any(e.is_event for e in evs)
+
+
+def test_place_fits_rules():
+    def pm(name, lat, lon, precision="city", cc="SO", admin1="Banaadir"):
+        return PlaceMention(name, 0, len(name), Place(None, name, lat, lon, cc, admin1, precision=precision))
+
+    city = pm("Mogadishu", 2.04, 45.34)
+    assert place_fits(city, pm("Somalia", 6.0, 47.0, "country"))
+    assert place_fits(city, pm("Hamar Weyne district", 2.04, 45.34, "point"))
+    assert not place_fits(city, pm("Kismayo", -0.36, 42.55, admin1="Lower Juba"))
+    assert not place_fits(city, pm("Nairobi", -1.28, 36.82, cc="KE", admin1="Nairobi"))
+
+
+def test_subtypes():
+    assert subtypes_fit("Suicide bomb", "Attack")
+    assert subtypes_fit("Air/drone strike", "Shelling/artillery/missile attack")
+    assert not subtypes_fit("Air/drone strike", "Suicide bomb")
+    assert not subtypes_fit("Abduction/forced disappearance", "Remote explosive/landmine/IED")
+    assert not subtypes_fit("Arrests", "Attack")
+
+
+def test_cues_load():
+    cues = load_cues()
+    assert cues.period is not None and cues.new_event is not None and cues.toll_update is not None
