@@ -315,6 +315,8 @@ def incident_show(db: str, incident_id: str, as_json: bool) -> None:
                    f"date {_date_str(s['date'])}, place {s['location']['name'] or '?'}, "
                    f"killed {_range_str(s['killed']) or '?'}")
         click.echo(f"     \"{s['quote']}\" [{s['start']}:{s['end']}]")
+        if s.get("coding"):
+            click.echo(f"     why: {s['coding']}")
     if inc["reasons"]:
         click.echo("  merged because:")
         for r in inc["reasons"]:

@@ -114,3 +114,37 @@ def test_subtypes():
 def test_cues_load():
     cues = load_cues()
     assert cues.period is not None and cues.new_event is not None and cues.toll_update is not None
+
+
+def test_totals_and_reasons_reach_the_cli_and_the_document(tmp_path):
+    """A document with one attack and one reported total: the total is listed on the document, never an incident,
+    and ``incident show`` says why each source sentence was coded."""
+    import json
+
+    from click.testing import CliRunner
+
+    from faultlines.cli import cli
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "gao.txt").write_text(
+        "Gunmen shot dead six traders at a market in Gao on Friday, a local official said.\n\n"
+        "The jihadists have killed more than 2,500 civilians in the past year alone, the UN says.\n",
+        encoding="utf-8")
+    meta = tmp_path / "meta.jsonl"
+    meta.write_text(json.dumps({"file": "gao.txt", "published": "2016-03-12", "outlet": "Test Wire"}) + "\n")
+    db = str(tmp_path / "t.db")
+    r = CliRunner().invoke(cli, ["ingest", "--db", db, str(folder), "--meta", str(meta)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["incidents", "--db", db, "--format", "json"])
+    incidents = json.loads(r.output)
+    assert len(incidents) == 1 and incidents[0]["killed"]["low"] == 6
+    r = CliRunner().invoke(cli, ["incident", "show", "--db", db, incidents[0]["id"]])
+    assert "why: coded: opens document event 1" in r.output
+    from faultlines.store import Store, queries
+
+    with Store(db) as s:
+        doc_id = s.conn.execute("SELECT id FROM documents").fetchone()[0]
+        doc = queries.get_document(s.conn, doc_id)
+    assert [t["killed_low"] for t in doc["totals"]] == [2501]
+    assert doc["totals"][0]["coding"].startswith("left out: a reported total")

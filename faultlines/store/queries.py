@@ -80,8 +80,13 @@ def get_document(conn: sqlite3.Connection, key: str) -> dict[str, Any] | None:
         "date_start, date_end FROM mentions WHERE document_id = ? ORDER BY start", (row["id"],))]
     doc["events"] = [dict(r) for r in conn.execute(
         "SELECT id, incident_id, event_type, sub_event_type, factuality, quote, start, end, killed_low, killed_high, "
-        "date_start, date_end, date_precision, place_name FROM events WHERE document_id = ? ORDER BY start",
+        "date_start, date_end, date_precision, date_text, place_name, doc_event, coding, injured_low, injured_high, "
+        "casualties_low, casualties_high FROM events WHERE document_id = ? ORDER BY start",
         (row["id"],))]
+    # reported totals: tolls over a period or a campaign, kept for cross-checking, never coded as incidents
+    doc["totals"] = [e for e in doc["events"] if e["factuality"] == "aggregate" and any(
+        e[k] is not None for k in ("killed_low", "killed_high", "injured_low", "injured_high", "casualties_low",
+                                   "casualties_high"))]
     doc["relations"] = [dict(r) for r in conn.execute(
         "SELECT subject_id, relation, object_id, quote, start, end FROM relations WHERE document_id = ? ORDER BY start",
         (row["id"],))]
@@ -221,6 +226,7 @@ def incident_sources(conn: sqlite3.Connection, incident_id: str) -> list[dict[st
             "published": r["published"], "title": r["title"], "quote": r["quote"], "start": r["start"],
             "end": r["end"], "raw_start": r["raw_start"], "raw_end": r["raw_end"],
             "event_type": r["event_type"], "sub_event_type": r["sub_event_type"], "factuality": r["factuality"],
+            "coding": r["coding"],
             "date": {"start": r["date_start"], "end": r["date_end"], "precision": r["date_precision"],
                      "text": r["date_text"]},
             "location": {"text": r["place_text"], "name": r["place_name"], "admin1": r["admin1"],
