@@ -176,6 +176,7 @@ def event_rows(ex: Extraction) -> list[dict[str, Any]]:
             "injured_low": ev.injured.low, "injured_high": ev.injured.high,
             "perpetrators": perp_ids, "perpetrator_names": perp_names,
             "targets": targ_ids, "target_names": targ_names,
+            "doc_event": ev.doc_event, "coding": ev.coding or None,
         })
     return rows
 

@@ -236,6 +236,9 @@ def build_index() -> tuple[list[Record], dict[str, list[int]], dict[str, tuple[s
     admin1_names: dict[tuple[str, str], tuple[str, list[str], float | None, float | None, int | None]] = {}
     for code, st in us_states.items():
         admin1_names[("US", code)] = (st["name"], [], None, None, st.get("geonameid"))
+    # every country's region names (GeoNames, see scripts/build_admin1_names.py), then the curated table, which wins
+    for row in _read_csv("admin1_world.csv"):
+        admin1_names[(row["country_code"], row["admin1_code"])] = (row["name"], [], None, None, None)
     for row in _read_csv("admin1.csv"):
         key = (row["country_code"], row["admin1_code"])
         lat = float(row["lat"]) if row.get("lat") else None

@@ -61,13 +61,14 @@ MILES_KM = 1.609344
 _BEARINGS = "north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west"
 _OFFSET_RE = re.compile(
     r"(?:(?P<num>\d+(?:[.,]\d+)?)\s*-?\s*(?P<unit>miles?|mi|kilometers?|kilometres?|kms?)\s+(?:\([^)]{0,30}\)\s+)?)?"
-    rf"(?:(?P<bearing>{_BEARINGS})\s+(?:of\s+)?(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?"
+    rf"(?:(?P<bearing>{_BEARINGS})\s+of\s+(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?"
     r"|(?P<near>near|outside|close to|on the outskirts of|in the outskirts of|outskirts of|around|nearby)\s+"
     r"(?:the\s+)?(?:(?:city|town|village|province)\s+of\s+)?)$",
     re.IGNORECASE,
 )
 
-# ("the northern city of Kunduz" says where a place lies, not an offset from it: "-ern" forms are not bearings)
+# ("the northern city of Kunduz", "northeast Nigeria" say where a place lies, not an offset from it: a bearing is
+# an offset only with "of": "75 miles northeast of Baghdad")
 # Every match of _OFFSET_RE ends with one of these words and then whitespace (a quick test before the search)
 _OFFSET_LAST = tuple(sorted({"of", "the", "near", "outside", "to", "around", "nearby"}
                             | {b + e for b in _BEARINGS.split("|") for e in ("", "ern")}))
@@ -209,11 +210,17 @@ class PlaceResolver:
         if not ids:
             return None
         ctx_countries = Counter({k: v - own.get(k, 0) for k, v in countries.items() if v - own.get(k, 0) > 0})
+        recs = self.gazetteer.records
+        if hint == "admin" and ctx_countries and not any(ctx_countries.get(recs[i][4] or "") for i in ids):
+            # "Sa'ada province" in a report from Yemen: no province of that name in the article's countries, so
+            # not a namesake province abroad but whatever the name is in those countries
+            every = self.gazetteer.lookup_ids(text)
+            if any(ctx_countries.get(recs[i][4] or "") for i in every):
+                ids = every
         ctx_admins = Counter({k: v - own.get(k, 0) for k, v in admins.items() if v - own.get(k, 0) > 0})
         ctx_local = Counter({k[1]: v - own.get(k, 0) for k, v in local.items()
                              if isinstance(k, tuple) and v - own.get(k, 0) > 0})
         top = float(max(ctx_countries.values(), default=1))
-        recs = self.gazetteer.records
         close = self.gazetteer.close_ids(text)
         city_admins = {(recs[i][4], recs[i][5]) for i in ids[:200] if recs[i][8] == "city"}
         scored = [(self._score(i, text, hint, ctx_countries, top, ctx_admins, city_admins)
@@ -224,6 +231,8 @@ class PlaceResolver:
         big = r[6] in ("PCLI", "ADM1", "CONT", "RGN", "PPLC") or r[7] >= SMALL_POPULATION or curated
         if best_id not in close and not curated and not ctx_countries.get(r[4] or "", 0):
             return None  # "Karrada" -> "Karad" (India) with nothing else in India: a folding accident
+        if r[6] == "ADM1" and ctx_countries and not curated and not ctx_countries.get(r[4] or "", 0):
+            return None  # "Sa'ada province" in a report from Yemen is not a namesake district of Mayotte
         if not big and r[4] and not ctx_local.get(r[4]) and not ctx_admins.get((r[4], r[5] or "")):
             main, n = max(ctx_local.items(), key=lambda kv: kv[1], default=(None, 0))
             centre = self.gazetteer.country(main) if main and n >= 2 and main != r[4] else None

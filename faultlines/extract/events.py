@@ -398,6 +398,11 @@ class EventExtractor:
         """The time expression syntax and discourse tie to the event; unknown rather than the publication date."""
         times = [t for t in analysis.times if t.char_start is not None and t.start is not None]
         same = [t for t in times if sent.start_char <= t.char_start < sent.end_char]
+        text = analysis.document.clean_text
+        told = [t for t in same if _REPORTING_DATE.search(text[max(sent.start_char, t.char_start - 40):t.char_start])]
+        if told and len(told) == len(same):
+            return TimeExpression.unknown()  # "..., the chairman told Reuters on Thursday": when it was said
+        same = [t for t in same if t not in told]
         if same:
             return min(same, key=lambda t: (abs(t.char_start - trigger.idx), _DATE_RANK.get(t.precision, 6)))
         para = _paragraph(analysis.document.clean_text, sent.start_char)
@@ -448,6 +453,11 @@ class EventExtractor:
         return None
 
 
+# a time expression right after a reporting verb dates the telling, not the event ("told Reuters on Thursday",
+# "the Red Cross said Tuesday", "said in a statement on Friday")
+_REPORTING_DATE = re.compile(r"\b(?:said|says|told|tells|announced|reported|added|stated|confirmed|declared)\b"
+                             r"[^.,;:\"“”]{0,28}$", re.I)
+
 _DATELINE_END = re.compile(r"^[^\n]{0,60}?(\s[-–—]\s|\)\s*[-–—:]|\s*[-–—:]\s)")
 
 
@@ -476,7 +486,7 @@ def _stray_countries(places: list[PlaceMention]) -> set[str]:
 # a named part of a city ("the city's Madina district", "the K5 junction"): capitalised words before a word for a
 # part of a town; the gazetteer does not list most of them
 _SUB_PLACE = re.compile(
-    r"(?:\b(?:the|a) (?:city|capital|town)['’]s |\bthe |\bin |\bat )"
+    r"(?:\b(?:the|a) (?:city|capital|town)['’]s |\bthe |\bin |\bat |\b(?:struck|hit|rocked|targeted|shook) )"
     r"((?:[A-Z][\w'’-]*|[A-Z0-9]{1,4})(?: (?:[A-Z][\w'’-]*|al-[A-Z][\w'’-]*)){0,2}) "
     r"(district|neighbou?rhood|quarter|suburb|junction|intersection|roundabout|square|market)\b")
 

@@ -36,7 +36,8 @@ LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "structu
 PLACE_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5, "unknown": 6}
 DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
 _SPECIFIC = ("point", "city", "admin2")
-SAME_PLACE_KM = 12.0  # two specific places closer than this can be one event's (a district and its city)
+SAME_PLACE_KM = 25.0  # a site or district this close to a city can be where that city's event happened
+SAME_TOWN_KM = 5.0  # two towns this close may be one (two spellings, two gazetteer entries); farther, two towns
 # how an event was carried out: two mentions told in different ways are different events ("a bomb went off" and
 # "the army launched air strikes hours later"), unless one of them is told in general terms (an attack, a clash)
 _MODES = {
@@ -134,9 +135,19 @@ class _Frame:
         self.subs.add(e.sub_event_type)
         if e.location is not None and (self.place is None or _rank(e.location) < _rank(self.place)):
             self.place = e.location
-        if dated and e.date.start is not None and DATE_RANK.get(e.date.precision, 6) < DATE_RANK.get(
+        own = own_date(e)
+        if dated and own.start is not None and DATE_RANK.get(own.precision, 6) < DATE_RANK.get(
                 self.date.precision, 6):
-            self.date = e.date
+            self.date = own
+
+
+def own_date(e: Event) -> TimeExpression:
+    """The mention's date when its own sentence says it; unknown when the date was borrowed from the paragraph or
+    the lead (a dateline's day is the day of publication, not necessarily of the event)."""
+    d = e.date
+    if d.start is None or d.char_start is None or not e.start <= d.char_start < e.end:
+        return TimeExpression.unknown()
+    return d
 
 
 def _rank(p: PlaceMention | None) -> int:
@@ -172,7 +183,10 @@ def place_fits(a: PlaceMention | None, b: PlaceMention | None) -> bool:
     if pa.name.lower() == pb.name.lower():
         return True
     km = _km(a, b)
-    return km is not None and km <= SAME_PLACE_KM
+    if km is None:
+        return False
+    towns = pa.precision == "city" and pb.precision == "city"
+    return km <= (SAME_TOWN_KM if towns else SAME_PLACE_KM)
 
 
 def date_fits(a: TimeExpression, b: TimeExpression) -> bool:
@@ -204,7 +218,7 @@ def _fits(f: _Frame, e: Event, toll_update: bool) -> str | None:
         return None
     if not place_fits(f.place, e.location):
         return None
-    if not toll_update and not date_fits(f.date, e.date):
+    if not toll_update and not date_fits(f.date, own_date(e)):
         return None
     if f.place is not None and e.location is not None and _rank(e.location) <= PLACE_RANK["admin2"] \
             and _rank(f.place) <= PLACE_RANK["admin2"]:
@@ -286,7 +300,7 @@ def structure(events: list[Event], cues: StructureCues | None = None,
                     break
         if frame is None:
             frame = _Frame(len(frames))
-            if prev is not None and e.date.start is None and cues.same_day is not None \
+            if prev is not None and own_date(e).start is None and cues.same_day is not None \
                     and cues.same_day.search(e.quote):
                 frame.date = prev.date  # "two hours later, a second blast ...": the same day
             frames.append(frame)

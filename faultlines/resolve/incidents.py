@@ -44,7 +44,7 @@ TYPE_AFFINITY = {
     frozenset({"Riots", "Violence against civilians"}): 0.4,
     frozenset({"Battles", "Strategic developments"}): 0.3,
 }
-GENERIC_SUBS = frozenset({"Attack", "Armed clash"})
+GENERIC_SUBS = frozenset({"Armed clash"})  # what generic fighting words give ("fighting", "clashes", "battle")
 WEIGHTS = {"date": 0.30, "place": 0.25, "type": 0.15, "actors": 0.15, "casualties": 0.05, "text": 0.10}
 _WORD = re.compile(r"[a-z]{4,}")
 _STOP = frozenset("that this with from were have been their they which while after before into about said would "
@@ -550,8 +550,8 @@ def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits:
                    ) -> dict[str, Any]:
     """The incidents-table row (plus ``event_ids``) for one cluster of mentions."""
     ids = [e.id for e in evs]
-    # the most reported sub-type; a general one ("Attack", "Armed clash") counts half against a specific one, as the
-    # coder takes "suicide bomb" over "attack" when both tell the same event
+    # the most reported sub-type; "Armed clash", what generic fighting words give, counts half against a more
+    # specific one ("excessive force against protesters"), as a coder takes the specific one
     subs: Counter[str] = Counter()
     for e in evs:
         subs[e.sub_event_type] += 0.5 if e.sub_event_type in GENERIC_SUBS else 1.0
