@@ -229,3 +229,30 @@ def test_analysis_text_is_the_parsed_text(analyzer, text):
 
     analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
     assert doc_text(analysis.spacy_doc) == analysis.spacy_doc.text == text
+
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Raiders burned huts in Tandjari, a village in central Mali, on Sunday.", "Tandjari", "ML"),
+    ("Soldiers searched the village of Koboko-Sare after the raid, officials in Mali said.", "Koboko-Sare", "ML"),
+    ("Jets dropped two bombs on Tawbyin village in Sagaing Region of Myanmar.", "Tawbyin", "MM"),
+])
+def test_unlisted_villages_the_text_names(analyzer, make_doc, text, name, cc):
+    """A settlement the gazetteer does not list, named as one by the text, is a place in the text's country,
+    with unknown coordinates."""
+    places = analyzer(make_doc(text)).places
+    hit = next((p for p in places if p.text == name), None)
+    assert hit is not None, [p.text for p in places]
+    assert hit.place.country_code == cc and hit.place.lat is None and hit.place.precision == "city"
+
+
+def test_bearing_adjectives_are_not_offsets(analyzer, make_doc):
+    text = "Gunmen raided the eastern town of Gwoza in Nigeria's northeast Borno state on Monday."
+    places = {p.text: p for p in analyzer(make_doc(text)).places}
+    assert places["Gwoza"].relation is None
+    borno = next(p for t, p in places.items() if t.startswith("Borno"))
+    assert borno.relation is None and borno.place.country_code == "NG" and borno.place.precision == "admin1"
+
+
+def test_lower_case_words_are_not_places_in_mixed_case_text(analyzer, make_doc):
+    text = "Bodies lay in the bush outside the town of Gwoza in Nigeria after the attack."
+    assert "bush" not in {p.text for p in analyzer(make_doc(text)).places}

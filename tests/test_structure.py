@@ -148,3 +148,16 @@ def test_totals_and_reasons_reach_the_cli_and_the_document(tmp_path):
         doc = queries.get_document(s.conn, doc_id)
     assert [t["killed_low"] for t in doc["totals"]] == [2501]
     assert doc["totals"][0]["coding"].startswith("left out: a reported total")
+
+
+def test_a_government_seat_does_not_place_the_event(events_of):
+    text = ("Gunmen killed nine farmers in Ogossagou, a village in central Mali, on Saturday.\n\n"
+            "The government in Bamako has denied that it arms the militia that carried out the attack.")
+    evs = [e for e in events_of(text) if e.is_event]
+    assert evs and all(e.location is not None and e.location.place.name != "Bamako" for e in evs)
+
+
+def test_telling_date_is_not_the_event_date(events_of):
+    text = "Fifteen villagers were killed in an attack near Gao, a local official told reporters on Thursday."
+    ev = next(e for e in events_of(text) if e.is_event)
+    assert ev.date.start is None  # the article says when it was told, not when it happened

@@ -34,7 +34,7 @@ from spacy.symbols import ADJ, NOUN, PROPN
 
 from faultlines.analyze.gazetteer import DATA_DIR, Gazetteer, light_name, normalize_name
 from faultlines.analyze.nlp import doc_ents, doc_text
-from faultlines.model import ActorMention, Document, PlaceMention
+from faultlines.model import ActorMention, Document, Place, PlaceMention
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,17 @@ _OFFSET_RE = re.compile(
 # Every match of _OFFSET_RE ends with one of these words and then whitespace (a quick test before the search)
 _OFFSET_LAST = tuple(sorted({"of", "the", "near", "outside", "to", "around", "nearby"}
                             | {b + e for b in _BEARINGS.split("|") for e in ("", "ern")}))
+
+
+_NAME = r"[A-Z][\w'’]+(?:[- ][A-Z][\w'’]+){0,2}"
+_SETTLEMENT = r"(?:village|town|hamlet|settlement|township)"
+# "X, a village in ...", "the village of X", "X village" (a named settlement the text itself calls one)
+_UNLISTED_RE = re.compile(
+    rf"\b(?P<a>{_NAME}), (?:a|an|the) (?:small |remote |farming |fishing |border |northern |southern |eastern |"
+    rf"western |central |nearby |neighbouring |neighboring )?{_SETTLEMENT} (?:in|near|on|of|outside|north|south|"
+    rf"east|west)\b"
+    rf"|\bthe (?:small |remote |farming |fishing |border )?{_SETTLEMENT} of (?P<b>{_NAME})"
+    rf"|\b(?:in|on|at|near|from) (?P<c>{_NAME}) {_SETTLEMENT}\b")
 
 
 def _lower_cased(text: str) -> bool:
@@ -200,7 +211,42 @@ class PlaceResolver:
                 final = 0.5 + 0.5 * min(1.0, max(0.0, score / 10))
             out.append(PlaceMention(doc_text(sdoc)[start:end], start, end, self.gazetteer.place(best_id), relation, dist,
                                     round(final, 3)))
+        out.extend(self._unlisted(doc_text(sdoc), out, countries))
         out.sort(key=lambda m: (m.start, m.end))
+        return out
+
+    def _unlisted(self, text: str, found: list[PlaceMention], countries: Counter[str]) -> list[PlaceMention]:
+        """Villages and towns the gazetteer does not list, named as such by the text ("Ogossagou, a village in
+        central Mali", "the village of Ogossagou-Peul", "Pazigyi village"). They take the country (and province)
+        of the place the text puts them in, or of the article; their coordinates stay unknown."""
+        taken = [(m.start, m.end) for m in found]
+        out: list[PlaceMention] = []
+        for m in _UNLISTED_RE.finditer(text):
+            name_group = next(g for g in ("a", "b", "c") if m.group(g))
+            start, end = m.span(name_group)
+            name = m.group(name_group)
+            if any(a < end and start < b for a, b in taken) or normalize_name(name) in self.stop_names:
+                continue
+            after = [p for p in found if end <= p.start <= end + 60 and p.place.country_code]
+            parent = after[0].place if after else None
+            cc = parent.country_code if parent else (countries.most_common(1)[0][0] if countries else None)
+            if cc is None:
+                continue
+            ccs = [cc] + [c for c, _ in countries.most_common(3) if c != cc]  # "on the border with Chad": not in it
+            recs = self.gazetteer.records
+            listed = next(([i for i in self.gazetteer.lookup_ids(name) if recs[i][4] == c and recs[i][8] == "city"]
+                           for c in ccs if any(recs[i][4] == c for i in self.gazetteer.lookup_ids(name))), [])
+            if listed:  # a listed town the text calls one, in that country ("Baga, a town on the border ...")
+                place = self.gazetteer.place(max(listed, key=lambda i: self.gazetteer.records[i][7]))
+            else:
+                if parent is not None and "border" in text[end:end + 60] and len(countries) > 1:
+                    # "Baga, a town on the border with Chad": the town is in the article's other country
+                    cc = next((c for c, _ in countries.most_common() if c != parent.country_code), cc)
+                    parent = None
+                admin1 = parent.admin1 if parent and parent.precision in ("admin1", "admin2", "city") else None
+                place = Place(None, name, None, None, cc, admin1, None, "PPL", 0, "city")
+            out.append(PlaceMention(name, start, end, place, score=0.6))
+            taken.append((start, end))
         return out
 
     def _choose(self, text: str, hint: str | None, own: Counter[Any], countries: Counter[str], local: Counter[Any],

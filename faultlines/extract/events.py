@@ -399,7 +399,8 @@ class EventExtractor:
         times = [t for t in analysis.times if t.char_start is not None and t.start is not None]
         same = [t for t in times if sent.start_char <= t.char_start < sent.end_char]
         text = analysis.document.clean_text
-        told = [t for t in same if _REPORTING_DATE.search(text[max(sent.start_char, t.char_start - 40):t.char_start])]
+        told = [t for t in same if _REPORTING_DATE.search(
+            text[max(sent.start_char, (t.char_start or 0) - 40):t.char_start or 0])]
         if told and len(told) == len(same):
             return TimeExpression.unknown()  # "..., the chairman told Reuters on Thursday": when it was said
         same = [t for t in same if t not in told]
@@ -420,9 +421,9 @@ class EventExtractor:
         government, low ``score``) never become the event's location.
         """
         stray = _stray_countries(analysis.places)
-        usable = [p for p in analysis.places if _locates(p) and not _inside_actor(p, analysis)
-                  and not (p.score < STRAY_SCORE and p.place.country_code in stray)]
         text = analysis.document.clean_text
+        usable = [p for p in analysis.places if _locates(p) and not _inside_actor(p, analysis)
+                  and not (p.score < STRAY_SCORE and p.place.country_code in stray) and not _names_an_actor(p, text)]
         places = _in_sent(usable, sent)
         if not any(p.place.precision in ("point", "city") for p in places):
             sub = _sub_place(sent, usable)  # "the city's Madina district": a part of the city told before
@@ -505,6 +506,16 @@ def _sub_place(sent: Any, usable: list[PlaceMention]) -> PlaceMention | None:
     name = f"{m.group(1)} {m.group(2)}"
     place = Place(None, name, city.lat, city.lon, city.country_code, city.admin1, city.admin2, "PPLX", 0, "point")
     return PlaceMention(name, start, sent.start_char + m.end(2), place, score=0.6)
+
+
+# a place that says whose government or organisation is meant, not where something happened ("the government in
+# Bamako has denied ...", "a Shia militia allied with the government in Baghdad", "the Washington-based council")
+_ACTOR_SEAT = re.compile(r"\b(?:government|authorities|officials|regime|administration|leadership|ministry|junta|"
+                         r"rulers|parliament)\s+(?:in|of)\s+(?:the\s+)?$", re.I)
+
+
+def _names_an_actor(p: PlaceMention, text: str) -> bool:
+    return bool(_ACTOR_SEAT.search(text[max(0, p.start - 40):p.start])) or text.startswith("-based", p.end)
 
 
 def _locates(p: PlaceMention) -> bool:

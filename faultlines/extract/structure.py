@@ -28,6 +28,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
 import yaml
 
 from faultlines.model import Event, PlaceMention, TimeExpression
@@ -97,9 +98,9 @@ def total_cue(e: Event, cues: StructureCues | None = None) -> str | None:
                 continue  # "in 2014, gunmen killed 40 in the village of X": a dated past incident
             return m.group(0).strip()
     if cues.total_subjects is not None:
-        m = cues.total_subjects.search(quote)
-        if m:
-            return m.group(0).strip()
+        subject = cues.total_subjects.search(quote)
+        if subject:
+            return subject.group(0).strip()
     d = e.date
     if d.start is not None and d.end is not None and (d.end - d.start).days >= 300 and not specific:
         return f"a toll over {d.text or 'a year or more'}"
@@ -317,17 +318,17 @@ def structure(events: list[Event], cues: StructureCues | None = None,
         owner[i] = frame
         prev = frame
     for i, e in enumerate(out):
-        f = owner.get(i)
-        if f is None:
+        owned = owner.get(i)
+        if owned is None:
             out[i] = replace(e, coding=why.get(i, ""))
             continue
         loc, date = e.location, e.date
-        if f.place is not None and (not place_fits(f.place, loc) or _rank(f.place) < _rank(loc)):
-            loc = f.place  # a vaguer place, or one the mention only names in passing (it refers back)
-        if f.date.start is not None and (date.start is None or i in toll_updates or not date_fits(f.date, date)
-                                         or DATE_RANK.get(f.date.precision, 6) < DATE_RANK.get(date.precision, 6)):
-            date = f.date
-        out[i] = replace(e, doc_event=f.index, coding=why[i], location=loc, date=date)
+        if owned.place is not None and (not place_fits(owned.place, loc) or _rank(owned.place) < _rank(loc)):
+            loc = owned.place  # a vaguer place, or one the mention only names in passing (it refers back)
+        if owned.date.start is not None and (date.start is None or i in toll_updates or not date_fits(owned.date, date)
+                                         or DATE_RANK.get(owned.date.precision, 6) < DATE_RANK.get(date.precision, 6)):
+            date = owned.date
+        out[i] = replace(e, doc_event=owned.index, coding=why[i], location=loc, date=date)
     return out
 
 

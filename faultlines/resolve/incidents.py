@@ -552,7 +552,7 @@ def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits:
     ids = [e.id for e in evs]
     # the most reported sub-type; "Armed clash", what generic fighting words give, counts half against a more
     # specific one ("excessive force against protesters"), as a coder takes the specific one
-    subs: Counter[str] = Counter()
+    subs: dict[str, float] = defaultdict(float)
     for e in evs:
         subs[e.sub_event_type] += 0.5 if e.sub_event_type in GENERIC_SUBS else 1.0
     top = max(subs.items(), key=lambda kv: (kv[1], sum(e.salience for e in evs if e.sub_event_type == kv[0]), kv[0]))
