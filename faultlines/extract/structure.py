@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from faultlines.model import Event, PlaceMention, TimeExpression
+from faultlines.model import Count, Event, PlaceMention, TimeExpression
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "structure.yaml"
 PLACE_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5, "unknown": 6}
@@ -134,8 +134,9 @@ class _Frame:
         if not placed:  # a back-reference: it tells more of this event, its own type, place and date aside
             return
         self.subs.add(e.sub_event_type)
-        if e.location is not None and (self.place is None or _rank(e.location) < _rank(self.place)):
-            self.place = e.location
+        here = own_place(e)
+        if here is not None and (self.place is None or _rank(here) < _rank(self.place)):
+            self.place = here
         own = own_date(e)
         if dated and own.start is not None and DATE_RANK.get(own.precision, 6) < DATE_RANK.get(
                 self.date.precision, 6):
@@ -149,6 +150,14 @@ def own_date(e: Event) -> TimeExpression:
     if d.start is None or d.char_start is None or not e.start <= d.char_start < e.end:
         return TimeExpression.unknown()
     return d
+
+
+def own_place(e: Event) -> PlaceMention | None:
+    """The mention's place when its own sentence names it; None when it was borrowed from the paragraph or lead."""
+    loc = e.location
+    if loc is None or not e.start <= loc.start < e.end:
+        return None
+    return loc
 
 
 def _rank(p: PlaceMention | None) -> int:
@@ -217,13 +226,14 @@ def _fits(f: _Frame, e: Event, toll_update: bool) -> str | None:
     """Why ``e`` can belong to frame ``f`` (None when it cannot)."""
     if not types_fit(f.subs, e.sub_event_type):
         return None
-    if not place_fits(f.place, e.location):
+    here = own_place(e)
+    if not place_fits(f.place, here):
         return None
     if not toll_update and not date_fits(f.date, own_date(e)):
         return None
-    if f.place is not None and e.location is not None and _rank(e.location) <= PLACE_RANK["admin2"] \
+    if f.place is not None and here is not None and _rank(here) <= PLACE_RANK["admin2"] \
             and _rank(f.place) <= PLACE_RANK["admin2"]:
-        return f"same place ({e.location.place.name})"
+        return f"same place ({here.place.name})"
     if toll_update:
         return "a toll update"
     return "compatible type, place and date"
@@ -232,7 +242,7 @@ def _fits(f: _Frame, e: Event, toll_update: bool) -> str | None:
 ADJACENT_CHARS = 250  # a mention this close after the previous one continues its story
 
 
-def _order(frames: list[_Frame], prev: _Frame | None, e: Event, update: bool) -> list[_Frame]:
+def _order(frames: list[_Frame], e: Event, update: bool) -> list[_Frame]:
     """The open events to try for ``e``, most likely first. A mention naming a specific place goes to an event at
     that place; a toll update to the article's first event; a mention right after the previous one continues it;
     anything else returns to the article's first event, then to the latest that fits."""
@@ -240,14 +250,15 @@ def _order(frames: list[_Frame], prev: _Frame | None, e: Event, update: bool) ->
     latest = frames[::-1]
     if update:
         return [main] + latest
-    if e.location is not None and _rank(e.location) <= PLACE_RANK["admin2"]:
+    place = own_place(e)
+    if place is not None and _rank(place) <= PLACE_RANK["admin2"]:
         here = [f for f in latest if f.place is not None and _rank(f.place) <= PLACE_RANK["admin2"]
-                and place_fits(f.place, e.location)]
+                and place_fits(f.place, place)]
         here.sort(key=lambda f: f is not main)  # the article's first event when it is at that place too
         return here + [main] + latest
-    if prev is not None and 0 <= e.start - prev.end <= ADJACENT_CHARS:
-        return [prev, main] + latest
-    return [main] + latest
+    # the story told just before (an aside such as "the men belonged to group X" does not end it)
+    near = sorted((f for f in frames if 0 <= e.start - f.end <= 2 * ADJACENT_CHARS), key=lambda f: -f.end)
+    return near + [main] + latest
 
 
 def structure(events: list[Event], cues: StructureCues | None = None,
@@ -265,6 +276,7 @@ def structure(events: list[Event], cues: StructureCues | None = None,
     owner: dict[int, _Frame] = {}
     why: dict[int, str] = {}
     toll_updates: set[int] = set()
+    passing: set[int] = set()  # back-references whose figures belong to another event they name in passing
     prev: _Frame | None = None
     for i in order:
         e = out[i]
@@ -292,7 +304,7 @@ def structure(events: list[Event], cues: StructureCues | None = None,
             frame = prev if prev is not None and 0 <= e.start - prev.end <= ADJACENT_CHARS else frames[0]
             reason = f"it refers back ({back.group(0)!r})"
         if frame is None and opener is None and frames:
-            for f in _order(frames, prev, e, update):
+            for f in _order(frames, e, update):
                 if f is None:
                     continue
                 r = _fits(f, e, update)
@@ -314,6 +326,10 @@ def structure(events: list[Event], cues: StructureCues | None = None,
         else:
             why[i] = f"attached to document event {frame.index + 1}: {reason}"
         fits = back is None or _fits(frame, e, update) is not None
+        if not fits and (e.killed.known or e.injured.known or e.casualties.known):
+            # "the raid took place on the day of the attack on Abuja, in which 75 died": the figure is the other's
+            passing.add(i)
+            why[i] += "; its casualty figures are of another event it names, not kept"
         frame.add(i, e, dated=not update and fits, placed=fits)
         owner[i] = frame
         prev = frame
@@ -328,6 +344,8 @@ def structure(events: list[Event], cues: StructureCues | None = None,
         if owned.date.start is not None and (date.start is None or i in toll_updates or not date_fits(owned.date, date)
                                          or DATE_RANK.get(owned.date.precision, 6) < DATE_RANK.get(date.precision, 6)):
             date = owned.date
+        if i in passing:
+            e = replace(e, killed=Count(), injured=Count(), casualties=Count())
         out[i] = replace(e, doc_event=owned.index, coding=why[i], location=loc, date=date)
     return out
 
