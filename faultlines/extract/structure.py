@@ -126,9 +126,12 @@ class _Frame:
     subs: set[str] = field(default_factory=set)
     place: PlaceMention | None = None
     date: TimeExpression = field(default_factory=TimeExpression.unknown)
+    borrowed: TimeExpression = field(default_factory=TimeExpression.unknown)  # its opener's date from context
     end: int = 0  # where its latest member ends
 
     def add(self, i: int, e: Event, *, dated: bool = True, placed: bool = True) -> None:
+        if not self.members and dated and e.date.start is not None:
+            self.borrowed = e.date
         self.members.append(i)
         self.end = max(self.end, e.end)
         if not placed:  # a back-reference: it tells more of this event, its own type, place and date aside
@@ -341,9 +344,12 @@ def structure(events: list[Event], cues: StructureCues | None = None,
         loc, date = e.location, e.date
         if owned.place is not None and (not place_fits(owned.place, loc) or _rank(owned.place) < _rank(loc)):
             loc = owned.place  # a vaguer place, or one the mention only names in passing (it refers back)
-        if owned.date.start is not None and (date.start is None or i in toll_updates or not date_fits(owned.date, date)
-                                         or DATE_RANK.get(owned.date.precision, 6) < DATE_RANK.get(date.precision, 6)):
-            date = owned.date
+        # one date for the whole event: its members' own most precise one, else the one its opener was told with
+        target = owned.date if owned.date.start is not None else owned.borrowed
+        if target.start is not None and (date.start is None or i in toll_updates or own_date(e).start is None
+                                         or not date_fits(target, date)
+                                         or DATE_RANK.get(target.precision, 6) < DATE_RANK.get(date.precision, 6)):
+            date = target
         if i in passing:
             e = replace(e, killed=Count(), injured=Count(), casualties=Count())
         out[i] = replace(e, doc_event=owned.index, coding=why[i], location=loc, date=date)

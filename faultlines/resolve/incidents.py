@@ -214,7 +214,11 @@ def compatible(a: EventRecord, b: EventRecord, window: int, max_km: float) -> bo
     same = _same_document_event(a, b)
     if same is not None:
         return same
-    if _date_score(a, b, window)[0] is None or _type_score(a, b)[0] is None:
+    if _date_score(a, b, window)[0] is None:
+        return False
+    # two sentences of two articles' events need not share a type (one article tells of looting during the raid
+    # another tells as an attack): the events were linked by a compatible pair, dates and places still stop chains
+    if (a.doc_event is None or b.doc_event is None) and _type_score(a, b)[0] is None:
         return False
     return _place_score(a, b, 2 * max_km)[0] is not None
 
