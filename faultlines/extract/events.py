@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import span_ents, span_text
+from faultlines.analyze.nlp import doc_memo, span_ents, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, kind_of
@@ -35,6 +35,7 @@ from faultlines.model import (
     PropertyTarget,
     TimeExpression,
 )
+from faultlines.spans import SpanCover
 
 log = logging.getLogger(__name__)
 
@@ -410,7 +411,7 @@ class EventExtractor:
         Places that only anchor a bearing ("75 km northeast of Baghdad") or name an actor (a capital used for its
         government, low ``score``) never become the event's location.
         """
-        usable = [p for p in analysis.places if _locates(p) and not _inside_actor(p, analysis)]
+        usable = _usable_places(analysis)
         text = analysis.document.clean_text
         places = _in_sent(usable, sent)
         # a dateline ("BAQUBA, Iraq, Aug 22 (Wire) -") says where the reporter files from: a last resort only
@@ -482,6 +483,22 @@ def _describes_place(sent: Any, mention: PlaceMention, places: list[PlaceMention
         if anc.dep_ in ("ROOT", "ccomp"):
             break
     return False
+
+
+def _usable_places(analysis: Analysis) -> list[PlaceMention]:
+    """The places that may locate an event (``_locates`` and not ``_inside_actor``), in document order.
+
+    Found once per document (kept with its parse) with an index of the actor spans: asked per event, it cost
+    events x places x actors, so a long report of many events took minutes.
+    """
+    memo = doc_memo(analysis.spacy_doc, "usable_places") if analysis.spacy_doc is not None else {}
+    got = memo.get("places")
+    if got is not None and got[0] is analysis.places and got[1] is analysis.actors:
+        return got[2]
+    cover = SpanCover((a.start, a.end) for a in analysis.actors)
+    usable = [p for p in analysis.places if _locates(p) and not cover.strictly_inside(p.start, p.end)]
+    memo["places"] = (analysis.places, analysis.actors, usable)
+    return usable
 
 
 def _inside_actor(place: PlaceMention, analysis: Analysis) -> bool:

@@ -90,6 +90,11 @@ def get_document(conn: sqlite3.Connection, key: str) -> dict[str, Any] | None:
     return doc
 
 
+def unresolved_event_ids(conn: Any) -> list[str]:
+    """Codable mentions without an incident yet (new ones, or ones a killed run left behind)."""
+    return [r[0] for r in conn.execute(f"SELECT e.id FROM events e WHERE e.incident_id IS NULL AND {FACTUAL}")]
+
+
 def list_failures(conn: sqlite3.Connection, run_id: int | None = None) -> list[dict[str, Any]]:
     if run_id is None:
         rows = conn.execute("SELECT * FROM ingest_failures ORDER BY id")

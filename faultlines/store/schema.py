@@ -212,4 +212,12 @@ CREATE INDEX claims_document ON claims(document_id);
 CREATE INDEX framing_document ON framing(document_id);
 """,
     ),
+    (
+        6,
+        "one failure row per input and reason (a re-run updates it), with how many inputs it stands for",
+        """
+ALTER TABLE ingest_failures ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX ingest_failures_source ON ingest_failures(source, stage, reason);
+""",
+    ),
 ]
