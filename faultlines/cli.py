@@ -18,6 +18,7 @@ import click
 
 from faultlines.config import Settings
 from faultlines.errors import FaultlinesError
+from faultlines.limits import printable
 
 DEFAULT_DB = "faultlines.db"
 db_option = click.option("--db", default=DEFAULT_DB, envvar="FAULTLINES_DB", show_default=True,
@@ -55,7 +56,7 @@ def _cell(v: Any, width: int = 40) -> str:
         return ""
     if isinstance(v, list | tuple):
         v = ", ".join(str(x) for x in v)
-    s = str(v).replace("\n", " ")
+    s = printable(str(v).replace("\n", " "))  # no raw control characters (escape codes) on the terminal
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
@@ -147,8 +148,9 @@ def ingest(db: str, paths: tuple[str, ...], manifest: Path | None, demo: bool, w
         click.echo(f"{report.stored} stored, {report.duplicates} already stored, {report.resumed} resumed, "
                    f"{report.extracted} extracted, {len(report.failures)} failed, "
                    f"{report.incidents} incidents updated ({report.seconds:.1f}s) -> {db}")
-        for f in report.failures:
-            click.echo(f"  failed: {f.source}: {f.reason}" + (f" ({f.detail})" if f.detail else ""), err=True)
+        for f in report.failures:  # names and details as escapes: a file name may hold terminal escape codes
+            click.echo(f"  failed: {printable(f.source)}: {f.reason}" + (f" ({printable(f.detail)})" if f.detail else "")
+                       + (f" x{f.count}" if f.count > 1 else ""), err=True)
     sys.exit(report.exit_code)
 
 
@@ -456,7 +458,7 @@ def failures(db: str, fmt: str) -> None:
 
     with _store(db) as store:
         rows = queries.list_failures(store.conn)
-    _emit(rows, fmt, ["run_id", "source", "stage", "reason", "detail", "recorded_at"])
+    _emit(rows, fmt, ["run_id", "source", "stage", "reason", "count", "detail", "recorded_at"])
 
 
 @cli.command()

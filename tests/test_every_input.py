@@ -231,11 +231,11 @@ def test_a_json_list_of_many_non_objects_is_one_failure_row(tmp_path, pipeline):
 
 def test_a_long_report_grows_about_linearly(analyzer, extractor, make_doc):
     unit = "On Monday, government forces shelled the town of Kramatorsk, killing five civilians.\n\n"
-    doc = make_doc(unit * 400)
+    doc = make_doc(unit * 800)
     t0 = time.perf_counter()
     extraction = extractor(analyzer(doc))
-    assert time.perf_counter() - t0 < 25  # events x places x actors took about 40 s here
-    assert len(extraction.events) >= 400
+    assert time.perf_counter() - t0 < 45  # about 12 s; events x places x actors made it minutes
+    assert len(extraction.events) >= 800
 
 
 def test_the_span_index_answers_like_the_scan():

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from faultlines.errors import FaultlinesError, OptionalDependencyMissing
+from faultlines.limits import xml_safe
 from faultlines.store import Store, queries
 
 FORMATS = ("jsonl", "csv", "geojson", "gexf", "graphml", "parquet", "framing")
@@ -140,16 +141,17 @@ def network_graph(conn: Any) -> Any:
     g = nx.MultiDiGraph()
     rels = queries.list_relations(conn)
     ids = {r["subject_id"] for r in rels} | {r["object_id"] for r in rels}
+    x = xml_safe  # GEXF and GraphML are XML: a control character in an outlet or a quote would break the file
     for a in conn.execute("SELECT id, name, type, country FROM actors"):
         if a["id"] in ids:
-            g.add_node(a["id"], label=a["name"], type=a["type"], country=a["country"] or "")
+            g.add_node(x(a["id"]), label=x(a["name"]), type=x(a["type"]), country=x(a["country"] or ""))
     sign = {"supports": 1, "allied": 1, "member_of": 1, "leads": 1, "controls": 1,
             "fights": -1, "attacks": -1, "opposes": -1, "rivals": -1}
     for r in rels:
-        g.add_edge(r["subject_id"], r["object_id"], key=r["relation"], relation=r["relation"], weight=r["weight"],
-                   sign=sign.get(r["relation"], 0), outlets="; ".join(r["outlets"]),
-                   first_seen=r["first_seen"] or "", last_seen=r["last_seen"] or "",
-                   quote=r["sources"][0]["quote"][:500] if r["sources"] else "")
+        g.add_edge(x(r["subject_id"]), x(r["object_id"]), key=x(r["relation"]), relation=x(r["relation"]),
+                   weight=r["weight"], sign=sign.get(r["relation"], 0), outlets=x("; ".join(map(str, r["outlets"]))),
+                   first_seen=x(r["first_seen"] or ""), last_seen=x(r["last_seen"] or ""),
+                   quote=x(r["sources"][0]["quote"][:500]) if r["sources"] else "")
     return g
 
 

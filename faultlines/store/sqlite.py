@@ -62,17 +62,17 @@ class Store:
                 if self.path != ":memory:":
                     Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        except sqlite3.Error as exc:
+            self.conn.isolation_level = None  # autocommit; transactions are explicit (see transaction())
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if not readonly:
+                if self.path != ":memory:" and self.dialect == "sqlite":
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.migrate()
+        except (sqlite3.Error, OSError) as exc:  # not a database, a folder, no permission, a read-only disk
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
-        self.conn.isolation_level = None  # autocommit; transactions are explicit (see transaction())
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA busy_timeout = 30000")
-        if not readonly:
-            if self.path != ":memory:" and self.dialect == "sqlite":
-                self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.migrate()
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def migrate(self) -> int:
@@ -341,6 +341,8 @@ class Store:
                 c.execute("DELETE FROM incidents WHERE id = ?", (iid,))
             for inc in incidents:
                 members = inc.pop("event_ids")
+                if "reasons" in inc:
+                    inc["reasons"] = queries.cap_reasons(inc["reasons"])
                 cols = list(inc)
                 c.execute(
                     f"INSERT OR REPLACE INTO incidents ({', '.join(cols)}, updated_at) VALUES "
