@@ -11,7 +11,10 @@ import ctypes
 import gc
 import itertools
 import logging
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -205,9 +208,35 @@ def parse_long(nlp: Any, text: str, deadline: Deadline | None = None) -> Any:
 _WORKER: Pipeline | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, parent: int | None = None) -> None:
     global _WORKER
+    if parent is not None:
+        exit_with_parent(parent)
     _WORKER = Pipeline(settings)
+
+
+def exit_with_parent(parent: int) -> None:
+    """End this worker process when its parent dies (``kill -9`` of an ingest must not leave workers running).
+
+    On Linux the kernel sends SIGKILL when the parent exits (PR_SET_PDEATHSIG); everywhere a daemon thread also
+    checks every second that the parent is still the one that started us.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="faultlines-parent-watch", daemon=True).start()
 
 
 def _work(documents: list[Document]) -> list[Extraction | tuple[Document, str, str]]:
@@ -244,7 +273,8 @@ def extract_batches(batches: Iterable[list[Document]], settings: Settings, pipel
             yield from pipe.extract(batch)
         return
     batches = itertools.chain(head, batches)
-    with ProcessPoolExecutor(max_workers=settings.workers, initializer=_init_worker, initargs=(settings,)) as pool:
+    with ProcessPoolExecutor(max_workers=settings.workers, initializer=_init_worker,
+                             initargs=(settings, os.getpid())) as pool:
         pending: list[Any] = []
         for batch in batches:
             pending.append(pool.submit(_work, batch))
