@@ -6,8 +6,6 @@ Exit status: 0 success; 1 error (message on stderr); 2 usage error; 3 ingest fin
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Iterable
@@ -41,12 +39,11 @@ def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: _cell(r.get(k), 10**6) for k in columns})
-        click.echo(buf.getvalue(), nl=False)
+        from faultlines.export.formats import to_csv
+
+        flat = [{k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in r.items() if k in columns}
+                for r in rows]
+        click.echo(to_csv(flat, columns), nl=False)
         return
     click.echo(table(rows, columns))
 

