@@ -292,3 +292,24 @@ def test_a_symlink_out_of_the_folder_is_refused(tmp_path):
     refused = [i for i in items if isinstance(i, IngestFailure) and i.reason == "outside-root"]
     assert [Path(i.source).name for i in refused] == ["passwd.txt"]
     assert not any(isinstance(i, Document) and "root:x" in i.raw_text for i in items)
+
+
+def test_a_report_repeating_one_event_is_resolved_without_scoring_every_pair(monkeypatch):
+    from datetime import date
+
+    import faultlines.resolve.incidents as incidents
+    from faultlines.resolve.incidents import EventRecord, cluster
+
+    calls = []
+    real = incidents.raw_score
+    monkeypatch.setattr(incidents, "raw_score", lambda *a: calls.append(1) or real(*a))
+    events = [EventRecord(id=f"ev-{i:04d}", document_id="doc", document="report.txt", event_type="Battles",
+                          sub_event_type="Armed clash", quote="Forces shelled Kramatorsk, killing five civilians.",
+                          date_start=date(2015, 3, 2), date_end=date(2015, 3, 2), date_precision="day",
+                          place_name="Kramatorsk", geonameid=704508, lat=48.72, lon=37.56, country_code="UA",
+                          admin1="Donetsk", place_precision="city", killed_low=5, killed_high=5, start=90 * i,
+                          end=90 * i + 50) for i in range(400)]
+    [(members, reasons)] = cluster(events)
+    assert len(members) == 400
+    assert len(calls) < 10  # one content, one scoring (every pair of copies was scored: 79,800)
+    assert len(reasons) == incidents.MAX_REASONS + 1 and "further merge reasons" in reasons[-1]["more"]
