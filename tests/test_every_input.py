@@ -313,3 +313,31 @@ def test_a_report_repeating_one_event_is_resolved_without_scoring_every_pair(mon
     assert len(members) == 400
     assert len(calls) < 10  # one content, one scoring (every pair of copies was scored: 79,800)
     assert len(reasons) == incidents.MAX_REASONS + 1 and "further merge reasons" in reasons[-1]["more"]
+
+
+def test_a_timeout_is_not_swallowed_by_an_except_exception_inside_a_stage():
+    from faultlines.ingest.documents import make_document
+    from faultlines.pipeline import StageTimeout
+
+    class Careless:  # like a stage that guards its own work with ``except Exception``
+        def __call__(self, analysis):
+            for _ in range(3):
+                try:
+                    time.sleep(2)
+                except Exception:  # noqa: BLE001, S110 - the point of the test
+                    pass
+
+    class FakeAnalyzer:
+        class nlp:  # noqa: N801
+            @staticmethod
+            def pipe(texts, batch_size=1):
+                return list(texts)
+
+        def analyze_parsed(self, doc, sdoc):
+            return doc
+
+    pipe = Pipeline(Settings(doc_timeout=0.2), analyzer=FakeAnalyzer(), extractor=Careless())
+    t0 = time.perf_counter()
+    [res] = list(pipe.extract([make_document(raw_text="text", name="careless.txt")]))
+    assert time.perf_counter() - t0 < 1.5
+    assert res[1] == "extract" and isinstance(res[2], StageTimeout)
