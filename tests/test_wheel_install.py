@@ -105,3 +105,11 @@ def test_the_plain_wheel_install_ingests_a_mixed_folder(installed, tmp_path):
     r = _run([str(installed / "python"), "-c", "import lxml.html.clean, faultlines; print(faultlines.__file__)"],
              cwd=tmp_path, timeout=120)
     assert r.returncode == 0 and str(installed.parent) in r.stdout  # the installed copy, not the source tree
+
+
+def test_the_plain_wheel_install_ingests_the_demo(installed, tmp_path):
+    r = _run([str(installed / "faultlines"), "ingest", "--db", str(tmp_path / "demo.db"), "--demo", "--quiet",
+              "--workers", "1", "--json"], cwd=tmp_path, timeout=600)
+    assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-3000:])
+    report = json.loads(r.stdout)
+    assert report["failed"] == 0 and report["stored"] == report["extracted"] > 0
