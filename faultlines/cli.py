@@ -6,8 +6,6 @@ Exit status: 0 success; 1 error (message on stderr); 2 usage error; 3 ingest fin
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Iterable
@@ -18,6 +16,7 @@ import click
 
 from faultlines.config import Settings
 from faultlines.errors import FaultlinesError
+from faultlines.limits import printable
 
 DEFAULT_DB = "faultlines.db"
 db_option = click.option("--db", default=DEFAULT_DB, envvar="FAULTLINES_DB", show_default=True,
@@ -40,12 +39,11 @@ def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: _cell(r.get(k), 10**6) for k in columns})
-        click.echo(buf.getvalue(), nl=False)
+        from faultlines.export.formats import to_csv
+
+        flat = [{k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in r.items() if k in columns}
+                for r in rows]
+        click.echo(to_csv(flat, columns), nl=False)
         return
     click.echo(table(rows, columns))
 
@@ -55,7 +53,7 @@ def _cell(v: Any, width: int = 40) -> str:
         return ""
     if isinstance(v, list | tuple):
         v = ", ".join(str(x) for x in v)
-    s = str(v).replace("\n", " ")
+    s = printable(str(v).replace("\n", " "))  # no raw control characters (escape codes) on the terminal
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
@@ -147,8 +145,9 @@ def ingest(db: str, paths: tuple[str, ...], manifest: Path | None, demo: bool, w
         click.echo(f"{report.stored} stored, {report.duplicates} already stored, {report.resumed} resumed, "
                    f"{report.extracted} extracted, {len(report.failures)} failed, "
                    f"{report.incidents} incidents updated ({report.seconds:.1f}s) -> {db}")
-        for f in report.failures:
-            click.echo(f"  failed: {f.source}: {f.reason}" + (f" ({f.detail})" if f.detail else ""), err=True)
+        for f in report.failures:  # names and details as escapes: a file name may hold terminal escape codes
+            click.echo(f"  failed: {printable(f.source)}: {f.reason}" + (f" ({printable(f.detail)})" if f.detail else "")
+                       + (f" x{f.count}" if f.count > 1 else ""), err=True)
     sys.exit(report.exit_code)
 
 
@@ -458,7 +457,7 @@ def failures(db: str, fmt: str) -> None:
 
     with _store(db) as store:
         rows = queries.list_failures(store.conn)
-    _emit(rows, fmt, ["run_id", "source", "stage", "reason", "detail", "recorded_at"])
+    _emit(rows, fmt, ["run_id", "source", "stage", "reason", "count", "detail", "recorded_at"])
 
 
 @cli.command()

@@ -21,6 +21,7 @@ class Settings:
     max_bytes: int = 20 * 1024 * 1024  # files larger than this are recorded as "too-large"
     max_chars: int = 2_000_000  # decoded text longer than this is recorded as "too-large"
     max_html_depth: int = 2000  # HTML nested deeper than this is recorded as "too-deep"
+    max_words: int = 100_000  # a cleaned text of more words is recorded as "too-large" (bounds the work per document)
     # actors
     actor_files: tuple[Path, ...] = ()  # extra actor KB files (YAML/CSV) added to the shipped one
     # incident resolution

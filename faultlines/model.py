@@ -125,6 +125,7 @@ class IngestFailure:
     source: str  # path or "<stdin>:LINE" or "FILE:LINE"
     reason: str  # short machine code, e.g. "binary", "empty", "too-large", "undecodable", "malformed-record"
     detail: str = ""
+    count: int = 1  # inputs this failure stands for (one row for many bad records of one file)
 
 
 # ---------------------------------------------------------------------------------------------------- analysis

@@ -7,11 +7,11 @@ on the same inputs adds nothing (documents are keyed by content hash).
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import gc
 import itertools
 import logging
+import os
 import signal
 import sys
 import threading
@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from faultlines.config import Settings
+from faultlines.limits import Deadline, printable, time_limit
+from faultlines.limits import StageTimeout as StageTimeout  # re-exported: callers catch it from here
 from faultlines.model import Document, Extraction, IngestFailure
 
 log = logging.getLogger(__name__)
@@ -87,15 +89,7 @@ class Pipeline:
     def extract(self, documents: Sequence[Document]) -> Iterator[Extraction | tuple[Document, str, Exception]]:
         """An Extraction per document, or (document, stage, error) for one that failed; order is kept."""
         an = self.analyzer
-        try:
-            parsed = list(an.nlp.pipe((d.clean_text for d in documents), batch_size=self.settings.batch_size))
-        except Exception:  # one bad text broke the batch: parse one by one to isolate it
-            parsed = []
-            for d in documents:
-                try:
-                    parsed.append(an.nlp(d.clean_text))
-                except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
-                    parsed.append(exc)
+        parsed = self._parse(an.nlp, documents)
         analyses: list[tuple[Document, Any]] = []  # (document, its analysis or (document, stage, error))
         for doc, sdoc in zip(documents, parsed, strict=True):
             if isinstance(sdoc, Exception):
@@ -104,8 +98,10 @@ class Pipeline:
             try:
                 with time_limit(self.settings.doc_timeout):
                     analyses.append((doc, an.analyze_parsed(doc, sdoc)))
-            except Exception as exc:  # noqa: BLE001
-                log.exception("analysis failed for %s", doc.name)
+            except (Exception, StageTimeout) as exc:  # noqa: BLE001
+                log.exception("analysis failed for %s", printable(doc.name))
+                if not isinstance(exc, Exception):
+                    exc = _Timeout(str(exc))
                 analyses.append((doc, (doc, "analyze", exc)))
         ok = [a for _, a in analyses if not isinstance(a, tuple)]
         prepared: dict[int, Any] = {}
@@ -123,43 +119,124 @@ class Pipeline:
                 with time_limit(self.settings.doc_timeout):
                     extra = prepared.get(id(analysis))
                     result = self.extractor(analysis) if extra is None else self.extractor(analysis, extra)
-            except Exception as exc:  # noqa: BLE001
-                log.exception("extraction failed for %s", doc.name)
+            except (Exception, StageTimeout) as exc:  # noqa: BLE001
+                log.exception("extraction failed for %s", printable(doc.name))
+                if not isinstance(exc, Exception):
+                    exc = _Timeout(str(exc))
                 yield doc, "extract", exc
                 continue
             yield result
 
 
-class StageTimeout(Exception):
-    """A stage took longer than ``Settings.doc_timeout`` on one document."""
+    def _parse(self, nlp: Any, documents: Sequence[Document]) -> list[Any]:
+        """The parse of each document (or the exception that stopped it), each under the per-document limit.
+
+        Short documents go through ``nlp.pipe`` together; a long one is parsed in pieces of at most PIECE_CHARS
+        (cut at paragraph, line or word boundaries) joined into one Doc, so memory stays bounded and the limit is
+        checked between pieces.
+        """
+        limit = self.settings.doc_timeout
+        short = [d for d in documents if len(d.clean_text) <= LONG_DOC_CHARS]
+        out: dict[int, Any] = {}
+        if short:
+            try:
+                with time_limit(limit * len(short)):
+                    out = {id(d): p for d, p in zip(short, nlp.pipe((d.clean_text for d in short),
+                                                                     batch_size=self.settings.batch_size),
+                                                    strict=True)}
+            except (Exception, StageTimeout):  # one bad text broke the batch: parse one by one to isolate it
+                out = {}
+        parsed: list[Any] = []
+        for d in documents:
+            if id(d) in out:
+                parsed.append(out[id(d)])
+                continue
+            try:
+                with time_limit(limit):
+                    parsed.append(parse_long(nlp, d.clean_text, Deadline(limit)))
+            except (Exception, StageTimeout) as exc:  # noqa: BLE001 - recorded, the batch goes on
+                parsed.append(exc if isinstance(exc, Exception) else _Timeout(str(exc)))
+        return parsed
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Bound one document's stage time (main thread only, where SIGALRM can be used; elsewhere a no-op)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+class _Timeout(Exception, StageTimeout):
+    """A stage stopped by the limit, as a value to record (an Exception too, so that callers may handle it)."""
 
-    def _raise(signum: int, frame: Any) -> None:
-        raise StageTimeout(f"took longer than {seconds:g}s")
 
-    previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+LONG_DOC_CHARS = 50_000  # a document longer than this is parsed in pieces
+PIECE_CHARS = 20_000
+_CUTS = ("\n\n", "\n", " ")
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """``text`` cut into consecutive pieces of at most ``size`` characters (joined, they are ``text``), each
+    ending at a paragraph break, else a line break, else a space, in the second half of the piece when there is
+    one; otherwise at ``size`` characters."""
+    out: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        for sep in _CUTS:
+            at = text.rfind(sep, start + size // 2, end)
+            if at >= 0:
+                end = at + len(sep)
+                break
+        out.append(text[start:end])
+        start = end
+    out.append(text[start:])
+    return out
+
+
+def parse_long(nlp: Any, text: str, deadline: Deadline | None = None) -> Any:
+    """``nlp(text)``, parsed in pieces when ``text`` is long (the same text and character offsets)."""
+    if len(text) <= LONG_DOC_CHARS:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    docs = []
+    for piece in pieces(text):
+        if deadline is not None:
+            deadline.check()
+        docs.append(nlp(piece))
+    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"])  # type: ignore[call-arg]
+    if doc.text != text:  # cannot happen (pieces join to the text); the offsets would be wrong otherwise
+        raise ValueError("the pieces of a long document do not join to its text")
+    return doc
 
 
 # ---------------------------------------------------------------------------------------------------- worker processes
 _WORKER: Pipeline | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, parent: int | None = None) -> None:
     global _WORKER
+    if parent is not None:
+        exit_with_parent(parent)
     _WORKER = Pipeline(settings)
+
+
+def exit_with_parent(parent: int) -> None:
+    """End this worker process when its parent dies (``kill -9`` of an ingest must not leave workers running).
+
+    On Linux the kernel sends SIGKILL when the parent exits (PR_SET_PDEATHSIG); everywhere a daemon thread also
+    checks every second that the parent is still the one that started us.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="faultlines-parent-watch", daemon=True).start()
 
 
 def _work(documents: list[Document]) -> list[Extraction | tuple[Document, str, str]]:
@@ -196,7 +273,8 @@ def extract_batches(batches: Iterable[list[Document]], settings: Settings, pipel
             yield from pipe.extract(batch)
         return
     batches = itertools.chain(head, batches)
-    with ProcessPoolExecutor(max_workers=settings.workers, initializer=_init_worker, initargs=(settings,)) as pool:
+    with ProcessPoolExecutor(max_workers=settings.workers, initializer=_init_worker,
+                             initargs=(settings, os.getpid())) as pool:
         pending: list[Any] = []
         for batch in batches:
             pending.append(pool.submit(_work, batch))
@@ -242,7 +320,15 @@ def ingest(
             elif store.has_document(item.id):
                 report.duplicates += 1
             else:
-                store.add_document(item)
+                try:
+                    store.add_document(item)
+                except Exception as exc:  # noqa: BLE001 - a value the store refuses: recorded, the batch goes on
+                    log.warning("storing %s failed", printable(item.name), exc_info=True)
+                    failure = IngestFailure(item.source_path or item.name, "store-error",
+                                            f"{type(exc).__name__}: {exc}"[:500])
+                    report.failures.append(failure)
+                    store.record_failure(failure, report.run_id, stage="store")
+                    continue
                 report.stored += 1
                 yield item
 
@@ -256,19 +342,26 @@ def ingest(
         if batch:
             yield batch
 
+    def fail(doc: Document, stage: str, exc: Any) -> None:
+        failure = IngestFailure(doc.name, f"{stage}-error", str(exc)[:500])
+        report.failures.append(failure)
+        store.record_failure(failure, report.run_id, stage=stage)
+        store.mark_failed(doc.id, str(exc))
+
     for res in extract_batches(batches(), s, pipeline):
         if isinstance(res, Extraction):
-            store.save_extraction(res)
+            try:
+                store.save_extraction(res)
+            except Exception as exc:  # noqa: BLE001 - this document's results cannot be stored: recorded
+                log.warning("storing the extraction of %s failed", printable(res.document.name), exc_info=True)
+                fail(res.document, "store", f"{type(exc).__name__}: {exc}")
+                continue
             report.extracted += 1
             if report.extracted % RESOLVE_EVERY == 0:  # keep the unresolved set (and memory) bounded
-                report.incidents += _resolve_pending(store, s)
+                report.incidents += _resolve_pending(store, s, report)
         else:
-            doc, stage, exc = res
-            failure = IngestFailure(doc.name, f"{stage}-error", str(exc)[:500])
-            report.failures.append(failure)
-            store.record_failure(failure, report.run_id, stage=stage)
-            store.mark_failed(doc.id, str(exc))
-    report.incidents += _resolve_pending(store, s)
+            fail(*res)
+    report.incidents += _resolve_pending(store, s, report)
     store.finish_run(report.run_id, report.stored, report.duplicates, len(report.failures))
     report.seconds = time.perf_counter() - t0
     return report
@@ -277,14 +370,25 @@ def ingest(
 RESOLVE_EVERY = 2000  # documents between incremental incident resolutions during a long ingest
 
 
-def _resolve_pending(store: Any, settings: Settings) -> int:
-    """Resolve every codable mention that has no incident yet (new ones, or ones a killed run left behind)."""
+def _resolve_pending(store: Any, settings: Settings, report: IngestReport | None = None) -> int:
+    """Resolve every codable mention that has no incident yet (new ones, or ones a killed run left behind).
+
+    A resolution that fails is recorded (stage ``resolve``) and retried by the next ingest; the stored documents
+    and mentions stay.
+    """
     from faultlines.resolve import resolve_new
     from faultlines.store import queries
 
-    unresolved = [r[0] for r in store.conn.execute(
-        f"SELECT e.id FROM events e WHERE e.incident_id IS NULL AND {queries.FACTUAL}")]
-    touched = resolve_new(store, unresolved, settings, dirty_incidents=store.dirty_incidents)
+    unresolved = queries.unresolved_event_ids(store.conn)
+    try:
+        touched = resolve_new(store, unresolved, settings, dirty_incidents=store.dirty_incidents)
+    except Exception as exc:  # noqa: BLE001
+        log.exception("incident resolution failed")
+        failure = IngestFailure("incident resolution", "resolve-error", f"{type(exc).__name__}: {exc}"[:500])
+        if report is not None:
+            report.failures.append(failure)
+            store.record_failure(failure, report.run_id, stage="resolve")
+        return 0
     store.dirty_incidents.clear()
     release_memory()
     return touched

@@ -102,7 +102,10 @@ def test_exports(db, tmp_path):
     assert rel["relation"] == "supports" and rel["sources"]
     r = CliRunner().invoke(cli, ["export", "--db", db, "--format", "csv", "--out", str(tmp_path / "i.csv")])
     rows = list(csv.DictReader(open(tmp_path / "i.csv")))
-    assert rows[0]["event_date"] == "2014-08-22" and rows[0]["fatalities"] == "41" and rows[0]["iso"] == "IQ"
+    assert rows[0]["event_date"] == "2014-08-22" and rows[0]["fatalities"] == "41"
+    assert (rows[0]["iso"], rows[0]["country"], rows[0]["admin1"]) == ("368", "Iraq", "Diyala")  # as ACLED fills them
+    assert rows[0]["geo_precision"] in ("1", "2", "3") and rows[0]["time_precision"] in ("1", "2", "3")
+    assert rows[0]["inter1"] == "4" and rows[0]["inter2"] == "7"  # identity militia against civilians
     r = CliRunner().invoke(cli, ["export", "--db", db, "--format", "geojson", "--out", str(tmp_path / "i.geojson")])
     fc = json.loads((tmp_path / "i.geojson").read_text())
     assert fc["type"] == "FeatureCollection" and fc["features"][0]["geometry"]["type"] == "Point"

@@ -169,7 +169,7 @@ def test_one_line_multi_megabyte_file(tmp_path):
     p.write_bytes(b"The convoy moved north along the highway. " * 125_000)  # ~5 MB, one line
     (item,) = timed(lambda: list(read_paths([p])), 10)
     assert reason(item) == "too-large"  # past Settings.max_chars
-    big = Settings(max_bytes=10 << 20, max_chars=10_000_000)
+    big = Settings(max_bytes=10 << 20, max_chars=10_000_000, max_words=10_000_000)
     (doc,) = timed(lambda: list(read_paths([p], settings=big)), 30)
     assert isinstance(doc, Document) and len(doc.clean_text) > 5_000_000 - 100
 

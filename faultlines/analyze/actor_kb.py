@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from faultlines.errors import InputError
 from faultlines.model import Actor
 
 log = logging.getLogger(__name__)
@@ -299,8 +300,19 @@ class ActorKB:
         records, generic, demonyms = _shipped()
         more: list[tuple[str, dict[str, Any]]] = []
         for path in extra:
-            more += [(str(path), rec) for rec in _read_records(path)]
-        return cls([*records, *more], generic, demonyms)
+            try:
+                recs = _read_records(path)
+            except (OSError, UnicodeDecodeError, yaml.YAMLError, csv.Error, TypeError, ValueError) as exc:
+                raise InputError(f"cannot read actor file {path}: {' '.join(str(exc).split())}") from exc
+            bad = next((r for r in recs if not isinstance(r, dict)), None)
+            if bad is not None:
+                raise InputError(f"actor file {path}: each actor must be a mapping (id, name, type, aliases, ...), "
+                                 f"not {type(bad).__name__} {str(bad)[:60]!r}")
+            more += [(str(path), rec) for rec in recs]
+        try:
+            return cls([*records, *more], generic, demonyms)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise InputError(f"bad actor file ({', '.join(map(str, extra))}): {type(exc).__name__}: {exc}") from exc
 
     # ------------------------------------------------------------------------------------------------ queries
 

@@ -72,10 +72,22 @@ def doc_ents(sdoc: Any) -> tuple[Any, ...]:
 def span_ents(span: Any) -> list[Any]:
     """``Span.ents`` from the entities read once: those wholly inside ``span``."""
     lo, hi = span.start, span.end
-    return [e for e in doc_ents(span.doc) if e.start >= lo and e.end <= hi]
+    ents = doc_ents(span.doc)
+    starts = span.doc.user_data.get(ENT_STARTS_KEY)
+    if starts is None or len(starts) != len(ents):
+        starts = span.doc.user_data[ENT_STARTS_KEY] = [e.start for e in ents]
+    out = []
+    for k in range(bisect.bisect_left(starts, lo), len(ents)):  # entities are in order: a search, not a scan
+        e = ents[k]
+        if e.start >= hi:
+            break
+        if e.end <= hi:
+            out.append(e)
+    return out
 
 
 ENTS_KEY = "faultlines_ents"
+ENT_STARTS_KEY = "faultlines_ent_starts"
 WORDS_KEY = "faultlines_words"
 
 

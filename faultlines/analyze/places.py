@@ -35,6 +35,7 @@ from spacy.symbols import ADJ, NOUN, PROPN
 from faultlines.analyze.gazetteer import DATA_DIR, Gazetteer, light_name, normalize_name
 from faultlines.analyze.nlp import doc_ents, doc_text
 from faultlines.model import ActorMention, Document, Place, PlaceMention
+from faultlines.spans import actor_cover
 
 log = logging.getLogger(__name__)
 
@@ -503,10 +504,7 @@ class PlaceResolver:
     @staticmethod
     def _inside_actor(start: int, end: int, actors: list[ActorMention]) -> bool:
         """True when the span sits strictly inside a longer actor mention (a name part, not a metonym)."""
-        for a in actors:
-            if a.start <= start and end <= a.end and (a.end - a.start) > (end - start):
-                return True
-        return False
+        return actor_cover(actors).strictly_inside(start, end)  # indexed: a long report has thousands of actors
 
 
 __all__ = ["PlaceResolver", "Gazetteer", "RULER_NAME"]

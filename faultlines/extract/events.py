@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import span_ents, span_text
+from faultlines.analyze.nlp import doc_memo, span_ents, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, kind_of
@@ -38,6 +38,7 @@ from faultlines.model import (
     PropertyTarget,
     TimeExpression,
 )
+from faultlines.spans import SpanCover
 
 log = logging.getLogger(__name__)
 
@@ -420,10 +421,8 @@ class EventExtractor:
         Places that only anchor a bearing ("75 km northeast of Baghdad") or name an actor (a capital used for its
         government, low ``score``) never become the event's location.
         """
-        stray = _stray_countries(analysis.places)
+        usable = _usable_places(analysis)
         text = analysis.document.clean_text
-        usable = [p for p in analysis.places if _locates(p) and not _inside_actor(p, analysis)
-                  and not (p.score < STRAY_SCORE and p.place.country_code in stray) and not _names_an_actor(p, text)]
         places = _in_sent(usable, sent)
         if not any(p.place.precision in ("point", "city") for p in places):
             sub = _sub_place(sent, usable)  # "the city's Madina district": a part of the city told before
@@ -551,6 +550,26 @@ def _describes_place(sent: Any, mention: PlaceMention, places: list[PlaceMention
         if anc.dep_ in ("ROOT", "ccomp"):
             break
     return False
+
+
+def _usable_places(analysis: Analysis) -> list[PlaceMention]:
+    """The places that may locate an event (``_locates``, not ``_inside_actor``, not a weak place in a stray
+    country, not a government's seat), in document order.
+
+    Found once per document (kept with its parse) with an index of the actor spans: asked per event, it cost
+    events x places x actors, so a long report of many events took minutes.
+    """
+    memo = doc_memo(analysis.spacy_doc, "usable_places") if analysis.spacy_doc is not None else {}
+    got = memo.get("places")
+    if got is not None and got[0] is analysis.places and got[1] is analysis.actors:
+        return got[2]
+    cover = SpanCover((a.start, a.end) for a in analysis.actors)
+    stray = _stray_countries(analysis.places)
+    text = analysis.document.clean_text
+    usable = [p for p in analysis.places if _locates(p) and not cover.strictly_inside(p.start, p.end)
+              and not (p.score < STRAY_SCORE and p.place.country_code in stray) and not _names_an_actor(p, text)]
+    memo["places"] = (analysis.places, analysis.actors, usable)
+    return usable
 
 
 def _inside_actor(place: PlaceMention, analysis: Analysis) -> bool:

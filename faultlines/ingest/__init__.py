@@ -16,6 +16,12 @@ goes on. Reason codes (constants in this module):
   (and ``id`` for ``read_records``)
 - ``duplicate`` (DUPLICATE): the same content was already read in this run (not an error: yielded once)
 - ``manifest-malformed`` / ``manifest-missing-file`` / ``manifest-outside-root``: a bad ``--meta`` line
+- ``outside-root`` (OUTSIDE_ROOT): a symlink inside a folder argument pointing outside it (not followed)
+- ``read-error`` (READ_ERROR): reading or cleaning raised an unexpected error (an ImportError in a library...)
+- ``timeout`` (TIMEOUT): reading and cleaning one input took longer than ``Settings.doc_timeout``
+
+``too-large`` also covers a cleaned text of more than ``Settings.max_words`` words. Many failures of one reason
+in one file (over ``records.MAX_LISTED_FAILURES``) are one IngestFailure with a ``count``.
 
 Gzip files (``.gz`` or gzip content) are decompressed with a hard cap of ``Settings.max_bytes``.
 """
@@ -31,8 +37,11 @@ from faultlines.ingest.failures import (
     MANIFEST_MISSING_FILE,
     MANIFEST_OUTSIDE_ROOT,
     NOT_FOUND,
+    OUTSIDE_ROOT,
+    READ_ERROR,
     REASONS,
     SYMLINK_LOOP,
+    TIMEOUT,
     TOO_DEEP,
     TOO_LARGE,
     UNDECODABLE,
@@ -50,8 +59,11 @@ __all__ = [
     "MANIFEST_MISSING_FILE",
     "MANIFEST_OUTSIDE_ROOT",
     "NOT_FOUND",
+    "OUTSIDE_ROOT",
+    "READ_ERROR",
     "REASONS",
     "SYMLINK_LOOP",
+    "TIMEOUT",
     "TOO_DEEP",
     "TOO_LARGE",
     "UNDECODABLE",

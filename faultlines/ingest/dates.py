@@ -11,6 +11,9 @@ from faultlines.model import DatePrecision
 
 log = logging.getLogger(__name__)
 
+# publication dates outside this range are refused (the document is kept without one): placeholders such as
+# 0001-01-01 and 9999-12-31 are not dates, and date arithmetic near them overflows
+EARLIEST, LATEST = date(1800, 1, 1), date(2199, 12, 31)
 PRECISIONS: frozenset[str] = frozenset(get_args(DatePrecision))
 _MONTHS = {m: i for i, names in enumerate(
     (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
@@ -26,9 +29,12 @@ def parse_published(value: object, precision: object = None) -> tuple[date | Non
     """(date, precision) for an ISO date ("2014-08-23", "2014-08", "2014"), a written date or a date object.
 
     An explicit ``precision`` (one of the model's DatePrecision values) wins over the one the text implies.
-    Unparseable values give (None, "unknown").
+    Unparseable values, and dates outside EARLIEST..LATEST, give (None, "unknown").
     """
     found, implied = _parse(value)
+    if found is not None and not EARLIEST <= found <= LATEST:
+        log.info("implausible publication date %r refused", value)  # 0001-01-01, 9999-12-31: placeholders
+        found = None
     if found is None:
         if value not in (None, ""):
             log.info("unparseable publication date %r", value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -11,9 +12,11 @@ from faultlines.clean import HtmlTooDeep, clean_html, clean_text
 from faultlines.config import Settings
 from faultlines.ingest.dates import parse_published
 from faultlines.ingest.failures import EMPTY, TOO_DEEP, TOO_LARGE, Rejected
+from faultlines.limits import storable
 from faultlines.model import Document, OffsetMap
 
 METADATA_FIELDS = ("title", "outlet", "author", "url")
+_WORD = re.compile(r"\S+")
 _MAX_REMOVED_LISTED = 200  # raw spans dropped by cleaning, listed in Document.meta["removed"] as [start, end, rule]
 _RESERVED = frozenset({"raw_text", "clean_text", "offset_map", "name", "id", "source_path", "source_format",
                        "encoding", "meta"})
@@ -33,7 +36,10 @@ def make_document(
     **meta: Any,
 ) -> Document:
     """A Document for ``raw_text``; without ``clean_text`` the raw text is used as is."""
-    clean = raw_text if clean_text is None else clean_text
+    raw_text = storable(raw_text)  # a lone surrogate (a JSON escape, an undecodable byte) cannot be stored
+    clean = raw_text if clean_text is None else storable(clean_text)
+    name = storable(name)
+    meta = {k: storable(v) if isinstance(v, str) else v for k, v in meta.items()}
     omap = offset_map if offset_map is not None else OffsetMap.identity(len(clean))
     fields = {k: meta.pop(k) for k in ("title", "outlet", "author", "url", "source_path", "source_format",
                                        "encoding", "published_precision") if k in meta}
@@ -74,10 +80,15 @@ def build_document(
         cleaned = clean_text(raw_text)
     if not cleaned.text.strip():
         raise Rejected(EMPTY, "no text left after cleaning" if kind != "html" else "no extractable text")
+    words = sum(1 for _ in _WORD.finditer(cleaned.text))
+    if words > settings.max_words:
+        raise Rejected(TOO_LARGE, f"{words} words (limit {settings.max_words})")
     page = cleaned.metadata
     info: dict[str, Any] = {k: _str(fields.get(k)) or _str(page.get(k)) for k in METADATA_FIELDS}
     if fields.get("published") not in (None, ""):
         published, precision = parse_published(fields.get("published"), fields.get("published_precision"))
+        if published is None:  # kept for the record; the document is stored without a publication date
+            fields["published_refused"] = str(fields.get("published"))[:100]
     else:
         published, precision = parse_published(page.get("date"))
     extra = {(f"field_{k}" if k in _RESERVED else str(k)): v for k, v in fields.items()

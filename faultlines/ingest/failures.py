@@ -15,10 +15,13 @@ DUPLICATE = "duplicate"  # same content as an input already read in this run (yi
 MANIFEST_MALFORMED = "manifest-malformed"  # a manifest line that is not a JSON object with a "file"
 MANIFEST_MISSING_FILE = "manifest-missing-file"  # a manifest line naming a file that does not exist
 MANIFEST_OUTSIDE_ROOT = "manifest-outside-root"  # a manifest line naming a path outside the input folders
+OUTSIDE_ROOT = "outside-root"  # a symlink inside an input folder pointing to a file outside it (not followed)
+READ_ERROR = "read-error"  # reading or cleaning the input raised an unexpected error (the detail says which)
+TIMEOUT = "timeout"  # reading or cleaning the input took longer than Settings.doc_timeout
 
 REASONS: tuple[str, ...] = (
     BINARY, EMPTY, TOO_LARGE, TOO_DEEP, UNDECODABLE, UNREADABLE, NOT_FOUND, SYMLINK_LOOP, MALFORMED_RECORD,
-    DUPLICATE, MANIFEST_MALFORMED, MANIFEST_MISSING_FILE, MANIFEST_OUTSIDE_ROOT,
+    DUPLICATE, MANIFEST_MALFORMED, MANIFEST_MISSING_FILE, MANIFEST_OUTSIDE_ROOT, OUTSIDE_ROOT, READ_ERROR, TIMEOUT,
 )
 
 

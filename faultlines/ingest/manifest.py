@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ class ManifestEntry:
 def load_manifest(path: Path) -> tuple[list[ManifestEntry], list[IngestFailure]]:
     """Entries and per-line failures; an unreadable manifest raises ManifestError (the whole run depends on it)."""
     try:
-        if path.stat().st_size > _MAX_MANIFEST_BYTES:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block the run or never end
+            raise ManifestError(f"manifest {path} is not a regular file")
+        if st.st_size > _MAX_MANIFEST_BYTES:
             raise ManifestError(f"manifest {path} is larger than {_MAX_MANIFEST_BYTES} bytes")
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

@@ -17,13 +17,25 @@ from faultlines.ingest.documents import build_document
 from faultlines.ingest.failures import (
     BINARY,
     NOT_FOUND,
+    OUTSIDE_ROOT,
+    READ_ERROR,
     SYMLINK_LOOP,
+    TIMEOUT,
     TOO_LARGE,
     UNREADABLE,
     Rejected,
 )
 from faultlines.ingest.manifest import load_manifest, resolve_entries
-from faultlines.ingest.records import Item, dedupe, looks_like_jsonl, parse_json, parse_jsonl, parse_jsonl_line
+from faultlines.ingest.records import (
+    Item,
+    dedupe,
+    looks_like_jsonl,
+    parse_json,
+    parse_jsonl,
+    parse_jsonl_line,
+    summarised,
+)
+from faultlines.limits import StageTimeout, printable, time_limit
 from faultlines.model import Document, IngestFailure
 
 log = logging.getLogger(__name__)
@@ -74,12 +86,38 @@ def read_paths(paths: Sequence[str | Path], *, manifest: Path | None = None, set
         if isinstance(item, IngestFailure):
             yield item
         elif item == STDIN:
-            for doc in _read_stdin(stdin, settings):
+            for doc in guarded(_read_stdin(stdin, settings), "<stdin>", settings.doc_timeout):
                 yield from dedupe(doc, seen)
         elif isinstance(item, Found):
             fields = overrides.get(_resolved(item.path), {})
-            for doc in read_file(item.path, name=item.name, settings=settings, fields=fields):
+            docs = read_file(item.path, name=item.name, settings=settings, fields=fields)
+            for doc in guarded(docs, str(item.path), settings.doc_timeout):
                 yield from dedupe(doc, seen)
+
+
+def guarded(items: Iterator[Item], source: str, seconds: float) -> Iterator[Item]:
+    """The items of one input's reader, each produced under the per-document time limit.
+
+    An error the reader did not expect (an ImportError in a library, a bug) or a timeout ends this input with one
+    failure (``read-error`` / ``timeout``); the documents already read from it are kept, and the batch goes on.
+    """
+    while True:
+        try:
+            with time_limit(seconds):
+                item = next(items)
+        except StopIteration:
+            return
+        except StageTimeout as exc:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+            yield IngestFailure(source, TIMEOUT, f"reading and cleaning {exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
+            log.warning("reading %s failed", printable(source), exc_info=True)
+            yield IngestFailure(source, READ_ERROR, f"{type(exc).__name__}: {exc}"[:500])
+            return
+        yield item
 
 
 def read_file(path: Path, *, name: str | None = None, settings: Settings | None = None,
@@ -91,7 +129,7 @@ def read_file(path: Path, *, name: str | None = None, settings: Settings | None 
     try:
         suffix = path.suffix.lower()
         if KINDS.get(suffix) == "jsonl" and not _starts_with_bom(path):
-            yield from _stream_jsonl(path, name, settings, fields)
+            yield from summarised(_stream_jsonl(path, name, settings, fields), source)
             return
         data = _read_capped(path, settings.max_bytes)
         if suffix == ".gz" or is_gzip(data):
@@ -104,12 +142,12 @@ def read_file(path: Path, *, name: str | None = None, settings: Settings | None 
         if kind is None or (kind == "text" and _is_html_page(text)):
             kind = "html" if looks_like_html(text) else "text"
         if kind == "jsonl":
-            yield from parse_jsonl(text, source=source, name=name, settings=settings, encoding=encoding,
-                                   overrides=fields)
+            yield from summarised(parse_jsonl(text, source=source, name=name, settings=settings, encoding=encoding,
+                                              overrides=fields), source)
             return
         if kind == "json":
-            yield from parse_json(text, source=source, name=name, settings=settings, encoding=encoding,
-                                  overrides=fields)
+            yield from summarised(parse_json(text, source=source, name=name, settings=settings, encoding=encoding,
+                                             overrides=fields), source)
             return
         yield build_document(text, name=name, kind=kind, settings=settings, fields=fields, source_path=source,
                              encoding=encoding)
@@ -118,8 +156,11 @@ def read_file(path: Path, *, name: str | None = None, settings: Settings | None 
     except OSError as exc:
         yield IngestFailure(source, _os_reason(exc), exc.strerror or str(exc))
     except (RecursionError, MemoryError) as exc:  # last guard: hostile input must not stop the batch
-        log.warning("%s: %s", source, type(exc).__name__)
+        log.warning("%s: %s", printable(source), type(exc).__name__)
         yield IngestFailure(source, TOO_LARGE, f"{type(exc).__name__} while reading")
+    except Exception as exc:  # noqa: BLE001 - an unexpected error (a library's ImportError, a bug): recorded
+        log.warning("reading %s failed", printable(source), exc_info=True)
+        yield IngestFailure(source, READ_ERROR, f"{type(exc).__name__}: {exc}"[:500])
 
 
 def looks_like_html(text: str) -> bool:
@@ -143,7 +184,7 @@ def _read_stdin(stdin: TextIO | None, settings: Settings) -> Iterator[Item]:
         yield IngestFailure("<stdin>", TOO_LARGE, f"more than {settings.max_chars} characters")
         return
     if looks_like_jsonl(text):
-        yield from parse_jsonl(text, source="<stdin>", settings=settings)
+        yield from summarised(parse_jsonl(text, source="<stdin>", settings=settings), "<stdin>")
         return
     kind = "html" if looks_like_html(text) else "text"
     try:
@@ -241,6 +282,7 @@ def _walk(paths: Sequence[str | Path], manifest: Path | None) -> Iterator[Found 
 
 def _walk_dir(root: Path, root_st: os.stat_result, skip: set[Path]) -> Iterator[Found | IngestFailure]:
     visited = {(root_st.st_dev, root_st.st_ino)}
+    inside = _resolved(root)
     stack: list[Iterator[Path]] = [iter(_listdir(root))]
     while stack:
         entry = next(stack[-1], None)
@@ -253,6 +295,9 @@ def _walk_dir(root: Path, root_st: os.stat_result, skip: set[Path]) -> Iterator[
         st = _stat(entry)
         if isinstance(st, IngestFailure):
             yield st
+        elif entry.is_symlink() and not _resolved(entry).is_relative_to(inside):
+            # a link out of the folder (to /etc/passwd, a home directory) is not followed, like a manifest line
+            yield IngestFailure(str(entry), OUTSIDE_ROOT, "a symlink to a path outside the input folder")
         elif stat.S_ISDIR(st.st_mode):
             key = (st.st_dev, st.st_ino)
             if key in visited:

@@ -73,6 +73,32 @@ def record_document(rec: object, *, where: str, default_name: str, settings: Set
         return IngestFailure(where, exc.reason, exc.detail)
 
 
+MAX_LISTED_FAILURES = 5  # per file and reason; more bad records of one file are summarised in one failure
+
+
+def summarised(items: Iterator[Item], source: str) -> Iterator[Item]:
+    """``items`` with the failures of one file kept per reason: up to MAX_LISTED_FAILURES listed one by one, more
+    summarised in one failure with a count (a file of a million bad records is one row, not a million)."""
+    held: dict[str, list[IngestFailure]] = {}
+    counts: dict[str, int] = {}
+    for item in items:
+        if isinstance(item, IngestFailure) and item.reason != DUPLICATE:
+            counts[item.reason] = counts.get(item.reason, 0) + 1
+            kept = held.setdefault(item.reason, [])
+            if len(kept) < MAX_LISTED_FAILURES:
+                kept.append(item)
+            continue
+        yield item
+    for reason, kept in held.items():
+        n = counts[reason]
+        if n <= MAX_LISTED_FAILURES:
+            yield from kept
+        else:
+            first = ", ".join(f.source.rsplit(":", 1)[-1] if f.source != source else f.source for f in kept)
+            yield IngestFailure(source, reason, f"{n} records; the first at {first}: {kept[0].detail}"[:500],
+                                count=n)
+
+
 def looks_like_jsonl(text: str) -> bool:
     """True when the first non-blank line is a JSON object."""
     for line in text.splitlines():

@@ -6,9 +6,12 @@ re-extraction and full re-resolution, and incidents they shaped are exported wit
 
 from __future__ import annotations
 
+import math
+from datetime import date
 from typing import Any
 
-from faultlines.errors import FaultlinesError, NotFound
+from faultlines.errors import FaultlinesError, InputError, NotFound
+from faultlines.ingest.dates import PRECISIONS
 from faultlines.store import Store
 
 EDITABLE = {
@@ -16,6 +19,61 @@ EDITABLE = {
     "place_name": str, "admin1": str, "country_code": str, "lat": float, "lon": float,
     "killed_low": int, "killed_high": int, "injured_low": int, "injured_high": int,
 }
+
+
+MAX_COUNT = 10_000_000  # more people than any one incident can kill or injure (and sums stay in range)
+DATE_RANGE = (date(1800, 1, 1), date(2199, 12, 31))
+_NUMBER_RANGE = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
+
+
+def edit_value(field: str, value: Any) -> Any:
+    """The checked value of one edit (None clears the field); raises InputError with a message otherwise.
+
+    Counts are whole numbers from 0 to MAX_COUNT, latitudes and longitudes in range, dates real ISO dates
+    (YYYY-MM-DD) within DATE_RANGE, precisions one of the model's, texts at most 200 printable characters.
+    """
+    if field not in EDITABLE:
+        raise InputError(f"field {field!r} cannot be edited; editable: {', '.join(sorted(EDITABLE))}")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    kind = EDITABLE[field]
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int | str) or isinstance(value, float):
+            raise InputError(f"{field} needs a whole number, not {value!r}")
+        try:
+            number = int(str(value).strip())
+        except ValueError as exc:
+            raise InputError(f"{field} needs a whole number, not {str(value)[:40]!r}") from exc
+        if not 0 <= number <= MAX_COUNT:
+            raise InputError(f"{field} must be between 0 and {MAX_COUNT}, not {number}")
+        return number
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise InputError(f"{field} needs a number, not {value!r}")
+        try:
+            real = float(str(value).strip())
+        except ValueError as exc:
+            raise InputError(f"{field} needs a number, not {str(value)[:40]!r}") from exc
+        lo, hi = _NUMBER_RANGE[field]
+        if not (math.isfinite(real) and lo <= real <= hi):
+            raise InputError(f"{field} must be between {lo:g} and {hi:g}, not {str(value)[:40]}")
+        return real
+    if not isinstance(value, str):
+        raise InputError(f"{field} needs text, not {type(value).__name__}")
+    text = value.strip()
+    if len(text) > 200 or any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text):
+        raise InputError(f"{field} must be at most 200 printable characters")
+    if field in ("date_start", "date_end"):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError as exc:
+            raise InputError(f"{field} needs a real date as YYYY-MM-DD, not {text[:40]!r}") from exc
+        if not DATE_RANGE[0] <= day <= DATE_RANGE[1] or len(text) != 10:
+            raise InputError(f"{field} must be a YYYY-MM-DD date from {DATE_RANGE[0]} to {DATE_RANGE[1]}")
+        return day.isoformat()
+    if field == "date_precision" and text not in PRECISIONS:
+        raise InputError(f"date_precision must be one of {', '.join(sorted(PRECISIONS))}")
+    return text
 
 
 def _members(store: Store, incident_id: str) -> list[tuple[str, str, str]]:
@@ -65,16 +123,8 @@ def split_incident(store: Store, incident_id: str, document: str, note: str | No
 
 def edit_incident(store: Store, incident_id: str, field: str, value: Any, note: str | None = None) -> None:
     """Set one field of an incident (see ``EDITABLE``); an empty value clears it."""
-    if field not in EDITABLE:
-        raise FaultlinesError(f"field {field!r} cannot be edited; editable: {', '.join(sorted(EDITABLE))}")
     members = _members(store, incident_id)
-    if value in ("", None):
-        parsed: Any = None
-    else:
-        try:
-            parsed = EDITABLE[field](value)
-        except (TypeError, ValueError) as exc:
-            raise FaultlinesError(f"{field} needs a {EDITABLE[field].__name__}: {value!r}") from exc
+    parsed = edit_value(field, value)
     pairs = {"killed_low": "killed_high", "injured_low": "injured_high", "date_start": "date_end"}
     row = store.conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
     for low, high in pairs.items():

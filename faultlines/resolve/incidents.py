@@ -21,6 +21,7 @@ How it decides (documented for analysts; every merge keeps its reasons):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import hashlib
@@ -454,16 +455,23 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
             x = parent[x]
         return x
 
+    # mentions that differ only in id and offsets (a report repeating one sentence) score alike: each distinct pair
+    # of contents is scored once, so a document of thousands of copies costs lookups, not thousands of scorings
+    kinds: dict[tuple[Any, ...], int] = {}
+    content = [kinds.setdefault(_content_key(e), len(kinds)) for e in events]
+    scored: dict[tuple[int, int], Any] = {}
     links: list[tuple[int, int, float, Parts]] = []
     for i, j in candidate_pairs(events, window):
         if cons.forbids(events[i].id, events[j].id):
             continue
-        lo, hi = (events[i], events[j]) if events[i].id < events[j].id else (events[j], events[i])
+        x, y = (i, j) if events[i].id < events[j].id else (j, i)
+        lo, hi = events[x], events[y]
         key = (lo.id, hi.id)
         if scores is not None and key in scores:
             res = scores[key]
         else:
-            res = raw_score(lo, hi, window, max_km)
+            same = (content[x], content[y])
+            res = scored[same] if same in scored else scored.setdefault(same, raw_score(lo, hi, window, max_km))
         if res and res[0] >= threshold:
             links.append((i, j, res[0], res[1]))
     index = {e.id: i for i, e in enumerate(events)}
@@ -472,6 +480,15 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
             links.append((index[a], index[b], 1.0, {"analyst": (1.0, "merged by an analyst")}))
     links.sort(key=lambda t: (-t[2], events[t[0]].id, events[t[1]].id))
     members: dict[int, set[int]] = {i: {i} for i in range(len(events))}
+    fitting: dict[tuple[int, int], bool] = {}
+
+    def fits(x: int, y: int) -> bool:  # ``compatible``, once per pair of contents
+        same = (content[x], content[y])
+        got = fitting.get(same)
+        if got is None:
+            got = fitting[same] = compatible(events[x], events[y], window, max_km)
+        return got
+
     kept: list[tuple[int, int, float, Parts]] = []
     for i, j, s, why in links:
         ri, rj = find(i), find(j)
@@ -480,7 +497,7 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
             continue
         # single links join groups only when every cross pair is compatible (no chains across dates or places),
         # and no analyst split separates them
-        if not all(compatible(events[x], events[y], window, max_km) and not cons.forbids(events[x].id, events[y].id)
+        if not all(fits(x, y) and not cons.forbids(events[x].id, events[y].id)
                    for x in members[ri] for y in members[rj]) and "analyst" not in why:
             continue
         parent[rj] = ri
@@ -490,9 +507,26 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
     for i in range(len(events)):
         groups[find(i)].append(i)
     reasons: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    unlisted: dict[int, list[float]] = defaultdict(list)  # past MAX_REASONS (the best come first): only summed up
     for i, j, s, why in kept:
-        reasons[find(i)].append({"a": events[i].id, "b": events[j].id, "score": s, "parts": reasons_of(why)})
+        root = find(i)
+        if len(reasons[root]) < MAX_REASONS:
+            reasons[root].append({"a": events[i].id, "b": events[j].id, "score": s, "parts": reasons_of(why)})
+        else:
+            unlisted[root].append(s)
+    for root, rest in unlisted.items():
+        reasons[root].append({"more": f"{len(rest)} further merge reasons not listed",
+                              "score": {"min": round(min(rest), 3), "max": round(max(rest), 3)}})
     return [(sorted(g, key=lambda i: events[i].id), reasons[root]) for root, g in groups.items()]
+
+
+MAX_REASONS = 100  # merge reasons listed per incident (a page of every pair of a large incident was 193 MB)
+_NOT_CONTENT = frozenset({"id", "start", "end", "salience", "words"})  # what scoring never reads
+
+
+def _content_key(ev: EventRecord) -> tuple[Any, ...]:
+    """Everything of a mention the scoring reads (two mentions with equal keys score alike against any other)."""
+    return tuple(getattr(ev, f.name) for f in dataclasses.fields(ev) if f.name not in _NOT_CONTENT)
 
 
 # ---------------------------------------------------------------------------------------------------- merged values

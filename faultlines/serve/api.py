@@ -231,7 +231,7 @@ async def _edit_input(request: Request) -> tuple[dict[str, Any], bool]:
     elif ctype == "application/json" or (not ctype and raw.strip()):
         try:
             body = json.loads(raw or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested past Python's limit
             body = None
         if not isinstance(body, dict):
             raise HTTPException(400, "The body must be a JSON object.")

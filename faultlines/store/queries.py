@@ -95,6 +95,11 @@ def get_document(conn: sqlite3.Connection, key: str) -> dict[str, Any] | None:
     return doc
 
 
+def unresolved_event_ids(conn: Any) -> list[str]:
+    """Codable mentions without an incident yet (new ones, or ones a killed run left behind)."""
+    return [r[0] for r in conn.execute(f"SELECT e.id FROM events e WHERE e.incident_id IS NULL AND {FACTUAL}")]
+
+
 def list_failures(conn: sqlite3.Connection, run_id: int | None = None) -> list[dict[str, Any]]:
     if run_id is None:
         rows = conn.execute("SELECT * FROM ingest_failures ORDER BY id")
@@ -240,13 +245,35 @@ def incident_sources(conn: sqlite3.Connection, incident_id: str) -> list[dict[st
     return out
 
 
+MAX_REASONS = 100  # merge reasons kept per incident: the best ones, then one line summing up the rest
+
+
+def cap_reasons(reasons: Any) -> Any:
+    """At most MAX_REASONS merge reasons (the highest scores, in their order) plus a summary of the others.
+
+    Every pair of a large incident's reports has a reason: a long document gave pages of hundreds of megabytes.
+    """
+    if not isinstance(reasons, list) or len(reasons) <= MAX_REASONS:
+        return reasons
+
+    def score(r: Any) -> float:
+        v = r.get("score") if isinstance(r, dict) else None
+        return float(v) if isinstance(v, int | float) else 0.0
+
+    keep = set(sorted(range(len(reasons)), key=lambda i: -score(reasons[i]))[:MAX_REASONS])
+    rest = [score(r) for i, r in enumerate(reasons) if i not in keep]
+    return [r for i, r in enumerate(reasons) if i in keep] + [
+        {"more": f"{len(rest)} further merge reasons not listed",
+         "score": {"min": round(min(rest), 3), "max": round(max(rest), 3)}}]
+
+
 def get_incident(conn: sqlite3.Connection, incident_id: str) -> dict[str, Any] | None:
     r = conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
     if r is None:
         return None
     inc = incident_row(r)
     inc["sources"] = incident_sources(conn, incident_id)
-    inc["reasons"] = _j(r["reasons"], [])
+    inc["reasons"] = cap_reasons(_j(r["reasons"], []))
     return inc
 
 

@@ -160,7 +160,7 @@ def outlet_labels(conn: sqlite3.Connection, *, limit: int = 2000) -> list[dict[s
 
 def incident_reasons(conn: sqlite3.Connection, incident_id: str) -> list[Any]:
     row = conn.execute("SELECT reasons FROM incidents WHERE id = ?", (incident_id,)).fetchone()
-    return _j(row[0], []) if row else []
+    return queries.cap_reasons(_j(row[0], [])) if row else []
 
 
 def incident_event_ids(conn: sqlite3.Connection, incident_id: str) -> list[str]:

@@ -214,6 +214,14 @@ CREATE INDEX framing_document ON framing(document_id);
     ),
     (
         6,
+        "one failure row per input and reason (a re-run updates it), with how many inputs it stands for",
+        """
+ALTER TABLE ingest_failures ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX ingest_failures_source ON ingest_failures(source, stage, reason);
+""",
+    ),
+    (
+        7,
         "document event structure: which event of its article a mention tells, and why it was coded or left out",
         """
 ALTER TABLE events ADD COLUMN doc_event INTEGER;

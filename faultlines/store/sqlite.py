@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from faultlines.errors import StoreError
+from faultlines.limits import storable
 from faultlines.model import (
     Actor,
     Count,
@@ -61,17 +62,17 @@ class Store:
                 if self.path != ":memory:":
                     Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        except sqlite3.Error as exc:
+            self.conn.isolation_level = None  # autocommit; transactions are explicit (see transaction())
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if not readonly:
+                if self.path != ":memory:" and self.dialect == "sqlite":
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.migrate()
+        except (sqlite3.Error, OSError) as exc:  # not a database, a folder, no permission, a read-only disk
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
-        self.conn.isolation_level = None  # autocommit; transactions are explicit (see transaction())
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA busy_timeout = 30000")
-        if not readonly:
-            if self.path != ":memory:" and self.dialect == "sqlite":
-                self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.migrate()
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def migrate(self) -> int:
@@ -182,15 +183,25 @@ class Store:
             )
 
     def record_failure(self, failure: IngestFailure, run_id: int | None = None, stage: str = "ingest") -> None:
+        """Record a failure; the same input failing the same way again (a re-run) updates its row instead."""
+        source, detail = storable(failure.source), storable(failure.detail[:2000])
         with self.transaction() as c:
-            c.execute(
-                "INSERT INTO ingest_failures (run_id, source, stage, reason, detail, recorded_at) VALUES (?,?,?,?,?,?)",
-                (run_id, failure.source, stage, failure.reason, failure.detail[:2000], _now()),
+            cur = c.execute(
+                "UPDATE ingest_failures SET run_id = ?, detail = ?, count = ?, recorded_at = ? "
+                "WHERE source = ? AND stage = ? AND reason = ?",
+                (run_id, detail, failure.count, _now(), source, stage, failure.reason),
             )
+            if cur.rowcount <= 0:
+                c.execute(
+                    "INSERT INTO ingest_failures (run_id, source, stage, reason, detail, count, recorded_at) "
+                    "VALUES (?,?,?,?,?,?,?)",
+                    (run_id, source, stage, failure.reason, detail, failure.count, _now()),
+                )
 
     def mark_failed(self, document_id: str, error: str) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE documents SET status = 'failed', error = ? WHERE id = ?", (error[:2000], document_id))
+            c.execute("UPDATE documents SET status = 'failed', error = ? WHERE id = ?",
+                      (storable(error[:2000]), document_id))
 
     # ------------------------------------------------------------------------------------------ actors
     def upsert_actors(self, actors: Iterable[Actor], conn: sqlite3.Connection | None = None) -> None:
@@ -331,6 +342,8 @@ class Store:
                 c.execute("DELETE FROM incidents WHERE id = ?", (iid,))
             for inc in incidents:
                 members = inc.pop("event_ids")
+                if "reasons" in inc:
+                    inc["reasons"] = queries.cap_reasons(inc["reasons"])
                 cols = list(inc)
                 c.execute(
                     f"INSERT OR REPLACE INTO incidents ({', '.join(cols)}, updated_at) VALUES "
