@@ -95,3 +95,13 @@ def test_numbers_that_are_not_victims(sentence: str) -> None:
     assert not figures.casualties.known
     if "12-year-old" not in sentence and "Rebels" not in sentence:
         assert not figures.any
+
+
+@pytest.mark.parametrize(("text", "n"), [
+    ("Death toll from car bomb in northern market town rises to 64", 64),
+    ("Toll from Tuesday's twin suicide bombings at the bus station raised to 38", 38),
+])
+def test_headline_toll_updates(nlp, text, n):
+    from faultlines.extract.casualties import parse_casualties
+
+    assert parse_casualties(nlp(text)[:]).killed.low == n

@@ -161,3 +161,10 @@ def test_telling_date_is_not_the_event_date(events_of):
     text = "Fifteen villagers were killed in an attack near Gao, a local official told reporters on Thursday."
     ev = next(e for e in events_of(text) if e.is_event)
     assert ev.date.start is None  # the article says when it was told, not when it happened
+
+
+def test_two_named_days_are_two_events(events_of):
+    text = ("Gunmen killed four soldiers at a checkpoint in Gao on Monday.\n\n"
+            "Gunmen attacked a market in Gao on Wednesday, wounding two traders.")
+    evs = [e for e in events_of(text) if e.is_event]
+    assert len({e.doc_event for e in evs}) == 2

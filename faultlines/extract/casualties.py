@@ -111,8 +111,9 @@ class _Lexicon:
             toll = _alt(spec.get("toll") or [])
             if toll:
                 self.patterns.append((kind, "toll", re.compile(
-                    rf"\b(?:{toll})\b(?:\s+[a-z,'-]+){{0,5}}?\s+(?:at|as|to|of|reached|hit|is|was|stands\s+at|"
-                    rf"stood\s+at|climbed\s+to|rose\s+to|risen\s+to|numbered|exceeded|passed|topped)\s+"
+                    rf"\b(?:{toll})\b(?:\s+[a-z,'-]+){{0,9}}?\s+(?:at|as|to|of|reached|hit|is|was|stands\s+at|"
+                    rf"stood\s+at|climbed\s+to|rose\s+to|risen\s+to|rises\s+to|raised\s+to|increased\s+to|"
+                    rf"jumped\s+to|numbered|exceeded|passed|topped)\s+"
                     + num + self.not_unit, re.I)))
             if before:
                 self.patterns.append((kind, "before", re.compile(

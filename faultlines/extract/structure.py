@@ -203,9 +203,12 @@ def place_fits(a: PlaceMention | None, b: PlaceMention | None) -> bool:
 
 
 def date_fits(a: TimeExpression, b: TimeExpression) -> bool:
-    """Two dates can be one event's: one unknown, or their ranges overlap once widened by a day."""
+    """Two dates can be one event's: one unknown, the same day when both name a day (one article that names two
+    days tells two days), or ranges that overlap once widened by a day."""
     if a.start is None or b.start is None:
         return True
+    if a.precision == "day" and b.precision == "day":
+        return a.start == b.start
     a_end, b_end = a.end or a.start, b.end or b.start
     return (max(a.start, b.start) - min(a_end, b_end)).days <= 1
 
