@@ -168,3 +168,12 @@ def test_two_named_days_are_two_events(events_of):
             "Gunmen attacked a market in Gao on Wednesday, wounding two traders.")
     evs = [e for e in events_of(text) if e.is_event]
     assert len({e.doc_event for e in evs}) == 2
+
+
+def test_a_later_event_without_day_place_or_figure_is_context(events_of):
+    text = ("Gunmen killed 12 villagers in Gao on Monday, officials said.\n\n"
+            "Separately, soldiers clashed with rebels, the army said.")
+    evs = events_of(text)
+    later = next(e for e in evs if "Separately" in e.quote)
+    assert not later.is_event and later.coding.startswith("left out: background")
+    assert any(e.is_event and "villagers" in e.quote for e in evs)

@@ -163,6 +163,13 @@ def own_place(e: Event) -> PlaceMention | None:
     return loc
 
 
+def _specific(e: Event) -> bool:
+    """The mention says when, where (finer than a country) or how many of its own."""
+    place = own_place(e)
+    return own_date(e).start is not None or (place is not None and _rank(place) <= PLACE_RANK["admin1"]) or \
+        e.killed.known or e.injured.known or e.casualties.known or e.abducted.known
+
+
 def _rank(p: PlaceMention | None) -> int:
     return PLACE_RANK.get(p.place.precision, 6) if p is not None else 7
 
@@ -339,6 +346,14 @@ def structure(events: list[Event], cues: StructureCues | None = None,
         frame.add(i, e, dated=not update and fits, placed=fits)
         owner[i] = frame
         prev = frame
+    # a later event of the article with no day, no place finer than a country and no figure of its own is context
+    # ("the news came at a time when the Taliban had refused to negotiate"), not a new incident
+    for f in frames[1:]:
+        if not any(_specific(out[i]) for i in f.members):
+            for i in f.members:
+                owner.pop(i, None)
+                out[i] = replace(out[i], factuality="background")
+                why[i] = "left out: background (no date, place or figure of its own: context for the article's events)"
     for i, e in enumerate(out):
         owned = owner.get(i)
         if owned is None:
