@@ -256,3 +256,9 @@ def test_bearing_adjectives_are_not_offsets(analyzer, make_doc):
 def test_lower_case_words_are_not_places_in_mixed_case_text(analyzer, make_doc):
     text = "Bodies lay in the bush outside the town of Gwoza in Nigeria after the attack."
     assert "bush" not in {p.text for p in analyzer(make_doc(text)).places}
+
+
+def test_city_named_without_its_city_word(analyzer, make_doc):
+    """'Marawi' for the gazetteer's 'Marawi City', as news writes it."""
+    places = analyzer(make_doc("Soldiers killed two rebel leaders in Marawi on Monday, the army said.")).places
+    assert any(p.text == "Marawi" and p.place.name == "Marawi City" for p in places)

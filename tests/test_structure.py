@@ -177,3 +177,10 @@ def test_a_later_event_without_day_place_or_figure_is_context(events_of):
     later = next(e for e in evs if "Separately" in e.quote)
     assert not later.is_event and later.coding.startswith("left out: background")
     assert any(e.is_event and "villagers" in e.quote for e in evs)
+
+
+def test_a_country_that_owns_an_actor_does_not_place_the_event(events_of):
+    text = ("Militants stormed an army base in Gwoza on Sunday, killing seven soldiers.\n\n"
+            "Chad's President later offered troops to fight the group.")
+    evs = [e for e in events_of(text) if e.is_event]
+    assert all(e.location is None or e.location.place.country_code != "TD" for e in evs)

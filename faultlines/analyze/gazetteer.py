@@ -28,7 +28,7 @@ from faultlines.model import Place
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 CITIES_FILE = "cities500.json"
 MIN_ALTNAME_POPULATION = 1000  # alternate names of smaller places are not indexed (keeps the index small)
 
@@ -263,7 +263,9 @@ def build_index() -> tuple[list[Record], dict[str, list[int]], dict[str, tuple[s
                         int(c.get("population") or 0), "city", admin1))
         alts = c.get("alternatenames") or []
         big = (c.get("population") or 0) >= MIN_ALTNAME_POPULATION
-        names.append([c["name"], *(a for a in alts if big and _usable_altname(a))])
+        short = [c["name"][:-5]] if big and c["name"].endswith(" City") and len(c["name"]) > 9 else []
+        # "Marawi" for "Marawi City": news drops the word (a country of that name still wins by its prior)
+        names.append([c["name"], *short, *(a for a in alts if big and _usable_altname(a))])
 
     # admin1 regions: named ones (curated / US states) and, for every other code, an unnamed record for lookup by code
     for (cc, code), s in sums.items():

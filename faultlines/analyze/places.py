@@ -492,7 +492,7 @@ class PlaceResolver:
             return False  # "La", "Mt": abbreviations that only a context could resolve
         for i in self.gazetteer.lookup_ids(text)[:5]:
             r = self.gazetteer.records[i]
-            if exact and light_name(r[1]) != key and r[6] not in ("PCLI", "ADM1", "CONT", "RGN"):
+            if exact and light_name(r[1]) not in (key, key + " city") and r[6] not in ("PCLI", "ADM1", "CONT", "RGN"):
                 continue
             if exact and text.isupper() and len(text) <= 5 and r[6] not in ("PCLI", "ADM1", "CONT", "RGN"):
                 continue

@@ -513,8 +513,16 @@ _ACTOR_SEAT = re.compile(r"\b(?:government|authorities|officials|regime|administ
                          r"rulers|parliament)\s+(?:in|of)\s+(?:the\s+)?$", re.I)
 
 
+_ACTOR_OWNER = re.compile(r"['’]s\s+(?:president|prime\s+minister|government|army|military|armed\s+forces|police|"
+                          r"foreign\s+minister|interior\s+minister|defen[cs]e\s+minister|ministry|leader|king|"
+                          r"parliament|newspaper|news\s+agency|state\s+media|ambassador|embassy)\b", re.I)
+
+
 def _names_an_actor(p: PlaceMention, text: str) -> bool:
-    return bool(_ACTOR_SEAT.search(text[max(0, p.start - 40):p.start])) or text.startswith("-based", p.end)
+    """The place says whose government, force or outlet is meant ("the government in Bamako", "Cameroon's President
+    Paul Biya", "the Washington-based council"), not where something happened."""
+    return bool(_ACTOR_SEAT.search(text[max(0, p.start - 40):p.start]) or _ACTOR_OWNER.match(text, p.end)) \
+        or text.startswith("-based", p.end)
 
 
 def _locates(p: PlaceMention) -> bool:
