@@ -235,6 +235,7 @@ def test_analysis_text_is_the_parsed_text(analyzer, text):
     ("Raiders burned huts in Tandjari, a village in central Mali, on Sunday.", "Tandjari", "ML"),
     ("Soldiers searched the village of Koboko-Sare after the raid, officials in Mali said.", "Koboko-Sare", "ML"),
     ("Jets dropped two bombs on Tawbyin village in Sagaing Region of Myanmar.", "Tawbyin", "MM"),
+    ("Cruise missiles struck the Syrian airbase of Tiyasfar at dawn.", "Tiyasfar", "SY"),
 ])
 def test_unlisted_villages_the_text_names(analyzer, make_doc, text, name, cc):
     """A settlement the gazetteer does not list, named as one by the text, is a place in the text's country,
@@ -242,7 +243,8 @@ def test_unlisted_villages_the_text_names(analyzer, make_doc, text, name, cc):
     places = analyzer(make_doc(text)).places
     hit = next((p for p in places if p.text == name), None)
     assert hit is not None, [p.text for p in places]
-    assert hit.place.country_code == cc and hit.place.lat is None and hit.place.precision == "city"
+    assert hit.place.country_code == cc and hit.place.lat is None
+    assert hit.place.precision == ("point" if "airbase" in text else "city")
 
 
 def test_bearing_adjectives_are_not_offsets(analyzer, make_doc):

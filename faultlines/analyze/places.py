@@ -76,14 +76,16 @@ _OFFSET_LAST = tuple(sorted({"of", "the", "near", "outside", "to", "around", "ne
 
 
 _NAME = r"[A-Z][\w'’]+(?:[- ][A-Z][\w'’]+){0,2}"
-_SETTLEMENT = r"(?:village|town|hamlet|settlement|township)"
-# "X, a village in ...", "the village of X", "X village" (a named settlement the text itself calls one)
+_SETTLEMENT = r"(?i:village|town|hamlet|settlement|township|air ?base|airfield|air field|airport|military base|barracks)"
+_SITE = re.compile(r"air ?base|airfield|air field|airport|military base|barracks", re.I)
+# "X, a village in ...", "the village of X", "the Syrian airbase of X", "X village", "at X Airfield": a named
+# settlement or site the text itself calls one
 _UNLISTED_RE = re.compile(
     rf"\b(?P<a>{_NAME}), (?:a|an|the) (?:small |remote |farming |fishing |border |northern |southern |eastern |"
-    rf"western |central |nearby |neighbouring |neighboring )?{_SETTLEMENT} (?:in|near|on|of|outside|north|south|"
-    rf"east|west)\b"
-    rf"|\bthe (?:small |remote |farming |fishing |border )?{_SETTLEMENT} of (?P<b>{_NAME})"
-    rf"|\b(?:in|on|at|near|from) (?P<c>{_NAME}) {_SETTLEMENT}\b")
+    rf"western |central |nearby |neighbouring |neighboring )?(?P<ka>{_SETTLEMENT}) (?:in|near|on|of|outside|north|"
+    rf"south|east|west)\b"
+    rf"|\bthe (?:[A-Z]\w+ |small |remote |farming |fishing |border )?(?P<kb>{_SETTLEMENT}) of (?P<b>{_NAME})"
+    rf"|\b(?:in|on|at|near|from) (?:the )?(?P<c>{_NAME}) (?P<kc>{_SETTLEMENT})\b")
 
 
 def _lower_cased(text: str) -> bool:
@@ -222,15 +224,22 @@ class PlaceResolver:
         of the place the text puts them in, or of the article; their coordinates stay unknown."""
         taken = [(m.start, m.end) for m in found]
         out: list[PlaceMention] = []
-        for m in _UNLISTED_RE.finditer(text):
+        pos = 0
+        while (m := _UNLISTED_RE.search(text, pos)) is not None:
+            pos = m.start() + 1  # overlapping: "at the Syrian airbase of X" is tried again from "the"
             name_group = next(g for g in ("a", "b", "c") if m.group(g))
+            site = bool(_SITE.fullmatch(m.group("k" + name_group) or ""))
             start, end = m.span(name_group)
             name = m.group(name_group)
-            if any(a < end and start < b for a, b in taken) or normalize_name(name) in self.stop_names:
+            if any(a < end and start < b for a, b in taken) or normalize_name(name) in self.stop_names \
+                    or name.lower() in self.demonyms:
                 continue
             after = [p for p in found if end <= p.start <= end + 60 and p.place.country_code]
             parent = after[0].place if after else None
-            cc = parent.country_code if parent else (countries.most_common(1)[0][0] if countries else None)
+            # "the Syrian airbase of X": the demonym in the phrase says the country
+            own = next((p.place.country_code for p in found if m.start() <= p.start < m.end()
+                        and p.relation == "demonym" and p.place.country_code), None)
+            cc = parent.country_code if parent else own or (countries.most_common(1)[0][0] if countries else None)
             if cc is None:
                 continue
             ccs = [cc] + [c for c, _ in countries.most_common(3) if c != cc]  # "on the border with Chad": not in it
@@ -245,7 +254,7 @@ class PlaceResolver:
                     cc = next((c for c, _ in countries.most_common() if c != parent.country_code), cc)
                     parent = None
                 admin1 = parent.admin1 if parent and parent.precision in ("admin1", "admin2", "city") else None
-                place = Place(None, name, None, None, cc, admin1, None, "PPL", 0, "city")
+                place = Place(None, name, None, None, cc, admin1, None, "PPL", 0, "point" if site else "city")
             out.append(PlaceMention(name, start, end, place, score=0.6))
             taken.append((start, end))
         return out
