@@ -184,3 +184,13 @@ def test_a_country_that_owns_an_actor_does_not_place_the_event(events_of):
             "Chad's President later offered troops to fight the group.")
     evs = [e for e in events_of(text) if e.is_event]
     assert all(e.location is None or e.location.place.country_code != "TD" for e in evs)
+
+
+def test_a_toll_update_joins_the_first_event_whatever_its_wording(events_of):
+    text = ("A suicide bomber blew himself up at a crowded bus station in Maiduguri, killing 12 people.\n\n"
+            "The death toll rose to 30 on Tuesday as thousands of mourners protested at the funeral.")
+    evs = [e for e in events_of(text) if e.is_event]
+    update = next(e for e in evs if "toll" in e.quote)
+    assert update.killed.low == 30
+    first = next(e for e in evs if "suicide" in e.quote)
+    assert update.doc_event == first.doc_event

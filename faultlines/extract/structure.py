@@ -132,6 +132,8 @@ class _Frame:
     def add(self, i: int, e: Event, *, dated: bool = True, placed: bool = True) -> None:
         if not self.members and dated and e.date.start is not None:
             self.borrowed = e.date
+        elif self.borrowed.start is None and own_date(e).start is not None:
+            self.borrowed = own_date(e)  # a toll update's day: better than no day, never over one of the event's own
         self.members.append(i)
         self.end = max(self.end, e.end)
         if not placed:  # a back-reference: it tells more of this event, its own type, place and date aside
@@ -316,6 +318,13 @@ def structure(events: list[Event], cues: StructureCues | None = None,
         if back is not None and frames:
             frame = prev if prev is not None and 0 <= e.start - prev.end <= ADJACENT_CHARS else frames[0]
             reason = f"it refers back ({back.group(0)!r})"
+        if frame is None and update and frames:
+            # a new figure for the article's event, whatever words the sentence uses for it
+            here = own_place(e)
+            frame = next((f for f in frames if here is not None and _rank(here) <= PLACE_RANK["admin2"]
+                          and f.place is not None and _rank(f.place) <= PLACE_RANK["admin2"]
+                          and place_fits(f.place, here)), frames[0])
+            reason = "a toll update"
         if frame is None and opener is None and frames:
             for f in _order(frames, e, update):
                 if f is None:
@@ -338,8 +347,8 @@ def structure(events: list[Event], cues: StructureCues | None = None,
                 why[i] = f"coded: opens document event {frame.index + 1} (no earlier event of the article fits it)"
         else:
             why[i] = f"attached to document event {frame.index + 1}: {reason}"
-        fits = back is None or _fits(frame, e, update) is not None
-        if not fits and (e.killed.known or e.injured.known or e.casualties.known):
+        fits = (back is None and not update) or _fits(frame, e, update) is not None
+        if not fits and not update and (e.killed.known or e.injured.known or e.casualties.known):
             # "the raid took place on the day of the attack on Abuja, in which 75 died": the figure is the other's
             passing.add(i)
             why[i] += "; its casualty figures are of another event it names, not kept"
