@@ -194,3 +194,9 @@ def test_a_toll_update_joins_the_first_event_whatever_its_wording(events_of):
     assert update.killed.low == 30
     first = next(e for e in evs if "suicide" in e.quote)
     assert update.doc_event == first.doc_event
+
+
+def test_named_people_killed_count_as_dead(events_of):
+    text = "Rebel commander Musa Abdalla Karim was killed in an air strike near Kidal on Monday, the army said."
+    ev = next(e for e in events_of(text) if e.is_event)
+    assert ev.killed.low == 1 and "Karim" in (ev.killed.text or "")

@@ -28,6 +28,7 @@ from faultlines.extract.participants import ParticipantFinder, kind_of
 from faultlines.extract.prefilter import StartIndex, starts
 from faultlines.extract.structure import structure
 from faultlines.model import (
+    Count,
     EVENT_FACTUALITIES,
     SUB_EVENT_TYPES,
     Analysis,
@@ -296,6 +297,10 @@ class EventExtractor:
         """The event mentions of one sentence: the strongest factual one and the strongest non-factual one."""
         hits = self.hits(sent, analysis)
         figures = parse_casualties(sent)
+        if not figures.killed.known:
+            named = _named_dead(sent)
+            if named:  # "Mullah Mansoor was killed", "troops killed Hapilon and Maute": one dead per name
+                figures = replace(figures, killed=Count(len(named), len(named), ", ".join(named)))
         lethal = figures.killed.known and (figures.killed.low or 0) > 0
         if not hits and (lethal or figures.injured.known or figures.casualties.known) and not self._off_topic(sent):
             hits = [_Hit(self._toll_cue, "Attack", sent.root, "")]  # a bare toll ("the dead numbered 70")
@@ -578,6 +583,32 @@ def _usable_places(analysis: Analysis) -> list[PlaceMention]:
               and not (p.score < STRAY_SCORE and p.place.country_code in stray) and not _names_an_actor(p, text)]
     memo["places"] = (analysis.places, analysis.actors, usable)
     return usable
+
+
+_KILL_LEMMAS = frozenset({"kill", "assassinate", "execute", "behead", "slay", "murder"})
+
+
+def _named_dead(sent: Any) -> list[str]:
+    """The people the sentence names as killed: the object of an active killing verb ("forces killed Hapilon and
+    Maute"), the subject of a passive one ("Mansoor was killed") or the name a bare participle follows ("leader
+    Mansoor killed in strike"), with their coordinated names."""
+    heads: dict[int, Any] = {}
+    for tok in sent:
+        if tok.lemma_.lower() not in _KILL_LEMMAS or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        cands = [c for c in tok.children if c.dep_ == "nsubjpass"
+                 or (c.dep_ == "dobj" and not any(a.dep_ == "auxpass" for a in tok.children))]
+        if tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod") and tok.head.i != tok.i:
+            cands.append(tok.head)
+        for c in cands:
+            for h in (c, *c.conjuncts):
+                if h.ent_type_ == "PERSON":
+                    heads[h.i] = h
+    names = []
+    for h in sorted(heads.values(), key=lambda t: t.i):
+        ent = next((e for e in sent.ents if e.start <= h.i < e.end and e.label_ == "PERSON"), None)
+        names.append(ent.text if ent is not None else h.text)
+    return list(dict.fromkeys(names))
 
 
 def _inside_actor(place: PlaceMention, analysis: Analysis) -> bool:
