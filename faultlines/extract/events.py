@@ -28,10 +28,10 @@ from faultlines.extract.participants import ParticipantFinder, kind_of
 from faultlines.extract.prefilter import StartIndex, starts
 from faultlines.extract.structure import structure
 from faultlines.model import (
-    Count,
     EVENT_FACTUALITIES,
     SUB_EVENT_TYPES,
     Analysis,
+    Count,
     Event,
     Participant,
     Place,
