@@ -13,7 +13,7 @@ def test_all_names_exist_and_are_exported():
         assert hasattr(faultlines, name), name
     public = {n for n in dir(faultlines) if not n.startswith("_")}
     modules = {"config", "errors", "model", "pipeline", "store", "ingest", "clean", "analyze", "extract", "resolve",
-               "export", "serve", "demo", "cli", "distributed", "annotations", "logging", "version", "limits", "spans",
+               "export", "serve", "demo", "cli", "distributed", "annotations", "logging", "version", "limits", "spans", "geo",
                "PackageNotFoundError"}
     assert public - set(faultlines.__all__) <= modules
 

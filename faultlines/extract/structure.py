@@ -24,13 +24,13 @@ Every mention gets a ``coding`` line saying why it was coded, attached to anothe
 from __future__ import annotations
 
 import functools
-import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
+from faultlines.geo import km_between
 from faultlines.model import Count, Event, PlaceMention, TimeExpression
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "structure.yaml"
@@ -178,12 +178,9 @@ def _rank(p: PlaceMention | None) -> int:
 
 def _km(a: PlaceMention, b: PlaceMention) -> float | None:
     pa, pb = a.place, b.place
-    if None in (pa.lat, pa.lon, pb.lat, pb.lon):
+    if pa.lat is None or pa.lon is None or pb.lat is None or pb.lon is None:
         return None
-    p1, p2 = math.radians(pa.lat), math.radians(pb.lat)  # type: ignore[arg-type]
-    dl = math.radians(pb.lon - pa.lon)  # type: ignore[operator]
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742 * math.asin(math.sqrt(min(1.0, h)))
+    return km_between(pa.lat, pa.lon, pb.lat, pb.lon)
 
 
 def place_fits(a: PlaceMention | None, b: PlaceMention | None) -> bool:

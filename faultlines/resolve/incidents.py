@@ -25,7 +25,6 @@ import dataclasses
 import functools
 import gc
 import hashlib
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
+
+from faultlines.geo import km_between
 
 PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "unknown": 6}
 DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
@@ -120,12 +121,9 @@ class Constraints:
 
 # ---------------------------------------------------------------------------------------------------- pair scoring
 def _km(a: EventRecord, b: EventRecord) -> float | None:
-    if None in (a.lat, a.lon, b.lat, b.lon):
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)  # type: ignore[arg-type]
-    dl = math.radians(b.lon - a.lon)  # type: ignore[operator]
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742 * math.asin(math.sqrt(min(1.0, h)))
+    return km_between(a.lat, a.lon, b.lat, b.lon)
 
 
 def _date_score(a: EventRecord, b: EventRecord, window: int) -> tuple[float | None, str]:
