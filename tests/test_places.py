@@ -264,3 +264,8 @@ def test_city_named_without_its_city_word(analyzer, make_doc):
     """'Marawi' for the gazetteer's 'Marawi City', as news writes it."""
     places = analyzer(make_doc("Soldiers killed two rebel leaders in Marawi on Monday, the army said.")).places
     assert any(p.text == "Marawi" and p.place.name == "Marawi City" for p in places)
+
+
+def test_a_name_after_a_title_is_a_person(analyzer, make_doc):
+    text = "A drone strike near Quetta killed Mullah Mansour and his driver, officials said."
+    assert "Mansour" not in {p.text for p in analyzer(make_doc(text)).places}

@@ -88,6 +88,10 @@ _UNLISTED_RE = re.compile(
     rf"|\b(?:in|on|at|near|from) (?:the )?(?P<c>{_NAME}) (?P<kc>{_SETTLEMENT})\b")
 
 
+_TITLE_BEFORE = re.compile(r"\b(?:Mullah|Sheikh|Shaikh|Imam|Ayatollah|Emir|President|Gen\.?|General|Col\.?|"
+                           r"Colonel|Commander|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Minister|Cleric|Maulana|Sayyid|Hajji?) $")
+
+
 def _lower_cased(text: str) -> bool:
     """The text was lower-cased as a whole (as MUC-4 is): capitals then say nothing about names."""
     letters = [c for c in text[:5000] if c.isalpha()]
@@ -413,6 +417,8 @@ class PlaceResolver:
         # a token of a date is never a place ("Aug 22"); a place named as an acting government is a metonym
         spans = [c if c[4] < 1.0 or not self._metonym(c[1], c[2], actors) else (*c[:4], METONYM_WEIGHT, "metonym")
                  for c in spans if not dates.intersection(range(c[1], c[2]))]
+        # a name after a person's title is a person ("Mullah Mansur" is not Baghdad's Mansour district)
+        spans = [c for c in spans if not _TITLE_BEFORE.search(text, max(0, c[1] - 20), c[1])]
         if not _lower_cased(text):  # in ordinary text a name in lower case is a word ("in the bush"), not a place
             spans = [c for c in spans if any(ch.isupper() for ch in c[0])]
         spans.sort(key=lambda c: c[1])
