@@ -200,3 +200,13 @@ def test_named_people_killed_count_as_dead(events_of):
     text = "Rebel commander Musa Abdalla Karim was killed in an air strike near Kidal on Monday, the army said."
     ev = next(e for e in events_of(text) if e.is_event)
     assert ev.killed.low == 1 and "Karim" in (ev.killed.text or "")
+
+
+def test_a_detail_without_a_day_continues_the_story_just_told(events_of):
+    text = ("A suicide bomber killed six people at a market in Potiskum on January 11.\n\n"
+            "In an earlier attack on February 24, bombers targeted two bus stations in northern Nigeria, killing 27. "
+            "The first explosion, in the town of Potiskum, killed at least 17 people.")
+    evs = sorted((e for e in events_of(text, date(2015, 1, 20)) if e.is_event), key=lambda e: e.start)
+    market = next(e for e in evs if "market" in e.quote)
+    detail = next(e for e in evs if "first explosion" in e.quote)
+    assert detail.doc_event != market.doc_event

@@ -263,13 +263,15 @@ def _order(frames: list[_Frame], e: Event, update: bool) -> list[_Frame]:
     if update:
         return [main] + latest
     place = own_place(e)
+    # the story told just before (an aside such as "the men belonged to group X" does not end it)
+    near = sorted((f for f in frames if 0 <= e.start - f.end <= 2 * ADJACENT_CHARS), key=lambda f: -f.end)
     if place is not None and _rank(place) <= PLACE_RANK["admin2"]:
         here = [f for f in latest if f.place is not None and _rank(f.place) <= PLACE_RANK["admin2"]
                 and place_fits(f.place, place)]
         here.sort(key=lambda f: f is not main)  # the article's first event when it is at that place too
+        if own_date(e).start is None and near and near[0] not in here:
+            return near[:1] + here + [main] + latest  # "The first explosion, in Potiskum, ..." after a day's total
         return here + [main] + latest
-    # the story told just before (an aside such as "the men belonged to group X" does not end it)
-    near = sorted((f for f in frames if 0 <= e.start - f.end <= 2 * ADJACENT_CHARS), key=lambda f: -f.end)
     return near + [main] + latest
 
 
