@@ -10,12 +10,15 @@ Sentence-level triggers find event mentions; this stage reads them in text order
   ``background``.
 * **Document events.** Each factual mention opens a new document event or joins one already open. It opens one
   when a cue says so ("a second blast", "meanwhile", "in a separate attack") or when no open event fits it: a
-  different specific place (city, district, site), a different day, or an incompatible type. Otherwise it joins
-  the event of the sentence before it when that fits, else the article's first event, else the latest that fits.
-  Anaphora ("the attack", "the blast") and toll updates ("the death toll rose to 358") join that way too; a toll
-  update's date is the date of the count, so it never splits an event.
-* **Consolidation.** The members of one document event share its most specific place and its most precise date
-  (a member told with only the country, or no date, takes the event's). The resolver then keeps members of one
+  different specific place (city, district, site), a different named day, or another way of attacking. Only what
+  the sentence names itself counts here, never a place or day borrowed from its paragraph. Otherwise a mention
+  naming a specific place joins the event at that place; one without continues the story told just before, else
+  the article's first event, else the latest that fits. Back-references ("the attack", "the raid") continue the
+  event just told; toll updates ("the death toll rose to 358") go to the article's first event, and their date
+  (the day of the count) never splits an event. A later event with no day, place or figure of its own is context
+  (``background``), not an incident.
+* **Consolidation.** The members of one document event share its most specific place and one date (its members'
+  own most precise one, else the one its first sentence was told with). The resolver then keeps members of one
   document event together and members of different document events apart.
 
 Every mention gets a ``coding`` line saying why it was coded, attached to another mention's event, or left out.
