@@ -124,3 +124,13 @@ def test_resolver_without_publication_date_keeps_unknowns(nlp, make_doc) -> None
     text = "Gunmen attacked a market on Friday."
     times = TimeResolver()(nlp(text), make_doc(text))
     assert [(t.text, t.precision, t.start) for t in times] == [("Friday", "unknown", None)]
+
+
+def test_overnight_is_the_night_before_publication():
+    assert span("overnight") == (date(2014, 8, 23), date(2014, 8, 23), "day")
+
+
+def test_overnight_with_a_named_day_takes_the_day(analyzer, make_doc):
+    text = "Rockets hit the city overnight Friday, killing three."
+    times = analyzer(make_doc(text, published=SUNDAY)).times
+    assert [(t.text, t.start) for t in times] == [("Friday", date(2014, 8, 22))]

@@ -121,7 +121,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         rf"|(?:{cap_days})(?:\s+(?:{_alt(lex.times_of_day)}))?)\b"
         r"|\b(?:since|between|from)\s+\d{4}(?:\s*(?:-|to|and|until)\s*\d{2,4})?\b"
         r"|\b\d{4}\s*-\s*(?:\d{4}|\d{2})\b"
-        rf"|\b(?:{_alt(lex.relative_days)})\b"
+        rf"|\b(?:{_alt(lex.relative_days)})\b(?!\s+(?:on\s+|of\s+)?(?:{cap_days}|{cap_months}))"  # not "overnight Tuesday"
         r"|\b(?:last|this|next|past|previous|coming)\s+(?:week|month|year|weekend)\b"
         rf"|\b(?:{num[len('(?P<num>'):-1]})\s+(?:day|week|month|year)s?\s+(?:ago|earlier|before)\b"
         rf"|\b(?:the\s+)?(?:past|last|previous)\s+(?:{num[len('(?P<num>'):-1]})\s+(?:day|week|month|year)s?\b"
