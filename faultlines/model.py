@@ -27,6 +27,9 @@ Factuality = Literal[
     "aggregate",  # a toll or count over a long period and a wide area: a statistic, not one incident
 ]
 EVENT_FACTUALITIES: frozenset[str] = frozenset({"asserted", "reported"})
+# finest first: how precisely a place or a date is known (``PLACE_RANK["point"]`` < ``PLACE_RANK["city"]`` ...)
+PLACE_RANK: dict[str, int] = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5, "unknown": 6}
+DATE_RANK: dict[str, int] = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
 RelationType = Literal[
     "supports", "allied", "fights", "attacks", "opposes", "rivals", "controls", "leads", "member_of"
 ]

@@ -248,10 +248,12 @@ class PlaceResolver:
                 continue
             ccs = [cc] + [c for c, _ in countries.most_common(3) if c != cc]  # "on the border with Chad": not in it
             recs = self.gazetteer.records
-            listed = next(([i for i in self.gazetteer.lookup_ids(name) if recs[i][4] == c and recs[i][8] == "city"]
-                           for c in ccs if any(recs[i][4] == c for i in self.gazetteer.lookup_ids(name))), [])
+            ids = self.gazetteer.lookup_ids(name)
+            # the towns of that name in the first of those countries where the name is known at all
+            home = next((c for c in ccs if any(recs[i][4] == c for i in ids)), None)
+            listed = [i for i in ids if recs[i][4] == home and recs[i][8] == "city"]
             if listed:  # a listed town the text calls one, in that country ("Baga, a town on the border ...")
-                place = self.gazetteer.place(max(listed, key=lambda i: self.gazetteer.records[i][7]))
+                place = self.gazetteer.place(max(listed, key=lambda i: recs[i][7]))
             else:
                 if parent is not None and "border" in text[end:end + 60] and len(countries) > 1:
                     # "Baga, a town on the border with Chad": the town is in the article's other country

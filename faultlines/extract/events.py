@@ -28,7 +28,9 @@ from faultlines.extract.participants import ParticipantFinder, kind_of
 from faultlines.extract.prefilter import StartIndex, starts
 from faultlines.extract.structure import structure
 from faultlines.model import (
+    DATE_RANK,
     EVENT_FACTUALITIES,
+    PLACE_RANK,
     SUB_EVENT_TYPES,
     Analysis,
     Count,
@@ -44,8 +46,6 @@ from faultlines.spans import SpanCover
 log = logging.getLogger(__name__)
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "events.yaml"
-_PLACE_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5, "unknown": 6}
-_DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
 _PLACE_ENTS = ("GPE", "LOC", "FAC")
 _NONLETHAL = {"Abduction/forced disappearance", "Sexual violence"}
 _PROTEST_FAMILY = {"Peaceful protest", "Attack", "Arrests", "Armed clash", "Violent demonstration", "Mob violence",
@@ -297,7 +297,7 @@ class EventExtractor:
         """The event mentions of one sentence: the strongest factual one and the strongest non-factual one."""
         hits = self.hits(sent, analysis)
         figures = parse_casualties(sent)
-        if not figures.killed.known:
+        if hits and not figures.killed.known:  # a killing verb is itself a trigger: no parse walk elsewhere
             named = _named_dead(sent)
             if named:  # "Mullah Mansoor was killed", "troops killed Hapilon and Maute": one dead per name
                 figures = replace(figures, killed=Count(len(named), len(named), ", ".join(named)))
@@ -411,7 +411,7 @@ class EventExtractor:
             return TimeExpression.unknown()  # "..., the chairman told Reuters on Thursday": when it was said
         same = [t for t in same if t not in told]
         if same:
-            return min(same, key=lambda t: (abs(t.char_start - trigger.idx), _DATE_RANK.get(t.precision, 6)))
+            return min(same, key=lambda t: (abs(t.char_start - trigger.idx), DATE_RANK.get(t.precision, 6)))
         para = _paragraph(analysis.document.clean_text, sent.start_char)
         earlier = [t for t in times if para <= t.char_start < sent.start_char]  # type: ignore[operator]
         if earlier:
@@ -441,7 +441,7 @@ class EventExtractor:
                 root = root.head
             lo, hi = root.left_edge.idx, root.right_edge.idx + len(root.right_edge.text)
             clause = [p for p in places if lo <= p.start < hi] or places
-            return min(clause, key=lambda p: (_describes_place(sent, p, places), _PLACE_RANK.get(p.place.precision, 6),
+            return min(clause, key=lambda p: (_describes_place(sent, p, places), PLACE_RANK.get(p.place.precision, 6),
                                               abs(p.start - trigger.idx)))
         if any(sent.start_char <= p.start < sent.end_char for p in analysis.places if p.relation not in (None, "near")):
             return None  # the sentence places the event only relative to somewhere: better unknown than wrong
@@ -454,7 +454,7 @@ class EventExtractor:
                 lead_end = max(lead_end, _paragraph_end(text, first.start))
                 earlier = [p for p in usable if p.start < min(lead_end, sent.start_char) and p.start < 600]
         if earlier:  # the most specific place told earlier, the latest on ties
-            return min(reversed(earlier), key=lambda p: _PLACE_RANK.get(p.place.precision, 6))
+            return min(reversed(earlier), key=lambda p: PLACE_RANK.get(p.place.precision, 6))
         return None
 
 
@@ -566,7 +566,7 @@ def _describes_place(sent: Any, mention: PlaceMention, places: list[PlaceMention
 
 
 def _usable_places(analysis: Analysis) -> list[PlaceMention]:
-    """The places that may locate an event (``_locates``, not ``_inside_actor``, not a weak place in a stray
+    """The places that may locate an event (``_locates``, not inside an actor's name, not a weak place in a stray
     country, not a government's seat), in document order.
 
     Found once per document (kept with its parse) with an index of the actor spans: asked per event, it cost
@@ -609,12 +609,6 @@ def _named_dead(sent: Any) -> list[str]:
         ent = next((e for e in sent.ents if e.start <= h.i < e.end and e.label_ == "PERSON"), None)
         names.append(ent.text if ent is not None else h.text)
     return list(dict.fromkeys(names))
-
-
-def _inside_actor(place: PlaceMention, analysis: Analysis) -> bool:
-    """A place word that is part of an actor's name ("Iraqi" in "Iraqi Security Forces") locates nothing."""
-    return any(a.start <= place.start and place.end <= a.end and (a.end - a.start) > (place.end - place.start)
-               for a in analysis.actors)
 
 
 def _subordinate(tok: Any) -> bool:
@@ -689,8 +683,8 @@ def _resolve_anaphors(events: list[Event], anaphors: re.Pattern[str] | None) -> 
             prev = next((p for p in reversed(out) if p.is_event and p.date.start is not None
                          and p.event_type in (e.event_type, *_COMPATIBLE.get(e.event_type, ()))), None)
             if prev is not None:
-                here = _PLACE_RANK.get(e.location.place.precision, 6) if e.location else 7
-                there = _PLACE_RANK.get(prev.location.place.precision, 6) if prev.location else 7
+                here = PLACE_RANK.get(e.location.place.precision, 6) if e.location else 7
+                there = PLACE_RANK.get(prev.location.place.precision, 6) if prev.location else 7
                 e = replace(e, date=prev.date, location=prev.location if there < here else e.location)
         out.append(e)
     return out

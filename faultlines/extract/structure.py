@@ -34,11 +34,9 @@ from pathlib import Path
 import yaml
 
 from faultlines.geo import km_between
-from faultlines.model import Count, Event, PlaceMention, TimeExpression
+from faultlines.model import DATE_RANK, PLACE_RANK, Count, Event, PlaceMention, TimeExpression
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "structure.yaml"
-PLACE_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5, "unknown": 6}
-DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
 _SPECIFIC = ("point", "city", "admin2")
 SAME_PLACE_KM = 25.0  # a site or district this close to a city can be where that city's event happened
 SAME_TOWN_KM = 5.0  # two towns this close may be one (two spellings, two gazetteer entries); farther, two towns
@@ -246,8 +244,7 @@ def _fits(f: _Frame, e: Event, toll_update: bool) -> str | None:
         return None
     if not toll_update and not date_fits(f.date, own_date(e)):
         return None
-    if f.place is not None and here is not None and _rank(here) <= PLACE_RANK["admin2"] \
-            and _rank(f.place) <= PLACE_RANK["admin2"]:
+    if _spot(f.place) and here is not None and _spot(here):
         return f"same place ({here.place.name})"
     if toll_update:
         return "a toll update"
@@ -257,21 +254,29 @@ def _fits(f: _Frame, e: Event, toll_update: bool) -> str | None:
 ADJACENT_CHARS = 250  # a mention this close after the previous one continues its story
 
 
-def _order(frames: list[_Frame], e: Event, update: bool) -> list[_Frame]:
+def _spot(p: PlaceMention | None) -> bool:
+    """A specific place: a point, a town or a district (not a province or a country)."""
+    return p is not None and _rank(p) <= PLACE_RANK["admin2"]
+
+
+def _at_place(frames: list[_Frame], place: PlaceMention | None) -> list[_Frame]:
+    """The open events at the specific place ``place``, latest first but the article's first event before all."""
+    if not _spot(place):
+        return []
+    here = [f for f in frames[::-1] if _spot(f.place) and place_fits(f.place, place)]
+    return sorted(here, key=lambda f: f is not frames[0])
+
+
+def _order(frames: list[_Frame], e: Event) -> list[_Frame]:
     """The open events to try for ``e``, most likely first. A mention naming a specific place goes to an event at
-    that place; a toll update to the article's first event; a mention right after the previous one continues it;
-    anything else returns to the article's first event, then to the latest that fits."""
+    that place; a mention right after the previous one continues it; anything else returns to the article's first
+    event, then to the latest that fits."""
     main = frames[0]
     latest = frames[::-1]
-    if update:
-        return [main] + latest
-    place = own_place(e)
     # the story told just before (an aside such as "the men belonged to group X" does not end it)
     near = sorted((f for f in frames if 0 <= e.start - f.end <= 2 * ADJACENT_CHARS), key=lambda f: -f.end)
-    if place is not None and _rank(place) <= PLACE_RANK["admin2"]:
-        here = [f for f in latest if f.place is not None and _rank(f.place) <= PLACE_RANK["admin2"]
-                and place_fits(f.place, place)]
-        here.sort(key=lambda f: f is not main)  # the article's first event when it is at that place too
+    if _spot(own_place(e)):
+        here = _at_place(frames, own_place(e))
         if own_date(e).start is None and near and near[0] not in here:
             return near[:1] + here + [main] + latest  # "The first explosion, in Potiskum, ..." after a day's total
         return here + [main] + latest
@@ -322,15 +327,10 @@ def structure(events: list[Event], cues: StructureCues | None = None,
             reason = f"it refers back ({back.group(0)!r})"
         if frame is None and update and frames:
             # a new figure for the article's event, whatever words the sentence uses for it
-            here = own_place(e)
-            frame = next((f for f in frames if here is not None and _rank(here) <= PLACE_RANK["admin2"]
-                          and f.place is not None and _rank(f.place) <= PLACE_RANK["admin2"]
-                          and place_fits(f.place, here)), frames[0])
+            frame = next(iter(_at_place(frames, own_place(e))), frames[0])
             reason = "a toll update"
         if frame is None and opener is None and frames:
-            for f in _order(frames, e, update):
-                if f is None:
-                    continue
+            for f in _order(frames, e):
                 r = _fits(f, e, update)
                 if r:
                     frame, reason = f, r
