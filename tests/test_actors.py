@@ -303,3 +303,8 @@ def test_arabic_article_kept_in_span(recognize):
 def test_civilians_of_a_named_community(recognize):
     found = recognize("The militia detained residents from the Yazidi community.")
     assert [f[1] for f in found if f[0] == "residents"] == ["yazidis"]
+
+
+def test_a_town_named_as_a_town_is_not_an_actor(recognize):
+    found = recognize("Warplanes struck the coastal town of Zuwara in western Libya, killing four people.")
+    assert not any(text == "Zuwara" for text, _, _ in found)

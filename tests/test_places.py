@@ -269,3 +269,18 @@ def test_city_named_without_its_city_word(analyzer, make_doc):
 def test_a_name_after_a_title_is_a_person(analyzer, make_doc):
     text = "A drone strike near Quetta killed Mullah Mansour and his driver, officials said."
     assert "Mansour" not in {p.text for p in analyzer(make_doc(text)).places}
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Soldiers found 60 bodies at the north-eastern fishing settlement of Tumbun Rego in Nigeria on Sunday.", "Tumbun Rego"),
+    ("Fighters shelled the rebel-held town of Kafr Nabl in Syria at dawn.", "Kafr Nabl"),
+    ("Jets bombed the hill town of Kidal in Mali overnight.", "Kidal"),
+])
+def test_a_place_the_text_calls_a_town_or_settlement(nlp, resolver: PlaceResolver, text: str, name: str) -> None:
+    found = by_text(places(nlp, resolver, text))
+    assert name in found and found[name].place.precision in ("city", "point")
+
+
+def test_sinai_is_north_sinai(nlp, resolver: PlaceResolver) -> None:
+    found = by_text(places(nlp, resolver, "Egyptian jets struck militant hideouts in Sinai on Friday, the army said."))
+    assert found["Sinai"].place.country_code == "EG" and found["Sinai"].place.admin1 == "North Sinai"

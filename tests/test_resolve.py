@@ -92,3 +92,35 @@ def test_split_and_merge_constraints():
 def test_blocking_keys_are_few_for_vague_dates():
     assert len(block_keys(ev("e", "d", d="2013-01-01", d_end="2013-12-31", prec="year"), 3)) <= 5
     assert block_keys(ev("e", "d", d=None, cc=None), 3) == [("doc", "d")]
+
+
+def _undated(i: str, doc: str, published: str, **kw) -> EventRecord:
+    from dataclasses import replace
+
+    return replace(ev(i, doc, d=None, **kw), published=published)
+
+
+def test_two_undated_reports_of_one_province_published_days_apart_may_link():
+    from faultlines.resolve.incidents import candidate_pairs, may_match
+
+    a = _undated("u1", "a.txt", "2014-08-23", killed=(40, 40))
+    b = _undated("u2", "b.txt", "2014-08-25", place="Diyala", pprec="admin1", gid=None, lat=33.9, lon=45.0,
+                 killed=(41, 41))
+    far = _undated("u3", "c.txt", "2014-09-20")
+    other = _undated("u4", "d.txt", "2014-08-24", admin1="Anbar", place="Fallujah", gid=1, lat=33.35, lon=43.78)
+    assert may_match(a, b, 3) and not may_match(a, far, 3) and not may_match(a, other, 3)
+    res = score_pair(a, b)
+    assert res is not None and res[0] >= 0.6 and "undated" in res[1]["date"]["why"]
+    assert score_pair(a, far) is None
+    pairs = set(candidate_pairs([a, b, far, other], 3))
+    assert pairs == {(0, 1)}
+    # the other type of event in the same province is not the same event
+    assert score_pair(a, _undated("u5", "e.txt", "2014-08-24", sub="Armed clash", typ="Battles")) is None
+
+
+def test_a_ceiling_alone_sets_no_minimum():
+    from faultlines.resolve.incidents import _merge_range
+
+    low, high, disputed = _merge_range({"a": (200, None), "b": (1, 2000), "c": (100, 100)})
+    assert (low, high, disputed) == (100, 2000, True)
+    assert _merge_range({"b": (1, 2000)})[:2] == (1, 2000)

@@ -210,3 +210,46 @@ def test_a_detail_without_a_day_continues_the_story_just_told(events_of):
     market = next(e for e in evs if "market" in e.quote)
     detail = next(e for e in evs if "first explosion" in e.quote)
     assert detail.doc_event != market.doc_event
+
+
+def test_an_event_the_sentence_follows_is_its_own_event_with_its_own_toll(events_of):
+    text = ("Air force jets bombed the hill town of Kidal on Sunday, after gunmen shot dead 14 road workers "
+            "near Gao.")
+    evs = [e for e in events_of(text) if e.is_event]
+    strike = next(e for e in evs if e.sub_event_type == "Air/drone strike")
+    shooting = next(e for e in evs if e is not strike)
+    assert not strike.killed.known  # the 14 died in the shooting
+    assert (shooting.killed.low, shooting.killed.high) == (14, 14)
+    assert strike.doc_event != shooting.doc_event
+    assert strike.location is not None and strike.location.place.name == "Kidal"
+    assert shooting.date.start is None  # the Sunday is the bombing's day
+
+
+def test_a_subjectless_after_clause_is_the_same_event(events_of):
+    text = "Rebels overran the garrison town of Kidal on Sunday after killing 30 soldiers at a checkpoint."
+    evs = [e for e in events_of(text) if e.is_event]
+    assert len(evs) == 1 and evs[0].killed.low == 30
+
+
+def test_a_response_keeps_the_type_of_its_main_clause(events_of):
+    text = ("The navy fired cruise missiles at an air base near Homs on Friday in response to a poison gas "
+            "attack that killed 40 people in Douma.")
+    evs = [e for e in events_of(text) if e.is_event]
+    main = next(e for e in evs if e.date.start is not None)
+    assert main.sub_event_type != "Chemical weapon" and not main.killed.known
+    assert any(e.sub_event_type == "Chemical weapon" and e.killed.low == 40 for e in evs)
+
+
+def test_earlier_attacks_told_as_a_class_are_history(events_of):
+    text = ("A car bomb killed nine people at a checkpoint in Gao on Monday.\n\n"
+            "Previous attacks in the region mostly targeted soldiers and police in Timbuktu.")
+    evs = events_of(text)
+    history = next(e for e in evs if "Previous" in e.quote)
+    assert history.factuality == "background" and "history" in history.coding
+
+
+def test_a_date_alone_on_its_line_is_a_byline_not_the_event_date(events_of):
+    text = ("Bomb blast in market\n\nby Staff Writer\nMarch 12, 2016\n\n"
+            "A bomb exploded in a crowded market in Gao, killing six people, police said.")
+    ev = next(e for e in events_of(text) if e.is_event and "exploded" in e.quote)
+    assert ev.date.start is None

@@ -413,6 +413,8 @@ class ActorRecognizer:
         root = ent.root
         if root.dep_ == "pobj" and root.head.lower_ in self.kb.locative_preps:
             return True
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in self.kb.place_heads:
+            return True  # "the coastal town of Derna", "the province of X": a place, never a party to the event
         chain = [root]
         tok = root
         for _ in range(6):

@@ -84,7 +84,8 @@ _UNLISTED_RE = re.compile(
     rf"\b(?P<a>{_NAME}), (?:a|an|the) (?:small |remote |farming |fishing |border |northern |southern |eastern |"
     rf"western |central |nearby |neighbouring |neighboring )?(?P<ka>{_SETTLEMENT}) (?:in|near|on|of|outside|north|"
     rf"south|east|west)\b"
-    rf"|\bthe (?:[A-Z]\w+ |small |remote |farming |fishing |border )?(?P<kb>{_SETTLEMENT}) of (?P<b>{_NAME})"
+    rf"|\bthe (?:[A-Za-z]+(?:-[A-Za-z]+)? ){{0,2}}"
+    rf"(?P<kb>{_SETTLEMENT}) of (?P<b>{_NAME})"
     rf"|\b(?:in|on|at|near|from) (?:the )?(?P<c>{_NAME}) (?P<kc>{_SETTLEMENT})\b")
 
 

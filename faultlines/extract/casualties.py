@@ -7,7 +7,7 @@ Quantity convention (``parse_quantity``; every figure is a ``Count(low, high, te
 - "more than N", "over N", "upwards of N": low N+1, high None
 - "up to N", "as many as N", "fewer than N", "under N": low 1, high N (N-1 for strict "fewer/less than/under")
 - "nearly N", "almost N", "close to N": low N - max(1, N//10), high N-1
-- "about N", "around N", "some N", "an estimated N": low N - N//10, high N + N//10
+- "about N", "around N", "some N", "an estimated N": low and high N (as casualty recorders code them)
 - "between X and Y", "X to Y", "X-Y", "X or Y": low X, high Y
 - vague words (casualties.yaml ``vague``): "dozens" 24.., "scores" 20.., "hundreds" 200.., "several" 3..,
   "a dozen" 12..12; "a"/"one"/"another" before a singular victim noun: 1
@@ -222,7 +222,7 @@ def parse_quantity(text: str) -> Count | None:
     elif qual == "near":
         c = Count(max(n - max(1, n // 10), 0), max(n - 1, 0), raw)
     elif qual == "about":
-        c = Count(n - n // 10, n + n // 10, raw)
+        c = Count(n, n, raw)  # the figure the source gives: a range around it would be figures nobody reported
     else:
         c = Count(n, n, raw)
     return _bounded(c, lex)

@@ -230,8 +230,10 @@ class EventExtractor:
                     if side and side != cue.actor:
                         sub = cue.alternative
                 out.append(_Hit(cue, sub, tok, matched))
-        # main clause before relative clauses, then the strongest cue, verbs first, then text order
-        out.sort(key=lambda h: (_subordinate(h.token), -h.cue.priority, h.token.pos_ != "VERB"))
+        # main clause before relative clauses and clauses about an earlier event ("after ...", "in response to
+        # ..."), then the strongest cue, verbs first, then text order
+        out.sort(key=lambda h: (_subordinate(h.token) or _earlier_event(h.token), -h.cue.priority,
+                                h.token.pos_ != "VERB"))
         return out
 
     def _abstract(self, matched: str, sent: Any, analysis: Analysis | None) -> bool:
@@ -314,7 +316,23 @@ class EventExtractor:
         factual = [h for h in hits if h.factuality in EVENT_FACTUALITIES]
         other = [h for h in hits if h.factuality not in EVENT_FACTUALITIES]
         chosen = [g[0] for g in (factual, other) if g]
-        events = [self._event(h, hits, sent, analysis, figures) for h in chosen]
+        events = [self._event(h, hits, sent, analysis, _own_figures(sent, h.token, figures)) for h in chosen]
+        if factual and not _earlier_event(factual[0].token):
+            # "jets struck Derna after the jihadists executed 21 Copts": the earlier event, with its own toll,
+            # is reported too
+            earlier = next((h for h in factual[1:] if _earlier_event(h.token)), None)
+            span = _earlier_span(sent, earlier.token) if earlier is not None else None
+            told = parse_casualties(span_text(sent)[span[0] - sent.start_char:span[1] - sent.start_char]) \
+                if span is not None else None
+            if earlier is not None and span is not None and told is not None \
+                    and (told.killed.known or told.casualties.known):
+                prior = self._event(earlier, [earlier], sent, analysis, told)
+                if prior is not None:  # its own day and place only: the sentence's are its main event's
+                    a, b = span
+                    date = prior.date if prior.date.char_start is not None and a <= prior.date.char_start < b \
+                        else TimeExpression.unknown()
+                    loc = prior.location if prior.location is not None and a <= prior.location.start < b else None
+                    events.append(replace(prior, date=date, location=loc))
         return [e for e in events if e is not None]
 
     def _off_topic(self, sent: Any, low: str | None = None) -> bool:
@@ -402,9 +420,10 @@ class EventExtractor:
     # ------------------------------------------------------------------------------------------ when, where
     def _date(self, sent: Any, trigger: Any, analysis: Analysis) -> TimeExpression:
         """The time expression syntax and discourse tie to the event; unknown rather than the publication date."""
-        times = [t for t in analysis.times if t.char_start is not None and t.start is not None]
-        same = [t for t in times if sent.start_char <= t.char_start < sent.end_char]
         text = analysis.document.clean_text
+        times = [t for t in analysis.times if t.char_start is not None and t.start is not None
+                 and not _date_line(t, text)]
+        same = [t for t in times if sent.start_char <= t.char_start < sent.end_char]
         told = [t for t in same if _REPORTING_DATE.search(
             text[max(sent.start_char, (t.char_start or 0) - 40):t.char_start or 0])]
         if told and len(told) == len(same):
@@ -435,6 +454,10 @@ class EventExtractor:
                 return sub
         # a dateline ("BAQUBA, Iraq, Aug 22 (Wire) -") says where the reporter files from: a last resort only
         places = [p for p in places if not _dateline(p, text)] or places
+        if places and not _earlier_event(trigger):  # not where the event it follows or answers happened
+            spans = _earlier_spans(sent)
+            places = [p for p in places if not any(a <= p.start < b for a, b in spans)] or \
+                [p for p in places if p.place.precision in ("country", "admin1")]
         if places:
             root = trigger
             while root.dep_ not in ("ROOT", "ccomp", "relcl") and root.head.i != root.i:
@@ -462,6 +485,22 @@ class EventExtractor:
 # "the Red Cross said Tuesday", "said in a statement on Friday")
 _REPORTING_DATE = re.compile(r"\b(?:said|says|told|tells|announced|reported|added|stated|confirmed|declared)\b"
                              r"[^.,;:\"“”]{0,28}$", re.I)
+
+# a line holding nothing but a date ("October 22, 2017", "Friday, 13 April 2017") is a page's byline or date
+# stamp: when the article was published (or the page saved), never when its events happened
+_WEEKDAY_LINE = re.compile(r"^[\W_]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?)?[\W_]*$", re.I)
+
+
+def _date_line(t: TimeExpression, text: str) -> bool:
+    """The time expression is a full date with its year, alone on its line (a weekday before it allowed)."""
+    start, end = t.char_start or 0, t.char_end or 0
+    if not re.search(r"\b(?:19|20)\d\d\b", text[start:end]):
+        return False  # "April 8" over a live blog's entries of that day is a heading, not a byline
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return bool(_WEEKDAY_LINE.match(text[line_start:start])) and not text[end:line_end].strip(" ,.|-–—")
+
 
 _DATELINE_END = re.compile(r"^[^\n]{0,60}?(\s[-–—]\s|\)\s*[-–—:]|\s*[-–—:]\s)")
 
@@ -614,6 +653,65 @@ def _named_dead(sent: Any) -> list[str]:
 def _subordinate(tok: Any) -> bool:
     """The token sits in a relative clause or an apposition (background detail, not the sentence's event)."""
     return any(a.dep_ in ("relcl", "appos") for a in [tok, *tok.ancestors])
+
+
+# an event told as the cause or the moment of the sentence's own event: "struck Derna after the jihadists
+# executed 21 Copts", "launched missiles in response to a chemical attack", "following the bombing"
+_EARLIER_MARKS = frozenset({"after", "following", "before"})
+_RESPONSE_NOUNS = frozenset({"response", "retaliation", "revenge", "reprisal", "reaction"})
+
+
+def _earlier_event(tok: Any) -> bool:
+    """The token sits in a clause or phrase about another event the sentence's own event follows or answers."""
+    for a in [tok, *tok.ancestors]:
+        if _earlier_head(a):
+            return True
+    return False
+
+
+def _earlier_head(tok: Any) -> bool:
+    """``tok`` heads a clause with its own subject after "after/before" ("after the jihadists executed ..."), or
+    a noun phrase after "after/following/before" or "in response to" ("following the bombing"). A subjectless
+    "after killing 30" tells the same actors' same event and is not one."""
+    if tok.dep_ == "advcl":
+        return any(c.dep_ == "mark" and c.lower_ in _EARLIER_MARKS for c in tok.children) \
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+    if tok.dep_ == "pobj" and tok.pos_ in ("NOUN", "PROPN"):
+        head = tok.head
+        return head.lower_ in _EARLIER_MARKS or (head.lower_ in ("to", "for") and head.head.lower_ in _RESPONSE_NOUNS)
+    return False
+
+
+def _earlier_spans(sent: Any) -> list[tuple[int, int]]:
+    """Character spans of the sentence's clauses and phrases about an earlier event (see ``_earlier_event``)."""
+    spans: list[tuple[int, int]] = []
+    for tok in sent:
+        if _earlier_head(tok):
+            sub = list(tok.subtree)
+            spans.append((sub[0].idx, sub[-1].idx + len(sub[-1])))
+    return spans
+
+
+def _earlier_span(sent: Any, trigger: Any) -> tuple[int, int] | None:
+    """The character span of the earlier-event clause or phrase that holds ``trigger``, or None."""
+    return next(((a, b) for a, b in _earlier_spans(sent) if a <= trigger.idx < b), None)
+
+
+def _own_figures(sent: Any, trigger: Any, figures: CasualtyFigures) -> CasualtyFigures:
+    """The sentence's casualty figures without those told of an earlier event the trigger's event follows
+    ("jets struck Derna after the jihadists executed 21 Copts": the 21 are the executions' dead)."""
+    if not figures.any or _earlier_event(trigger):
+        return figures
+    spans = _earlier_spans(sent)
+    if not spans:
+        return figures
+    text = span_text(sent)
+    base = sent.start_char
+    chars = list(text)
+    for a, b in spans:
+        for k in range(max(0, a - base), min(len(chars), b - base)):
+            chars[k] = " "
+    return parse_casualties("".join(chars))
 
 
 def _strikes_things(sub: str) -> bool:

@@ -52,7 +52,7 @@ _MODES = {
     "Excessive force against protesters": "protest", "Violent demonstration": "protest", "Mob violence": "protest",
     "Attack": "generic", "Armed clash": "generic", "Looting/property destruction": "generic",
 }
-_MODE_PAIRS = {frozenset(p) for p in (("air", "shelling"), ("air", "chemical"), ("shelling", "chemical"),
+_MODE_PAIRS = {frozenset(p) for p in (("air", "shelling"), ("air", "chemical"),
                                       ("abduction", "territory"))}
 _YEAR_CUE = re.compile(r"in (18|19|20)\d\d", re.I)
 
@@ -74,6 +74,7 @@ class StructureCues:
     new_event: re.Pattern[str] | None
     toll_update: re.Pattern[str] | None
     same_day: re.Pattern[str] | None
+    history: re.Pattern[str] | None
 
 
 @functools.lru_cache(maxsize=4)
@@ -81,7 +82,7 @@ def load_cues(path: str | None = None) -> StructureCues:
     with open(path or LEXICON, encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
     return StructureCues(*(_rx(data.get(k)) for k in ("period", "total_subjects", "ongoing", "new_event",
-                                                      "toll_update", "same_day")))
+                                                      "toll_update", "same_day", "history")))
 
 
 # ---------------------------------------------------------------------------------------------------- totals
@@ -109,8 +110,12 @@ def total_cue(e: Event, cues: StructureCues | None = None) -> str | None:
 
 
 def ongoing_cue(e: Event, cues: StructureCues | None = None) -> str | None:
-    """The words that make a mention an ongoing state of affairs (background), or None."""
+    """The words that make a mention background (an ongoing state of affairs, or earlier attacks told as a
+    class), or None."""
     cues = cues or load_cues()
+    m = cues.history.search(e.quote) if cues.history is not None else None
+    if m:
+        return m.group(0).strip()  # earlier attacks as a class, whatever their figures
     if cues.ongoing is None or e.killed.known:
         return None
     m = cues.ongoing.search(e.quote)
@@ -313,7 +318,7 @@ def structure(events: list[Event], cues: StructureCues | None = None,
         ongoing = ongoing_cue(e, cues)
         if ongoing:
             out[i] = replace(e, factuality="background")
-            why[i] = f"left out: background, an ongoing state ({ongoing!r})"
+            why[i] = f"left out: background, an ongoing state or history ({ongoing!r})"
             continue
         update = bool(cues.toll_update and cues.toll_update.search(e.quote))
         if update:
@@ -329,8 +334,14 @@ def structure(events: list[Event], cues: StructureCues | None = None,
             # a new figure for the article's event, whatever words the sentence uses for it
             frame = next(iter(_at_place(frames, own_place(e))), frames[0])
             reason = "a toll update"
+        # two events of one sentence ("jets struck Derna after the jihadists executed 21 Copts") are two events
+        mates = {owner[j].index for j in owner if out[j].start == e.start and out[j].end == e.end}
+        if frame is not None and frame.index in mates:
+            frame = None
         if frame is None and opener is None and frames:
             for f in _order(frames, e):
+                if f.index in mates:
+                    continue
                 r = _fits(f, e, update)
                 if r:
                     frame, reason = f, r

@@ -9,6 +9,7 @@ from faultlines.config import Settings
 from faultlines.resolve import incidents
 from faultlines.resolve.incidents import (
     RECENT_DAYS,
+    UNDATED_PAIR_DAYS,
     Constraints,
     EventRecord,
     build_incident,
@@ -91,7 +92,8 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
         for ev in layer:
             # the blocking rule of the full run (the same links, so the same incidents), then a bound from
             # dates, places and types, both on light rows: full records only for pairs that may link
-            ids = [c.id for c in queries.candidate_light(conn, ev, w, RECENT_DAYS, skip=affected)
+            ids = [c.id for c in queries.candidate_light(conn, ev, w, RECENT_DAYS, skip=affected,
+                                                        undated_days=UNDATED_PAIR_DAYS)
                    if may_match(ev, c, w) and may_reach(ev, c, th, window=w, max_km=km)]
             known.update((e.id, e) for e in _records(conn, [i for i in ids if i not in known]))
             for cand_id in ids:

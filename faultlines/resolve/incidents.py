@@ -190,6 +190,7 @@ def _casualty_score(a: EventRecord, b: EventRecord) -> tuple[float, str]:
 
 
 RECENT_DAYS = 31
+UNDATED_PAIR_DAYS = 7  # two undated reports of one province published this close may tell one event
 
 
 def _recent(published: str | None, day: date) -> bool:
@@ -244,12 +245,19 @@ def _hard_parts(a: EventRecord, b: EventRecord, window: int, max_km: float
     if a.document_id != b.document_id and (a.date_start is None or b.date_start is None):
         # across documents an undated mention is only tied to a dated one that its article could be reporting
         # (dated within RECENT_DAYS before publication), in the same place or province, of the same event type
+        # (dated within RECENT_DAYS before publication), or an undated one published within UNDATED_PAIR_DAYS of
+        # it, in the same place or province, of the same event type
         undated, dated = (a, b) if a.date_start is None else (b, a)
-        if dated.date_start is None or not _recent(undated.published, dated.date_start):
-            return None
         if (parts["place"][0] or 0) < 0.75 or a.event_type != b.event_type:
             return None
-        parts["date"] = (0.5, f"undated report published within {RECENT_DAYS} days of the event")
+        if dated.date_start is None:
+            if not _published_close(a, b):
+                return None
+            parts["date"] = (0.5, f"both undated, reports published within {UNDATED_PAIR_DAYS} days")
+        else:
+            if not _recent(undated.published, dated.date_start):
+                return None
+            parts["date"] = (0.5, f"undated report published within {RECENT_DAYS} days of the event")
     return parts
 
 
@@ -336,6 +344,12 @@ def _published(ev: EventRecord) -> date | None:
         return None
 
 
+def _published_close(a: EventRecord, b: EventRecord) -> bool:
+    """Both reports have a publication date, at most ``UNDATED_PAIR_DAYS`` apart."""
+    pa, pb = _published(a), _published(b)
+    return pa is not None and pb is not None and abs((pa - pb).days) <= UNDATED_PAIR_DAYS
+
+
 def _months(first: date, last: date) -> list[tuple[int, int]]:
     out, y, m = [], first.year, first.month
     while (y, m) <= (last.year, last.month):
@@ -350,10 +364,14 @@ def may_match(a: EventRecord, b: EventRecord, window: int) -> bool:
     Same document; or both dated to within a few months and sharing an ISO week of one country, in the same
     province unless one of them is placed no finer than the country; or both vaguely dated (a year, a long range)
     in one country and year; or an undated mention and a mention dated within ``RECENT_DAYS`` before the undated
-    one's publication, in the same province.
+    one's publication, in the same province; or two undated mentions of one province whose reports were published
+    within ``UNDATED_PAIR_DAYS`` of each other.
     """
     if a.document_id == b.document_id:
         return True
+    if a.date_start is None and b.date_start is None:
+        return bool(a.admin1 and a.admin1 == b.admin1 and a.country_code == b.country_code
+                    and _published_close(a, b))
     if a.date_start is None or b.date_start is None:
         undated, dated = (a, b) if a.date_start is None else (b, a)
         pub = _published(undated)
@@ -393,11 +411,13 @@ def candidate_pairs(events: Sequence[EventRecord], window: int) -> Iterable[tupl
     narrow: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     recent_dated: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     recent_undated: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    undated_weeks: dict[tuple[Any, ...], list[int]] = defaultdict(list)  # by the ISO week of publication
     for i, ev in enumerate(events):
         full[("doc", ev.document_id)].append(i)
         if ev.date_start is None:
             pub = _published(ev)
             if pub and ev.admin1:
+                undated_weeks[(ev.country_code, ev.admin1, pub.isocalendar()[:2])].append(i)
                 for m in _months(pub - timedelta(days=RECENT_DAYS), pub):
                     recent_undated[(ev.country_code, ev.admin1, m)].append(i)
             continue
@@ -431,6 +451,11 @@ def candidate_pairs(events: Sequence[EventRecord], window: int) -> Iterable[tupl
         yield from fresh((a, b) for a in ws for b in narrow.get(k, ()))
     for k, us in recent_undated.items():
         yield from fresh((a, b) for a in us for b in recent_dated.get(k, ()))
+    for (cc, admin1, _week), us in undated_weeks.items():  # within a week of each other: this week or the next
+        nxt = _published(events[us[0]])
+        later = undated_weeks.get((cc, admin1, (nxt + timedelta(days=7)).isocalendar()[:2])) if nxt else None
+        yield from fresh(combinations(us, 2))
+        yield from fresh((a, b) for a in us for b in later or ())
 
 
 # ---------------------------------------------------------------------------------------------------- clustering
@@ -549,8 +574,10 @@ def _merge_range(per_doc: dict[str, tuple[int | None, int | None]]) -> tuple[int
     if not per_doc:
         return None, None, False
     lows = [lo for lo, _ in per_doc.values() if lo is not None]
+    # a source giving only a ceiling ("as many as 2,000": 1 to 2,000) sets no minimum below the others' figures
+    firm = [lo for lo, hi in per_doc.values() if lo is not None and not (lo <= 1 and hi is not None and hi > 1)]
     figures = [x for pair in per_doc.values() for x in pair if x is not None]
-    low = min(lows) if lows else None
+    low = min(firm or lows) if lows else None
     # the highest figure any source gives: an open-ended "at least 6" is 6 at most as far as the sources go
     # (Iraq Body Count's minimum and maximum), and several sources' figures span the range
     high = max(figures) if figures else None

@@ -494,14 +494,15 @@ SHORT_SPAN_DAYS = 14  # mentions dated to a day, a week or a fortnight: the narr
 FINE_PRECISIONS = ("point", "city", "admin2", "admin1", "region")  # placed within a province (resolve.incidents)
 
 
-def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: int = 31) -> list[str]:
+def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: int = 31,
+                  undated_days: int = 7) -> list[str]:
     """Ids of the factual mentions that may share a block with ``ev``: a superset of ``resolve.incidents.may_match``.
 
     Every part is one index range (document; country and start date; vaguely dated mentions of the country;
     undated mentions of the province), so the cost follows the size of the block, not of the store.
     """
     ids: set[str] = set()
-    for where, args in _candidate_parts(ev, window, recent_days):
+    for where, args in _candidate_parts(ev, window, recent_days, undated_days):
         ids.update(r[0] for r in conn.execute(f"SELECT e.id FROM events e WHERE {FACTUAL} AND {where}", args))
     return sorted(ids)
 
@@ -511,7 +512,7 @@ LIGHT_COLUMNS = ("id", "document_id", "event_type", "sub_event_type", "date_star
 
 
 def candidate_light(conn: sqlite3.Connection, ev: Any, window: int, recent_days: int = 31,
-                    skip: Any = ()) -> list[Any]:
+                    skip: Any = (), undated_days: int = 7) -> list[Any]:
     """The mentions of ``candidate_ids`` (less those in ``skip``) that ``score_pair`` may link to ``ev``: dated ones
     only within ``window`` days of it. Light ``EventRecord``s: the columns that blocking and the date, place and
     type scores read, without participants, quote or document name."""
@@ -520,7 +521,7 @@ def candidate_light(conn: sqlite3.Connection, ev: Any, window: int, recent_days:
     cols = ", ".join(f"e.{c}" for c in LIGHT_COLUMNS)
     seen: set[str] = set()
     out = []
-    for where, args in _candidate_parts(ev, window, recent_days, linkable=True):
+    for where, args in _candidate_parts(ev, window, recent_days, undated_days, linkable=True):
         for r in conn.execute(f"SELECT {cols} FROM events e WHERE {FACTUAL} AND {where}", args):
             if r[0] in seen or r[0] in skip:
                 continue
@@ -542,7 +543,8 @@ def clear_caches() -> None:
     _day.cache_clear()
 
 
-def _candidate_parts(ev: Any, window: int, recent_days: int, linkable: bool = False) -> list[tuple[str, list[Any]]]:
+def _candidate_parts(ev: Any, window: int, recent_days: int, undated_days: int,
+                     linkable: bool = False) -> list[tuple[str, list[Any]]]:
     """The index ranges of ``candidate_ids``; with ``linkable``, dated mentions only when their dates come within
     ``window`` days of ``ev``'s (farther apart, ``score_pair`` rules a pair out)."""
     parts: list[tuple[str, list[Any]]] = [("e.document_id = ?", [ev.document_id])]
@@ -592,6 +594,11 @@ def _candidate_parts(ev: Any, window: int, recent_days: int, linkable: bool = Fa
         if pub is not None:
             parts.append(("e.country_code = ? AND e.date_start >= ? AND e.date_start <= ?",
                           [cc, (pub - timedelta(days=recent_days)).isoformat(), pub.isoformat()]))
+            # undated reports of the province published within a week of this one
+            parts.append(("e.date_start IS NULL AND e.country_code = ? AND e.admin1 = ? AND e.published >= ? "
+                          "AND e.published < ?",
+                          [cc, ev.admin1, (pub - timedelta(days=undated_days)).isoformat(),
+                           (pub + timedelta(days=undated_days + 1)).isoformat()]))
     return parts
 
 
