@@ -25,6 +25,7 @@ Factuality = Literal[
     "habitual",  # generic or repeated patterns, no single incident
     "background",  # a reference to a long-past period, not a new incident
     "aggregate",  # a toll or count over a long period and a wide area: a statistic, not one incident
+    "attribution",  # told only as what someone claimed, was blamed for or denies; the article does not report it
 ]
 EVENT_FACTUALITIES: frozenset[str] = frozenset({"asserted", "reported"})
 # finest first: how precisely a place or a date is known (``PLACE_RANK["point"]`` < ``PLACE_RANK["city"]`` ...)
@@ -278,6 +279,9 @@ class Event:
     property_targets: tuple[PropertyTarget, ...] = ()  # buildings, vehicles, infrastructure struck
     doc_event: int | None = None  # which distinct event of its document it tells (``extract.structure``)
     coding: str = ""  # why it was coded, attached to another mention's event, or left out
+    # the sentence tells the event only as the object of a claim, a blame, a suspicion or a denial of
+    # responsibility ("IS claimed the bombing"): "claimed", "blamed", "suspected", "denied"; None otherwise
+    attribution: str | None = None
 
     @property
     def is_event(self) -> bool:

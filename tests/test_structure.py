@@ -253,3 +253,29 @@ def test_a_date_alone_on_its_line_is_a_byline_not_the_event_date(events_of):
             "A bomb exploded in a crowded market in Gao, killing six people, police said.")
     ev = next(e for e in events_of(text) if e.is_event and "exploded" in e.quote)
     assert ev.date.start is None
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("The Sahel branch of the group claimed responsibility for Tuesday's ambush near Menaka in a statement.",
+     "claimed"),
+    ("The army said rebels from the north were behind the bombing of the bridge at Gao.", "suspected"),
+    ("The ministry denied its jets were responsible for the air strikes that hit a clinic in Kidal.", "denied"),
+])
+def test_an_event_told_only_as_a_claim_is_not_reported_by_the_article(events_of, text, kind):
+    evs = events_of(text)
+    assert evs and not any(e.is_event for e in evs)
+    assert all(e.attribution == kind and "responsibility" in e.coding for e in evs)
+
+
+def test_a_claim_joins_the_event_the_article_reports(events_of):
+    text = ("Gunmen ambushed a convoy near Menaka on Tuesday, killing eleven soldiers.\n\n"
+            "The Sahel branch of the group claimed responsibility for the ambush in a statement.")
+    evs = [e for e in events_of(text) if e.is_event]
+    assert len(evs) == 2 and len({e.doc_event for e in evs}) == 1
+    assert evs[1].attribution == "claimed"
+
+
+def test_the_sentences_of_an_accident_are_not_conflict_events(events_of):
+    text = ("Several propane tanks exploded in a warehouse in Kano on Monday.\n\n"
+            "The explosion killed four workers and injured nine, the fire service said.")
+    assert not any(e.is_event for e in events_of(text))

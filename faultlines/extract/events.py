@@ -175,9 +175,18 @@ class EventExtractor:
             return []
         events: list[Event] = []
         sents = list(sdoc.sents)
+        accident = False  # the story just told is an accident, a disaster or a crime (an off-topic sentence)
+        anaphors = self.lexicon.anaphors
         for sent in sents:
             try:
-                events.extend(self.sentence_events(sent, analysis))
+                found = self.sentence_events(sent, analysis)
+                if found and accident and anaphors is not None and anaphors.search(span_text(sent)):
+                    continue  # "... gas containers exploded in a garage. When the explosion occurred, ...": the same
+                if found:
+                    accident = False
+                    events.extend(found)
+                elif self._off_topic(sent):
+                    accident = True
             except Exception:  # one odd sentence must not lose the document
                 log.exception("event extraction failed on a sentence of %s", analysis.document.name)
         events = _resolve_anaphors(events, self.lexicon.anaphors)
@@ -381,7 +390,7 @@ class EventExtractor:
             end=sent.end_char, trigger=hit.text, date=date, location=place, perpetrators=perps, targets=targets,
             killed=figures.killed, injured=figures.injured, casualties=figures.casualties,
             abducted=figures.abducted, arrested=figures.arrested, factuality=factuality,
-            salience=hit.cue.priority / 10.0, property_targets=things,
+            salience=hit.cue.priority / 10.0, property_targets=things, attribution=_attribution(hit.token),
         )
 
     def _refine(self, hit: _Hit, hits: list[_Hit], sent: Any, perps: tuple[Participant, ...],
@@ -712,6 +721,42 @@ def _own_figures(sent: Any, trigger: Any, figures: CasualtyFigures) -> CasualtyF
         for k in range(max(0, a - base), min(len(chars), b - base)):
             chars[k] = " "
     return parse_casualties("".join(chars))
+
+
+# the event told as what someone claims, is blamed for, is suspected of or denies: "claimed responsibility for the
+# bombing", "took credit for", "Iran is responsible for the attacks", "are suspected to be behind the blasts",
+# "denied its planes carried out the strikes", "blamed the attack on ..."
+_ATTRIBUTION_NOUNS = {"responsibility": "claimed", "credit": "claimed", "blame": "blamed"}
+_ATTRIBUTION_VERBS = {"claim": "claimed", "blame": "blamed", "accuse": "blamed", "deny": "denied",
+                      "suspect": "suspected"}
+
+
+def _attribution(tok: Any) -> str | None:
+    """How the sentence tells its event when it tells it only as the object of a claim, a blame, a suspicion or a
+    denial of responsibility ("claimed", "blamed", "suspected", "denied"), else None."""
+    kind: str | None = None
+    for a in [tok, *list(tok.ancestors)[:5]]:
+        head = a.head
+        if a.dep_ == "pobj" and head.lower_ == "for":
+            owner = head.head
+            # "responsibility for X", or "took credit for X" with the "for" hung on the verb
+            noun = owner if owner.lemma_.lower() in _ATTRIBUTION_NOUNS else next(
+                (c for c in owner.children if c.dep_ == "dobj" and c.lemma_.lower() in _ATTRIBUTION_NOUNS), None)
+            if noun is not None:
+                kind = kind or _ATTRIBUTION_NOUNS[noun.lemma_.lower()]
+            elif owner.lower_ == "responsible":
+                kind = kind or "blamed"
+        elif a.dep_ == "pobj" and head.lower_ == "behind":
+            kind = kind or "suspected"
+        elif head.lemma_.lower() in _ATTRIBUTION_VERBS and (
+                a.dep_ == "dobj" or (a.dep_ in ("ccomp", "xcomp") and head.lemma_.lower() != "claim")):
+            # "claimed the bombing", "denied (that) its planes struck"; "claimed that the remains ..." asserts
+            kind = kind or _ATTRIBUTION_VERBS[head.lemma_.lower()]
+        if a.lemma_.lower() in ("deny", "denied") or any(c.lemma_.lower() == "deny" for c in [a.head]):
+            return "denied"
+        if a.dep_ == "ROOT":
+            break
+    return kind
 
 
 def _strikes_things(sub: str) -> bool:

@@ -368,10 +368,19 @@ def structure(events: list[Event], cues: StructureCues | None = None,
         frame.add(i, e, dated=not update and fits, placed=fits)
         owner[i] = frame
         prev = frame
+    # an event the article tells only as what someone claimed, was blamed for, is suspected of or denies is not
+    # reported by it ("IS claimed responsibility for the Diyarbakir bombing"): the reports of the event are coded
+    for f in frames:
+        if all(out[i].attribution for i in f.members):
+            for i in f.members:
+                owner.pop(i, None)
+                why[i] = (f"left out: only {out[i].attribution} responsibility for an event the article does not "
+                          "itself report")
+                out[i] = replace(out[i], factuality="attribution")
     # a later event of the article with no day, no place finer than a country and no figure of its own is context
     # ("the news came at a time when the Taliban had refused to negotiate"), not a new incident
     for f in frames[1:]:
-        if not any(_specific(out[i]) for i in f.members):
+        if any(i in owner for i in f.members) and not any(_specific(out[i]) for i in f.members):
             for i in f.members:
                 owner.pop(i, None)
                 out[i] = replace(out[i], factuality="background")
