@@ -155,6 +155,8 @@ class Actor:
     codes: tuple[tuple[str, str], ...] = ()  # (scheme, code), e.g. ("cameo", "IRQMIL")
     generic: bool = False  # a typed generic actor ("gunmen", "civilians")
     known: bool = True  # False for actors created from unknown names found in text
+    active: str | None = None  # years of activity, "2015-" or "2002-2016", where a name was reused over time
+    former_names: tuple[str, ...] = ()  # earlier names (also matched as aliases)
 
 
 @dataclass(frozen=True)

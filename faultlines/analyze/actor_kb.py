@@ -38,6 +38,11 @@ _DROP_ALWAYS = frozenset({"the", "al", "el"})
 _DROP_BEFORE_HYPHEN = frozenset({"ad", "as", "an", "ar", "ash", "at", "az", "adh", "ath", "ed", "es", "en", "er"})
 _HYPHENS = "-‐‑‒–—"
 _STRIP_TABLE = str.maketrans("", "", _APOSTROPHES + ".")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the actor files are large
+
+
+def _load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_YAML_LOADER)  # a safe loader (CSafeLoader or SafeLoader)
 
 
 class Word(NamedTuple):
@@ -142,7 +147,7 @@ def _read_records(path: Path) -> list[dict[str, Any]]:
     if path.suffix.lower() == ".csv":
         with path.open(newline="", encoding="utf-8") as fh:
             return [dict(row) for row in csv.DictReader(fh)]
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    data = _load_yaml(path.read_text(encoding="utf-8")) or []
     if isinstance(data, dict):
         data = data.get("actors", [])
     return list(data)
@@ -153,7 +158,8 @@ def _merge(raws: dict[str, _Raw], rec: dict[str, Any], source: str) -> None:
     if not aid or aid == "actor":
         log.warning("actor record without id or name in %s skipped", source)
         return
-    aliases = _as_list(rec.get("aliases"))
+    former = _as_list(rec.get("former_names"))
+    aliases = [*_as_list(rec.get("aliases")), *former]
     metonyms = _as_list(rec.get("metonyms"))
     codes = rec.get("codes") or {}
     if isinstance(codes, str):  # CSV: "cameo:IRQMIL|..."
@@ -161,8 +167,9 @@ def _merge(raws: dict[str, _Raw], rec: dict[str, Any], source: str) -> None:
     if aid in raws:  # a later file adds to an existing actor
         old = raws[aid]
         old.fields["aliases"] = list(dict.fromkeys([*old.fields["aliases"], *aliases]))
+        old.fields["former_names"] = list(dict.fromkeys([*old.fields["former_names"], *former]))
         old.metonyms = list(dict.fromkeys([*old.metonyms, *metonyms]))
-        for key in ("name", "type", "country", "part_of"):
+        for key in ("name", "type", "country", "part_of", "active"):
             if rec.get(key) and not old.fields.get(key):
                 old.fields[key] = str(rec[key])
         old.fields["codes"] = {**old.fields["codes"], **{str(k): str(v) for k, v in codes.items()}}
@@ -179,6 +186,8 @@ def _merge(raws: dict[str, _Raw], rec: dict[str, Any], source: str) -> None:
             "part_of": str(rec["part_of"]) if rec.get("part_of") else None,
             "codes": {str(k): str(v) for k, v in codes.items()},
             "generic": bool(rec.get("generic", False)),
+            "active": str(rec["active"]) if rec.get("active") else None,
+            "former_names": former,
         },
         metonyms,
     )
@@ -190,8 +199,8 @@ def _shipped() -> tuple[tuple[tuple[str, dict[str, Any]], ...], dict[str, Any], 
     records = []
     for path in sorted(ACTOR_DIR.glob("*.yaml")):
         records += [(path.name, rec) for rec in _read_records(path)]
-    generic = yaml.safe_load((DATA_DIR / "generic_actors.yaml").read_text(encoding="utf-8")) or {}
-    demonyms = yaml.safe_load((DATA_DIR / "demonyms.yaml").read_text(encoding="utf-8")) or {}
+    generic = _load_yaml((DATA_DIR / "generic_actors.yaml").read_text(encoding="utf-8")) or {}
+    demonyms = _load_yaml((DATA_DIR / "demonyms.yaml").read_text(encoding="utf-8")) or {}
     return tuple(records), generic, demonyms
 
 
@@ -212,6 +221,7 @@ class ActorKB:
             self._actors[aid] = Actor(
                 id=aid, name=f["name"], type=f["type"], country=f["country"], aliases=tuple(f["aliases"]),
                 part_of=f["part_of"], codes=tuple(sorted(f["codes"].items())), generic=f["generic"],
+                active=f["active"], former_names=tuple(f["former_names"]),
             )
             self.metonyms[aid] = tuple(raw.metonyms)
         for actor in self._actors.values():
@@ -249,6 +259,8 @@ class ActorKB:
         self.locative_preps = frozenset(str(h).lower() for h in generic.get("locative_preps") or ())
         self.identity_sites = frozenset(str(h).lower() for h in generic.get("identity_sites") or ())
         self.place_heads = frozenset(str(h).lower() for h in generic.get("place_heads") or ())
+        self.event_heads = frozenset(str(h).lower() for h in generic.get("event_heads") or ())
+        self.owned_places = frozenset(str(h).lower() for h in generic.get("owned_places") or ())
         self.demonyms: dict[tuple[str, ...], tuple[str, dict[str, str]]] = {}
         for word, table in (demonyms or {}).items():
             table = {str(k): str(v) for k, v in (table or {}).items()}
@@ -327,9 +339,19 @@ class ActorKB:
         return self._actors.get(actor_id) or self._new_ids.get(actor_id)
 
     def lookup(self, text: str) -> Actor | None:
-        """The actor whose alias (or place-name metonym) equals ``text`` after normalization."""
+        """The actor whose alias (or place-name metonym) equals ``text`` after normalization, under the alias's
+        case rules: short words keep their capitals ("US", not "us"; "CAR", not "car") and a place name standing
+        for a state is capitalized ("Lima", not the "lima" of a lower-cased surname)."""
         entry = self.aliases.get(name_key(text))
-        return self._actors.get(entry.actor_id) if entry else None
+        if entry is None:
+            return None
+        if entry.cased or (entry.metonym and entry.capitalized):
+            words = [w for w in iter_words(text) if w.norm]
+            if any(pos < len(words) and words[pos].surface not in forms for pos, forms in entry.cased):
+                return None
+            if entry.metonym and entry.capitalized and not words[0].surface[:1].isupper():
+                return None
+        return self._actors.get(entry.actor_id)
 
     def ancestors(self, actor_id: str) -> list[Actor]:
         """The chain of ``part_of`` parents, nearest first (cycles are cut)."""

@@ -137,8 +137,12 @@ class ActorRecognizer:
             if dep == "conj" or (dep == "appos" and tok.head.i != tok.i):
                 tok = tok.head
                 continue
-            if dep in ("compound", "nmod", "amod"):
-                return tok.head.lower_ not in self.kb.place_heads and tok.head.pos_ in ("NOUN", "PROPN")
+            head = tok.head
+            if dep in ("compound", "nmod", "amod"):  # "Tehran's envoy" acts; "the Mogadishu blast" happened there
+                return (head.lower_ not in self.kb.place_heads and head.lemma_.lower() not in self.kb.event_heads
+                        and head.pos_ in ("NOUN", "PROPN"))
+            if dep == "poss" and head.lemma_.lower() in self.kb.owned_places:
+                return False  # "Somalia's capital" is a place
             if dep == "pobj":
                 prep = tok.head
                 if prep.lower_ == "from":
