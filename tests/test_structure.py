@@ -279,3 +279,11 @@ def test_the_sentences_of_an_accident_are_not_conflict_events(events_of):
     text = ("Several propane tanks exploded in a warehouse in Kano on Monday.\n\n"
             "The explosion killed four workers and injured nine, the fire service said.")
     assert not any(e.is_event for e in events_of(text))
+
+
+def test_an_event_no_sentence_places_is_where_the_article_is(events_of):
+    text = ("Worshippers heard gunfire outside the mosque during Friday prayers, and dozens were killed.\n\n"
+            "The mayor of Timbuktu said the city was calm on Sunday. Shops in Timbuktu reopened on Monday.")
+    ev = next(e for e in events_of(text) if e.is_event and "mosque" in e.quote)
+    assert ev.location is not None and ev.location.place.name == "Timbuktu"
+

@@ -192,6 +192,7 @@ class EventExtractor:
         events = _resolve_anaphors(events, self.lexicon.anaphors)
         events = _inherit_context(events)
         events = structure(events, anaphors=self.lexicon.anaphors)  # which distinct events the article tells; reported totals left out
+        events = _place_unplaced(events, analysis)
         length = max(len(analysis.document.clean_text), 1)
         events = [replace(e, salience=_salience(e, length)) for e in events]
         events.sort(key=lambda e: -e.salience)
@@ -634,6 +635,34 @@ def _usable_places(analysis: Analysis) -> list[PlaceMention]:
 
 
 _KILL_LEMMAS = frozenset({"kill", "assassinate", "execute", "behead", "slay", "murder"})
+
+
+def _article_place(analysis: Analysis) -> PlaceMention | None:
+    """The place an article is about: the one region or town (finer than a country) it names at least twice,
+    more often than any other. None when there is no such place."""
+    counts: Counter[tuple[str | None, str | None, str]] = Counter()
+    first: dict[tuple[str | None, str | None, str], PlaceMention] = {}
+    for p in _usable_places(analysis):
+        if PLACE_RANK.get(p.place.precision, 6) > PLACE_RANK["admin1"]:
+            continue
+        key = (p.place.country_code, p.place.admin1, p.place.name)
+        counts[key] += 1
+        first.setdefault(key, p)
+    top = counts.most_common(2)
+    if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return first[top[0][0]]
+
+
+def _place_unplaced(events: list[Event], analysis: Analysis) -> list[Event]:
+    """An event of the article that no sentence places ("gunfire outside the mosque ...") is where the article is
+    (``_article_place``), as a coder places it from the rest of the report."""
+    if not any(e.location is None and e.doc_event is not None for e in events):
+        return events
+    where = _article_place(analysis)
+    if where is None:
+        return events
+    return [replace(e, location=where) if e.location is None and e.doc_event is not None else e for e in events]
 
 
 def _named_dead(sent: Any) -> list[str]:

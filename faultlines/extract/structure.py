@@ -399,6 +399,8 @@ def structure(events: list[Event], cues: StructureCues | None = None,
                                          or not date_fits(target, date)
                                          or DATE_RANK.get(target.precision, 6) < DATE_RANK.get(date.precision, 6)):
             date = target
+        elif target.start is None and own_date(e).start is None:
+            date = TimeExpression.unknown()  # the event has no day: not one a member borrowed from its paragraph
         if i in passing:
             e = replace(e, killed=Count(), injured=Count(), casualties=Count())
         out[i] = replace(e, doc_event=owned.index, coding=why[i], location=loc, date=date)
