@@ -308,3 +308,15 @@ def test_civilians_of_a_named_community(recognize):
 def test_a_town_named_as_a_town_is_not_an_actor(recognize):
     found = recognize("Warplanes struck the coastal town of Zuwara in western Libya, killing four people.")
     assert not any(text == "Zuwara" for text, _, _ in found)
+
+
+
+def test_a_state_and_its_capital_named_as_such_are_not_actors(analyzer):
+    from datetime import date
+
+    from faultlines.ingest.documents import make_document
+
+    text = "On Monday, crowds angry at the police burned state offices in Guerrero’s capital, Chilpancingo."
+    doc = make_document(raw_text=text, clean_text=text, name="t.txt", published=date(2015, 2, 20))
+    names = {m.text for m in analyzer(doc).actors}
+    assert "Guerrero" not in names and "Chilpancingo" not in names

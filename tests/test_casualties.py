@@ -106,3 +106,8 @@ def test_headline_toll_updates(nlp, text, n):
     from faultlines.extract.casualties import parse_casualties
 
     assert parse_casualties(nlp(text)[:]).killed.low == n
+
+
+def test_homicides_and_murders_are_deaths():
+    assert parse_casualties("The state recorded 1,950 homicides in 2019.").killed.low == 1950
+    assert parse_casualties("Police counted 310 murders in the port city last year.").killed.low == 310

@@ -287,3 +287,8 @@ def test_an_event_no_sentence_places_is_where_the_article_is(events_of):
     ev = next(e for e in events_of(text) if e.is_event and "mosque" in e.quote)
     assert ev.location is not None and ev.location.place.name == "Timbuktu"
 
+
+
+def test_a_year_of_kidnappings_is_a_reported_total(events_of):
+    text = "Gangs abducted 340 people in the state in 2015, more than in any other state, officials said."
+    assert not any(e.is_event for e in events_of(text))

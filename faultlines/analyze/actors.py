@@ -419,6 +419,12 @@ class ActorRecognizer:
             return True
         if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in self.kb.place_heads:
             return True  # "the coastal town of Derna", "the province of X": a place, never a party to the event
+        if root.dep_ == "poss" and root.head.lower_ in self.kb.place_heads:
+            return True  # "Guerrero's capital": the place that has a capital
+        if root.dep_ == "appos" and root.head.lower_ in self.kb.place_heads:
+            return True  # "the state capital, Chilpancingo"
+        if any(c.dep_ == "appos" and c.lower_ in self.kb.place_heads for c in root.children):
+            return True  # "Zaranj, the capital of Nimroz"
         chain = [root]
         tok = root
         for _ in range(6):

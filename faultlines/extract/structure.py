@@ -90,7 +90,7 @@ def total_cue(e: Event, cues: StructureCues | None = None) -> str | None:
     """Why a factual mention with a casualty figure is a reported total rather than one incident (None if it is
     not one): the words that say so."""
     cues = cues or load_cues()
-    if not (e.killed.known or e.casualties.known or e.injured.known):
+    if not (e.killed.known or e.casualties.known or e.injured.known or e.abducted.known):
         return None
     quote = e.quote
     specific = e.location is not None and e.location.place.precision in _SPECIFIC
