@@ -257,3 +257,12 @@ def test_sentences_no_trigger_can_start_are_scanned_without_error(analyzer, capl
         events = extractor(analysis)
     assert not [r for r in caplog.records if "event extraction failed" in r.getMessage()]
     assert [e.quote for e in events if e.quote.startswith("Officials")]  # the toll became an event
+
+
+@pytest.mark.parametrize("text", [
+    "A military jet fighter dropped two bombs on a crowded market in Kanbalu on Tuesday.",
+    "Bombs were dropped on the village school near Falam on Monday, killing six pupils.",
+])
+def test_bombs_dropped_from_the_air_are_an_air_strike(events_of, text):
+    evs = [e for e in events_of(text) if e.is_event]
+    assert evs and evs[0].sub_event_type == "Air/drone strike"
