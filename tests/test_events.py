@@ -266,3 +266,19 @@ def test_sentences_no_trigger_can_start_are_scanned_without_error(analyzer, capl
 def test_bombs_dropped_from_the_air_are_an_air_strike(events_of, text):
     evs = [e for e in events_of(text) if e.is_event]
     assert evs and evs[0].sub_event_type == "Air/drone strike"
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("Mourners gathered for 21 fishermen seized by gunmen in the port city of Sirte last month.",
+     "Abduction/forced disappearance"),
+    ("Rebels seized the town of Walikale on Friday.", "Non-state actor overtakes territory"),
+])
+def test_people_seized_are_abducted_not_a_town_taken(events_of, text, sub):
+    evs = [e for e in events_of(text) if e.is_event]
+    assert evs and evs[0].sub_event_type == sub
+
+
+def test_fighters_captured_in_a_battle_are_no_town_taken(events_of):
+    evs = [e for e in events_of("Troops captured five militants near Beni on Friday.") if e.is_event]
+    assert all(e.sub_event_type not in ("Non-state actor overtakes territory", "Government regains territory")
+               for e in evs)

@@ -285,6 +285,11 @@ def _sum(a: Count, b: Count) -> Count:
     return Count(low, high, f"{a.text} and {b.text}")
 
 
+def victims_noun(word: str) -> bool:
+    """The word is one of the lexicon's nouns for people who can be victims ("fishermen", "soldiers")."""
+    return bool(load_lexicon().victims_re.search(word))
+
+
 def parse_casualties(span: Any) -> CasualtyFigures:
     """The casualty figures of one sentence (a spaCy Span, Doc or plain string)."""
     return _parse_text(span_text(span))
@@ -318,4 +323,4 @@ def _parse_text(text: str) -> CasualtyFigures:
 _NONE = CasualtyFigures()
 
 
-__all__ = ["CasualtyFigures", "load_lexicon", "parse_casualties", "parse_quantity"]
+__all__ = ["CasualtyFigures", "load_lexicon", "parse_casualties", "parse_quantity", "victims_noun"]

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from faultlines.analyze.nlp import doc_memo, span_ents, span_text
-from faultlines.extract.casualties import CasualtyFigures, parse_casualties
+from faultlines.extract.casualties import CasualtyFigures, parse_casualties, victims_noun
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, kind_of
 from faultlines.extract.prefilter import StartIndex, starts
@@ -229,6 +229,11 @@ class EventExtractor:
                 tok = _token_at(sent, start, end)
                 if tok is None:
                     continue
+                seized = self._seized_people(tok) if cue.object == "place" else None
+                if seized == "civilians":  # "21 fishermen seized by the militants": an abduction, not a town taken
+                    out.append(_Hit(cue, "Abduction/forced disappearance", tok, text[start:end]))
+                if seized is not None:  # "troops captured five militants": fighters taken, not a town either
+                    continue
                 if cue.object and not self._object_ok(tok, sent, cue.object, analysis):
                     continue
                 matched = text[start:end]
@@ -284,6 +289,29 @@ class EventExtractor:
             idx = {t.idx for t in cands}
             return any(p.start in idx for p in analysis.places)
         return False
+
+    def _seized_people(self, tok: Any) -> str | None:
+        """Whom a seizing verb took when its patient is people, not a place: "armed" ("captured two soldiers")
+        or "civilians" ("seized 21 fishermen", "the men seized by militants"); None otherwise."""
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in ("seize", "capture", "take", "grab", "snatch"):
+            return None  # "drove the militants out of the town" is about the town
+        patients = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        if tok.dep_ == "acl":  # "the men seized by militants"
+            patients.append(tok.head)
+        classes = self.lexicon.classes
+        things = classes.get("territory", frozenset()) | classes.get("property", frozenset()) \
+            | classes.get("military_site", frozenset()) | classes.get("weapons", frozenset())
+        armed = classes.get("armed", frozenset()) - things
+        civil = classes.get("civilians", frozenset()) - things
+        for p in patients:
+            lemma = p.lemma_.lower()
+            if p.ent_type_ in _PLACE_ENTS or lemma in things:
+                continue
+            if lemma in armed:
+                return "armed"
+            if lemma in civil or victims_noun(p.text):
+                return "civilians"
+        return None
 
     def _acting_side(self, tok: Any, analysis: Analysis | None) -> str | None:
         """'state' or 'nonstate' for whoever acts in the trigger's clause (None when unknown)."""
