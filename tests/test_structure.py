@@ -292,3 +292,11 @@ def test_an_event_no_sentence_places_is_where_the_article_is(events_of):
 def test_a_year_of_kidnappings_is_a_reported_total(events_of):
     text = "Gangs abducted 340 people in the state in 2015, more than in any other state, officials said."
     assert not any(e.is_event for e in events_of(text))
+
+
+def test_the_date_of_an_embedded_post_is_not_the_event_date(events_of):
+    text = ("The strike was a step towards peace, the spokesman wrote.\n"
+            "— Jane Doe (@PressOfficeX) March 11, 2016\n"
+            "A drone strike hit a convoy in Kunar province, officials said.")
+    ev = next(e for e in events_of(text) if e.is_event and "drone" in e.quote)
+    assert ev.date.start is None

@@ -529,15 +529,22 @@ _REPORTING_DATE = re.compile(r"\b(?:said|says|told|tells|announced|reported|adde
 _WEEKDAY_LINE = re.compile(r"^[\W_]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?)?[\W_]*$", re.I)
 
 
+# the signature line of an embedded social-media post: "— Peter Cook (@PentagonPresSec) May 21, 2016"
+_EMBED_BYLINE = re.compile(r"^\s*[—–-]\s*[^\n]{0,80}\(@\w{1,30}\)\s*$")
+
+
 def _date_line(t: TimeExpression, text: str) -> bool:
-    """The time expression is a full date with its year, alone on its line (a weekday before it allowed)."""
+    """The time expression is a full date with its year, alone on its line (a weekday before it allowed) or
+    closing the signature line of an embedded post."""
     start, end = t.char_start or 0, t.char_end or 0
     if not re.search(r"\b(?:19|20)\d\d\b", text[start:end]):
         return False  # "April 8" over a live blog's entries of that day is a heading, not a byline
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
-    return bool(_WEEKDAY_LINE.match(text[line_start:start])) and not text[end:line_end].strip(" ,.|-–—")
+    before = text[line_start:start]
+    return bool(_WEEKDAY_LINE.match(before) or _EMBED_BYLINE.match(before)) \
+        and not text[end:line_end].strip(" ,.|-–—")
 
 
 _DATELINE_END = re.compile(r"^[^\n]{0,60}?(\s[-–—]\s|\)\s*[-–—:]|\s*[-–—:]\s)")
