@@ -124,3 +124,12 @@ def test_background_test_alone_agrees_with_the_full_classification(nlp, publishe
                     checked += 1
                     backgrounds += alone
     assert checked > 50 and backgrounds > 5
+
+
+def test_a_modal_above_a_past_tense_clause_does_not_make_it_predicted(nlp):
+    doc = nlp("We will remind readers that on March 3 the enemy shelled the bridge near Izium.")
+    trigger = next(t for t in doc if t.lower_ == "shelled")
+    assert classify_factuality(doc[:], trigger=trigger) == "asserted"
+    doc = nlp("The army will shell the bridge near Izium tomorrow.")
+    trigger = next(t for t in doc if t.lower_ == "shell")
+    assert classify_factuality(doc[:], trigger=trigger) == "predicted"

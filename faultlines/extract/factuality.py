@@ -222,9 +222,13 @@ def classify_factuality(
     # predicted / hypothetical modals, plans
     if noun and any(dep == "amod" and low in cues.predicted_modifiers for dep, low, _ in kids[0]):
         return "predicted"
+    past = False  # a clause in the simple past under the trigger: a modal further up frames the telling
     for t, k in zip(chain, kids, strict=True):
         if not _is_verbal(t):
             continue
+        if past:
+            break  # "we will remind that on April 7 the enemy struck ...": struck happened
+        past = t.tag_ == "VBD"
         for dep, low, tag in k:
             if dep in ("aux", "auxpass") and tag == "MD":
                 if low in cues.hypothetical_modals:
