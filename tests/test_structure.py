@@ -300,3 +300,13 @@ def test_the_date_of_an_embedded_post_is_not_the_event_date(events_of):
             "A drone strike hit a convoy in Kunar province, officials said.")
     ev = next(e for e in events_of(text) if e.is_event and "drone" in e.quote)
     assert ev.date.start is None
+
+
+def test_a_past_attack_told_with_its_day_and_toll_is_an_incident(events_of):
+    text = ("Two years on, the survivors in Bankass still wait for justice.\n\n"
+            "Gunmen burned the town of Bankass and killed 60 herders in a raid in Mali in 2019. "
+            "Less than a year later, on January 9, 2020, gunmen struck again in Mali, killing 14 people.")
+    evs = events_of(text, published=date(2022, 3, 1))
+    again = next(e for e in evs if "again" in e.quote and e.is_event)
+    assert again.is_event and again.killed.low == 14 and again.date.start == date(2020, 1, 9)
+    assert again.location is not None and again.location.place.name == "Bankass"

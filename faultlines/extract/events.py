@@ -691,13 +691,20 @@ def _article_place(analysis: Analysis) -> PlaceMention | None:
 
 def _place_unplaced(events: list[Event], analysis: Analysis) -> list[Event]:
     """An event of the article that no sentence places ("gunfire outside the mosque ...") is where the article is
-    (``_article_place``), as a coder places it from the rest of the report."""
-    if not any(e.location is None and e.doc_event is not None for e in events):
+    (``_article_place``), as a coder places it from the rest of the report; so is one placed only in that
+    country but told with its day or its toll ("on February 14 the village was attacked again, killing 35")."""
+    def vague(e: Event) -> bool:  # unplaced, or placed in a country only but told with its day or its toll
+        return e.doc_event is not None and (e.location is None or (
+            e.location.place.precision == "country"
+            and (e.date.precision == "day" or e.killed.known or e.casualties.known)))
+
+    if not any(vague(e) for e in events):
         return events
     where = _article_place(analysis)
     if where is None:
         return events
-    return [replace(e, location=where) if e.location is None and e.doc_event is not None else e for e in events]
+    return [replace(e, location=where) if vague(e) and (
+        e.location is None or e.location.place.country_code == where.place.country_code) else e for e in events]
 
 
 def _named_dead(sent: Any) -> list[str]:

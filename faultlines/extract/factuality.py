@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from faultlines.analyze.nlp import doc_memo, span_ents, span_text
+from faultlines.extract.casualties import parse_casualties
 from faultlines.model import TimeExpression
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "factuality.yaml"
@@ -171,7 +172,14 @@ def _is_background(sent: Any, analysis: Any, event_date: TimeExpression | None, 
         return True  # so long ago that even a named place and action is history told as context
     if specific:
         return False  # a named place and a concrete action: a dated past incident, not background
+    if event_date is not None and event_date.precision == "day" and _has_toll(span_text(sent)):
+        return False  # "on February 14, 2020, the village was attacked again, killing 35": its day and its toll
     return _search(cues.background, span_text(sent)) or event_date is not None
+
+
+def _has_toll(text: str) -> bool:
+    figures = parse_casualties(text)
+    return figures.killed.known or figures.casualties.known
 
 
 def is_background(span: Any, analysis: Any, event_date: TimeExpression | None, specific: bool) -> bool:
