@@ -282,10 +282,15 @@ def get_incident(conn: sqlite3.Connection, incident_id: str) -> dict[str, Any] |
 
 
 # ---------------------------------------------------------------------------------------------------- actors
-def actor_filters(q: str | None = None, type: str | None = None) -> tuple[list[str], list[Any]]:
-    """WHERE conditions (on ``a``) and arguments for an actor search by name/alias and type."""
+def actor_filters(q: str | None = None, type: str | None = None, known: bool | None = None
+                  ) -> tuple[list[str], list[Any]]:
+    """WHERE conditions (on ``a``) and arguments for an actor search by name/alias, type and whether the knowledge
+    base knows the actor (``known=False``: names found in text, for an analyst to review)."""
     where: list[str] = []
     args: list[Any] = []
+    if known is not None:
+        where.append("a.known = ?")
+        args.append(1 if known else 0)
     if q:
         where.append("(a.name LIKE ? OR a.id IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?))")
         args += [f"%{q}%", f"%{q}%"]
@@ -296,8 +301,8 @@ def actor_filters(q: str | None = None, type: str | None = None) -> tuple[list[s
 
 
 def list_actors(conn: sqlite3.Connection, *, q: str | None = None, type: str | None = None, limit: int = 200,
-                offset: int = 0) -> list[dict[str, Any]]:
-    where, args = actor_filters(q, type)
+                offset: int = 0, known: bool | None = None) -> list[dict[str, Any]]:
+    where, args = actor_filters(q, type, known)
     sql = (
         "SELECT a.*, (SELECT count(*) FROM mentions m WHERE m.actor_id = a.id) AS mentions, "
         "(SELECT count(DISTINCT e.incident_id) FROM event_participants p JOIN events e ON e.id = p.event_id "
