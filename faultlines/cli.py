@@ -383,22 +383,53 @@ def incident_edit(db: str, incident_id: str, assignments: tuple[str, ...]) -> No
 
 @cli.command()
 @db_option
-@fmt_option
 @click.option("--limit", type=int, default=100, show_default=True)
 @click.option("--q", default=None, help="Name or alias contains.")
 @click.option("--type", "actor_type", default=None)
-def actors(db: str, fmt: str, limit: int, q: str | None, actor_type: str | None) -> None:
-    """List actors with their aliases, type, mentions and incidents.
+@click.option("--unknown", is_flag=True,
+              help="Only actors the knowledge base does not know (found in text, known: false), to review and add "
+                   "to a user actor file; with --format yaml, as actor records ready to edit.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "yaml"]), default="table",
+              show_default=True, help="Output format (yaml: actor-file records).")
+def actors(db: str, fmt: str, limit: int, q: str | None, actor_type: str | None, unknown: bool) -> None:
+    """List actors with their aliases, type, mentions and incidents; actors found in text that the knowledge base
+    does not know are listed apart (known: false).
 
     \b
     Example:
         faultlines actors --db conflict.db --q militia
+        faultlines actors --db conflict.db --unknown --format yaml > my_actors.yaml
     """
     from faultlines.store import queries
 
     with _store(db) as store:
-        rows = queries.list_actors(store.conn, q=q, type=actor_type, limit=limit)
-    _emit(rows, fmt, ["id", "name", "type", "country", "part_of", "mentions", "documents", "incidents", "aliases"])
+        rows = queries.list_actors(store.conn, q=q, type=actor_type, limit=limit, known=False if unknown else None)
+    for r in rows:
+        r["known"] = bool(r.get("known", 1))
+    if fmt == "yaml":
+        click.echo(actor_file_yaml(rows), nl=False)
+        return
+    columns = ["id", "name", "type", "country", "part_of", "mentions", "documents", "incidents", "aliases"]
+    if fmt != "table" or unknown:
+        _emit(rows, fmt, [*columns, "known"] if fmt != "table" else columns)
+        return
+    known = [r for r in rows if r["known"]]
+    new = [r for r in rows if not r["known"]]
+    _emit(known, fmt, columns)
+    if new:
+        click.echo(f"\nnot in the knowledge base (known: false), {len(new)}: review them and add the real ones to a "
+                   "user actor file (`faultlines actors --unknown --format yaml`)")
+        _emit(new, fmt, ["id", "name", "type", "mentions", "documents", "incidents"])
+
+
+def actor_file_yaml(rows: list[dict[str, Any]]) -> str:
+    """Actor records in the user actor file format (id, name, type, aliases) for an analyst to correct."""
+    import yaml
+
+    records = [{"id": r["id"], "name": r["name"], "type": r["type"], "country": r.get("country"),
+                "part_of": r.get("part_of"), "aliases": list(r.get("aliases") or [r["name"]])} for r in rows]
+    records = [{k: v for k, v in rec.items() if v} for rec in records]
+    return yaml.safe_dump(records, allow_unicode=True, sort_keys=False) if records else ""
 
 
 @cli.command()

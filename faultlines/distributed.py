@@ -175,6 +175,9 @@ def event_rows(ex: Extraction) -> list[dict[str, Any]]:
             "killed_low": ev.killed.low, "killed_high": ev.killed.high,
             "injured_low": ev.injured.low, "injured_high": ev.injured.high,
             "perpetrators": perp_ids, "perpetrator_names": perp_names,
+            # specific perpetrators and their parent, "id>parent", for perpetrator disputes (resolve.incidents)
+            "perpetrator_lines": [">".join(x for x in (p.actor.id, p.actor.part_of) if x) for p in ev.perpetrators
+                                  if not p.actor.generic and p.actor.type not in ("civilians", "protesters")],
             "targets": targ_ids, "target_names": targ_names,
             "doc_event": ev.doc_event, "coding": ev.coding or None,
         })
@@ -276,6 +279,7 @@ def resolve_parquet(out_dir: str | Path, settings: Settings | None = None) -> in
                 kw[k] = date.fromisoformat(kw[k]) if kw.get(k) else None
             for k in ("perpetrators", "targets", "perpetrator_names", "target_names"):
                 kw[k] = tuple(kw.get(k) or ())
+            kw["perpetrator_lines"] = tuple(tuple(x.split(">")) for x in kw.get("perpetrator_lines") or ())
             kw["salience"] = kw.get("salience") or 0.0
             record = EventRecord(**kw)
             if codable(record):

@@ -243,7 +243,7 @@ class Count:
 class Participant:
     text: str
     actor: Actor
-    how: str = "stated"  # stated | attributed | claimed
+    how: str = "stated"  # stated | claimed | blamed | suspected | denied: how the text establishes the role
     start: int | None = None
     end: int | None = None
 

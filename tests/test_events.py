@@ -114,7 +114,7 @@ def test_participants_active_and_passive(events_of) -> None:
 
 def test_participants_attribution_and_possessive(events_of) -> None:
     attributed = _first(events_of, "The bombing in Hilla on Friday was blamed on ISIS.")
-    assert [p.how for p in attributed.perpetrators if "ISIS" in p.text] == ["attributed"]
+    assert [p.how for p in attributed.perpetrators if "ISIS" in p.text] == ["blamed"]
     possessive = _first(events_of, "An ISIS suicide bomber struck a market in Baghdad on Sunday.")
     assert any("ISIS" in p.text for p in possessive.perpetrators)
 

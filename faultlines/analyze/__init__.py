@@ -35,7 +35,7 @@ class Analyzer:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         add_paragraph_boundaries(self.nlp)
         PlaceResolver.add_to_pipeline(self.nlp, self.gazetteer)
-        self.recognize_actors = ActorRecognizer(self.kb, self.nlp)
+        self.recognize_actors = ActorRecognizer(self.kb, self.nlp, self.gazetteer)
         self.resolve_places = PlaceResolver(self.gazetteer)
         self.resolve_times = TimeResolver()
 
@@ -59,6 +59,9 @@ class Analyzer:
         sentences = [Sentence(s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in sdoc.sents]
         actors = self.recognize_actors(sdoc, document)
         places = self.resolve_places(sdoc, document, actors)
+        if places and any(m.how == "new" for m in actors):  # an unknown name resolved as a place is no actor
+            placed = [(p.start, p.end) for p in places]
+            actors = [m for m in actors if m.how != "new" or not any(a < m.end and m.start < b for a, b in placed)]
         times = self.resolve_times(sdoc, document)
         return Analysis(document, sdoc, sentences, actors, places, times)
 

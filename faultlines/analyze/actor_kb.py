@@ -194,6 +194,12 @@ def _merge(raws: dict[str, _Raw], rec: dict[str, Any], source: str) -> None:
 
 
 @functools.lru_cache(maxsize=1)
+def shipped_outlets() -> dict[str, Any]:
+    """The shipped table of news outlets, monitors, outlet head words and byline words (``data/outlets.yaml``)."""
+    return _load_yaml((DATA_DIR / "outlets.yaml").read_text(encoding="utf-8")) or {}
+
+
+@functools.lru_cache(maxsize=1)
 def _shipped() -> tuple[tuple[tuple[str, dict[str, Any]], ...], dict[str, Any], dict[str, Any]]:
     """The shipped actor records (file, record), generic-actor table and demonym table, parsed once."""
     records = []
@@ -208,7 +214,7 @@ class ActorKB:
     """Canonical actors and the tables that map names, generic nouns and demonyms onto them."""
 
     def __init__(self, records: Iterable[tuple[str, dict[str, Any]]], generic: dict[str, Any],
-                 demonyms: dict[str, Any]) -> None:
+                 demonyms: dict[str, Any], outlets: dict[str, Any] | None = None) -> None:
         raws: dict[str, _Raw] = {}
         for source, rec in records:
             _merge(raws, rec, source)
@@ -255,6 +261,7 @@ class ActorKB:
         self.agent_deps = frozenset(roles.get("deps") or ())
         self.agent_preps = frozenset(p.lower() for p in roles.get("preps") or ())
         self.from_heads = frozenset(h.lower() for h in roles.get("from_heads") or ())
+        self.witness_verbs = frozenset(str(h).lower() for h in roles.get("witness_verbs") or ())
         self.skip_modifiers = frozenset(str(h).lower() for h in generic.get("skip_modifiers") or ())
         self.locative_preps = frozenset(str(h).lower() for h in generic.get("locative_preps") or ())
         self.identity_sites = frozenset(str(h).lower() for h in generic.get("identity_sites") or ())
@@ -270,6 +277,12 @@ class ActorKB:
                 table = {k: v for k, v in table.items() if v in self._actors}
             self.demonyms[name_key(str(word))] = (str(word), table)
         self.demonym_first = frozenset(k[0] for k in self.demonyms if k)  # first words, to skip the others fast
+        # names that are no actors: places by their last word ("Chin State"), and unknown organisations typed by
+        # the word that names what they are ("Arakan Army", "Mai-Mai militia")
+        self.place_words = frozenset(str(h).lower() for h in generic.get("place_words") or ())
+        self.place_first_words = frozenset(str(h).lower() for h in generic.get("place_first_words") or ())
+        self.org_cues = {str(k).lower(): str(v) for k, v in (generic.get("org_cues") or {}).items()}
+        self._set_outlets(shipped_outlets() if outlets is None else outlets)
         self._new: dict[str, Actor] = {}  # normalized name -> actor created for it
         self._new_ids: dict[str, Actor] = {}
 
@@ -300,6 +313,66 @@ class ActorKB:
             capitalized=capitalized, acronym=acronym,
             stopwords=tuple(i for i, f in sorted(cased.items()) if any(x.lower() in _STOP_SHORT for x in f)),
         )
+
+    def _set_outlets(self, table: dict[str, Any]) -> None:
+        self.outlet_keys = frozenset(k for k in (name_key(str(n)) for n in table.get("outlets") or ()) if k)
+        # a name that may begin a longer one ("CNN Philippines", "AFP news agency"): several words, or an acronym
+        listed = [str(n) for n in table.get("outlets") or ()]
+        self.outlet_prefixes = frozenset(name_key(n) for n in listed if len(name_key(n)) > 1 or (
+            n.replace(".", "").isupper() and len(n) > 1))
+        self.outlet_firsts = frozenset(k[0] for k in self.outlet_prefixes if k)
+        self.outlet_heads = frozenset(str(h).lower() for h in table.get("heads") or ())
+        self.credit_words = tuple(sorted({str(c).lower() for c in table.get("credits") or ()}, key=len, reverse=True))
+        monitors = [str(n) for n in table.get("monitors") or ()]
+        self.monitor_keys = frozenset(k for k in (name_key(n) for n in monitors) if k)
+        self.monitor_ids = frozenset(a.id for a in (self.lookup(n) for n in monitors) if a is not None)
+
+    # ------------------------------------------------------------------------------------------------ names
+
+    def is_outlet(self, name: str) -> bool:
+        """A news outlet or agency: a listed name, a listed name and more ("CNN Philippines", "AP Photo/X"), or an
+        unknown name ending in an outlet word ("Nile News", "Urdu TV")."""
+        key = name_key(name)
+        if not key:
+            return False
+        if key in self.outlet_keys:
+            return True
+        if key[0] in self.outlet_firsts and any(key[:n] in self.outlet_prefixes for n in range(1, len(key))):
+            words = [w for w in iter_words(name) if w.norm]  # the acronym as written: "CNN", not "cnn"
+            return any(key[:n] in self.outlet_prefixes and (n > 1 or words[0].surface.isupper())
+                       for n in range(1, len(key)))
+        return len(key) > 1 and key[-1] in self.outlet_heads and self.lookup(name) is None
+
+    def is_monitor(self, actor: Actor) -> bool:
+        """An organisation that documents violence (a rights group, a UN monitor): never a perpetrator."""
+        return actor.id in self.monitor_ids or name_key(actor.name) in self.monitor_keys
+
+    def unfit_name(self, name: str) -> str | None:
+        """Why ``name`` can be no new actor ("outlet", "number", "tag", "place", "event"), or None when it can."""
+        text = name.strip()
+        if not text:
+            return "empty"
+        if text[:1] in "#@" or "#" in text:
+            return "tag"
+        words = text.split()
+        if words[0].replace(",", "").replace(".", "").isdigit() or sum(c.isdigit() for c in text) > len(text) // 2:
+            return "number"  # "358 0 SHARES", "130 Fulani": a count or page furniture, not a name
+        if self.is_outlet(text):
+            return "outlet"
+        key = name_key(text)
+        if len(key) > 1 and (key[-1] in self.place_words or key[0] in self.place_first_words) and key[-1] not in self.org_cues:
+            return "place"  # "Chin State", "K5 Junction", "Capital Mogadishu"
+        if len(key) > 1 and key[-1] in self.event_heads:
+            return "event"  # a headline's "Large Truck Bomb Shakes ...": what happened, not who did it
+        return None
+
+    def guess_type(self, name: str, head: str = "") -> str | None:
+        """The ACLED actor type an unknown organisation's own words suggest ("Arakan Army": rebel group), from the
+        last cue word of the name or from ``head``, the noun it modifies ("Seleka" in "Seleka rebels")."""
+        for word in (*reversed(name_key(name)), _fold_lower(head)):
+            if word in self.org_cues:
+                return self.org_cues[word]
+        return None
 
     # ------------------------------------------------------------------------------------------------ loading
 

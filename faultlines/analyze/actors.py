@@ -5,7 +5,9 @@
 (2) acronyms and short names the text defines in parentheses ("Iraqi Security Forces (ISF)"),
 (3) surnames that back off to a full personal name seen earlier in the document ("Maliki"),
 (4) generic nouns and demonyms ("gunmen", "a Shia militia", "Iranian support"),
-(5) spaCy's named entities (ORG, NORP, PERSON, and GPE only in an actor's role); unknown names become new actors.
+(5) spaCy's named entities (ORG, NORP, PERSON, and GPE only in an actor's role); unknown names become new actors,
+typed by their own words where they say what they are ("Arakan Army": a rebel group). No actor is made of an
+outlet, a journalist's byline or photo credit, a place, a number or a hashtag (``ActorRecognizer.admit``).
 """
 
 from __future__ import annotations
@@ -43,9 +45,10 @@ _POSSESSIVE_RE = re.compile(r"['’][sS]\b")
 class ActorRecognizer:
     """Finds actor mentions in a parsed document; one instance serves many documents."""
 
-    def __init__(self, kb: ActorKB, nlp: Any = None) -> None:
+    def __init__(self, kb: ActorKB, nlp: Any = None, gazetteer: Any = None) -> None:
         self.kb = kb
         self.nlp = nlp
+        self.gazetteer = gazetteer  # places by name: an unknown name that is a known place makes no actor
 
     # ------------------------------------------------------------------------------------------------ entry
 
@@ -54,6 +57,7 @@ class ActorRecognizer:
         text = doc_text(sdoc)
         words = list(iter_words(text))
         state = _State(text, sdoc, words, lowercase=not _CASE_SENSITIVE_LOWER.search(text))
+        state.author = normalize_name(document.author) if document is not None and document.author else ""
         self._kb_matches(state)
         self._definitions(state)
         self._backoff(state)
@@ -240,7 +244,10 @@ class ActorRecognizer:
         start, end = chosen[0].start, chosen[-1].end
         if st.overlaps(start, end):
             return None
-        actor = self.kb.new_actor(st.text[start:end], "organization")
+        name = st.text[start:end]
+        if not self.admit(st, start, end, name):
+            return None
+        actor = self.kb.new_actor(name, self.kb.guess_type(name) or "organization")
         return st.add(start, end, actor, "new")
 
     # ------------------------------------------------------------------------------------------------ (3) back-off
@@ -252,7 +259,8 @@ class ActorRecognizer:
         for ent in doc_ents(st.sdoc):
             if ent.label_ == "PERSON" and len(ent) > 1 and not st.overlaps(ent.start_char, ent.end_char):
                 name = _strip_titles(ent.text)
-                if len(name_key(name)) > 1 and name[:1].isupper() and not self._looks_like_place(ent, place_names):
+                if (len(name_key(name)) > 1 and name[:1].isupper() and not self._looks_like_place(ent, place_names)
+                        and self.admit(st, ent.start_char, ent.end_char, name, "PERSON")):
                     st.add(ent.start_char, ent.end_char, self.kb.new_actor(name, "person"), "new")
         for m in sorted(st.mentions.values(), key=lambda x: x.start):
             if m.actor.type != "person":
@@ -482,10 +490,14 @@ class ActorRecognizer:
                 if known is not None:
                     st.add(start, end, known, "ner")
                     continue
+                if self._common_word(st, ent):
+                    continue  # "Smoke billowing from ...": a caption's first word, not a people
                 root = ent.root
-                if root.dep_ in ("amod", "compound", "nmod") or root.pos_ == "ADJ":
-                    continue  # "Shia areas": an adjective, not a group acting
-                st.add(start, end, self.kb.new_actor(name, "identity militia"), "new")
+                cue = self.kb.guess_type("", root.head.lemma_) if root.head.i != root.i else None
+                if (root.dep_ in ("amod", "compound", "nmod") or root.pos_ == "ADJ") and cue is None:
+                    continue  # "Shia areas": an adjective, not a group acting ("Seleka rebels" is a group)
+                if self.admit(st, start, end, name, label):
+                    st.add(start, end, self.kb.new_actor(name, cue or "identity militia"), "new")
                 continue
             if known is not None:
                 st.add(start, end, known, "ner")
@@ -497,11 +509,61 @@ class ActorRecognizer:
             if len(key) == 1 and key[0] in surnames and surnames[key[0]][0] <= start:
                 st.add(start, end, surnames[key[0]][1], "backoff")
                 continue
-            if not name or (label == "PERSON" and len(key) < 2):
+            if not name or (label == "PERSON" and len(key) < 2) or not self.admit(st, start, end, name, label):
                 continue
-            added = st.add(start, end, self.kb.new_actor(name, _NER_TYPES[label]), "new")
+            root = ent.root
+            cue = self.kb.guess_type(name, root.head.lemma_ if root.head.i != root.i else "")
+            kind = _NER_TYPES[label] if label == "PERSON" else cue or _NER_TYPES[label]
+            added = st.add(start, end, self.kb.new_actor(name, kind), "new")
             if added is not None and 2 <= len(key) <= 3:
                 surnames.setdefault(key[-1], (end, added.actor))
+
+    def admit(self, st: _State, start: int, end: int, name: str, label: str = "ORG") -> bool:
+        """Whether an unknown name may become an actor: not an outlet, a number, a hashtag or a place (by its own
+        words or the gazetteer), and not a journalist (a byline, a photo credit, the document's author)."""
+        if self.kb.unfit_name(name) is not None:
+            return False
+        key = name_key(name)
+        if st.author and normalize_name(name) in st.author:
+            return False
+        if key and (key[0] in self.kb.credit_words or _credited(st.text, start, end, self.kb, label == "PERSON")):
+            return False
+        gaz = self.gazetteer
+        if gaz is not None and (label != "PERSON" or len(key) == 1) and self.kb.guess_type(name) is None:
+            try:
+                if gaz.close_ids(name):
+                    return False
+            except Exception:  # a gazetteer double may not know every call
+                return True
+        return True
+
+
+_CREDIT_SEP = re.compile(r"[\s:/|(\[—–-]*$")
+_BYLINE_REACH = 800  # characters from the top of a document where a name alone on its line is a byline
+_BYLINE_REST = re.compile(r"\s*(?:[/|,–—-]\s*(?:[A-Z][\w.]*,?\s*|\d[\d,:]*\s*)*)?$")
+_FOLLOWING = r"((?:[^\W\d_][\w.&'-]*\s?){1,3})"
+_AFTER_NAME = re.compile(r"\s*[/|]\s*" + _FOLLOWING)  # "AP Photo/NAME/AFP"
+_AFTER_PERSON = re.compile(r"\s*[/|(,]\s*" + _FOLLOWING)  # "NAME, Reuters", "(NAME/AFP)"
+
+
+def _credited(text: str, start: int, end: int, kb: ActorKB, person: bool) -> bool:
+    """The name at [start, end) is a byline or a credit: "By NAME", "Photo: NAME", "NAME/AFP" (and for a person
+    "NAME, Reuters")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 40):start]
+    before = _CREDIT_SEP.sub("", before).lower()
+    if any(before == c or before.endswith(" " + c) or before.endswith("/" + c) for c in kb.credit_words):
+        return True
+    line_end = text.find("\n", end)
+    rest = text[end:len(text) if line_end < 0 else line_end]
+    if person and start < _BYLINE_REACH and not text[line_start:start].strip() and _BYLINE_REST.match(rest):
+        return True  # a name alone on a line at the top ("Jane Doe", "Jane Doe / April 9, 2022"): a byline
+    after = text[end:end + 40].split("\n", 1)[0]
+    m = (_AFTER_PERSON if person else _AFTER_NAME).match(after)
+    if m is None:
+        return False
+    following = m.group(1).split()
+    return any(kb.is_outlet(" ".join(following[:n])) for n in range(len(following), 0, -1))
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -519,6 +581,7 @@ class _State:
         self._covered: list[int | None] = [None] * (len(text) + 1)
         self._tok_at: dict[int, Any] = {t.idx: t for t in sdoc}
         self._lower: set[str] | None = None
+        self.author = ""  # the document's author, normalized: never an actor of the document
 
     def lower_words(self) -> set[str]:
         """Words the document writes in lower case somewhere (so a capitalized one may be a sentence start)."""

@@ -24,7 +24,7 @@ import yaml
 from faultlines.analyze.nlp import doc_memo, span_ents, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties, victims_noun
 from faultlines.extract.factuality import classify_factuality, is_background
-from faultlines.extract.participants import ParticipantFinder, kind_of
+from faultlines.extract.participants import ParticipantFinder, established, kind_of
 from faultlines.extract.prefilter import StartIndex, starts
 from faultlines.extract.structure import structure
 from faultlines.model import (
@@ -414,12 +414,14 @@ class EventExtractor:
             factuality = _maybe_background(sent, analysis, hit, date, specific) or factuality
             if factuality in EVENT_FACTUALITIES and _aggregate(date, place, figures):
                 factuality = "aggregate"
+        attribution = _attribution(hit.token)
         return Event(
             event_type=SUB_EVENT_TYPES[sub], sub_event_type=sub, quote=span_text(sent), start=sent.start_char,
-            end=sent.end_char, trigger=hit.text, date=date, location=place, perpetrators=perps, targets=targets,
+            end=sent.end_char, trigger=hit.text, date=date, location=place,
+            perpetrators=established(perps, attribution), targets=targets,
             killed=figures.killed, injured=figures.injured, casualties=figures.casualties,
             abducted=figures.abducted, arrested=figures.arrested, factuality=factuality,
-            salience=hit.cue.priority / 10.0, property_targets=things, attribution=_attribution(hit.token),
+            salience=hit.cue.priority / 10.0, property_targets=things, attribution=attribution,
         )
 
     def _refine(self, hit: _Hit, hits: list[_Hit], sent: Any, perps: tuple[Participant, ...],

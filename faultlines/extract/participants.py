@@ -4,7 +4,14 @@ Arguments are read off the trigger's syntax (active subject, passive agent "by X
 "on/against X", possessive or compound modifiers of a noun trigger such as "an ISIS suicide bomber",
 appositions and coordination) and from attribution cues ("attributed to X", "blamed on X", "X claimed
 responsibility"). Each argument span is resolved to the actor mentions of the analysis that overlap it, then
-to the knowledge base, then (for proper names only) to a new actor.
+to the knowledge base, then to a new actor: a name the text gives ("manuel rodriguez patriotic front", typed by
+its last word even in lower-cased text) or a proper noun.
+
+Each participant keeps how the text establishes it (``Participant.how``): "stated" (the sentence says so),
+"claimed" (the actor claims it), "blamed" (someone holds it responsible), "suspected", "denied" (the actor denies
+it). Never an actor: an outlet, a place, a number, a hashtag; never a perpetrator: a monitor (a rights group), or
+civilians unless the sentence says civilians did it (a witness verb's subject is no agent: "worshippers heard
+gunfire").
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from faultlines.analyze.nlp import doc_memo, span_text
@@ -129,7 +137,7 @@ class ParticipantFinder:
             self._sorted_for, self._sorted_ends = actors, ([m.end for m in actors] if ok else None)
         return self._sorted_ends
 
-    def _kb_actor(self, tok: Any) -> Actor | None:
+    def _kb_actor(self, tok: Any, analysis: Analysis) -> Actor | None:
         kb = self.kb
         if kb is None:
             return None
@@ -140,9 +148,19 @@ class ParticipantFinder:
                 actor = None
             if actor is not None:
                 return actor
+        named = _cue_name(tok, kb)
+        if named is not None:
+            name, kind = named
+            return kb.new_actor(name, kind) if _fit(kb, name) else None
+        if tok.dep_ == "compound" and not tok.ent_type_ and not any(c.dep_ == "compound" for c in tok.children):
+            return None  # "Regime Air Strike" in a headline: a kind of strike, not who struck
         if tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "NORP", "PERSON", "") and tok.lower_ not in self.common_nouns:
+            name = _phrase_text(tok)
+            start, end = _arg_span(tok)
+            if not _fit(kb, name) or any(p.start < end and start < p.end for p in analysis.places):
+                return None  # an outlet, a number, a hashtag, or a place ("Kunduz" is where, not who)
             try:
-                return kb.new_actor(_phrase_text(tok), "organization" if tok.ent_type_ != "PERSON" else "person")
+                return kb.new_actor(name, "organization" if tok.ent_type_ != "PERSON" else "person")
             except Exception:
                 return None
         return None
@@ -154,15 +172,31 @@ class ParticipantFinder:
             if t.pos_ == "PRON" and t.lower_ not in ("they", "them"):
                 continue
             start, end = _arg_span(t)
-            mentions = self._mentions(analysis, start, end)
+            mentions = [m for m in self._mentions(analysis, start, end) if m.actor.known or not _placed(analysis, m)]
             if mentions:
                 for m in mentions:
                     out.append(Participant(m.text, m.actor, how, m.start, m.end))
+                if all(m.actor.generic for m in mentions):  # "fighters of the Tamba Liberation Front"
+                    out.extend(self._member_of(t, analysis, how))
                 continue
-            actor = self._kb_actor(t)
+            actor = self._kb_actor(t, analysis)
             if actor is not None:
                 out.append(Participant(_phrase_text(t), actor, how, start, end))
         return _unique(out)
+
+    def _member_of(self, tok: Any, analysis: Analysis, how: str) -> list[Participant]:
+        """The named group a generic noun belongs to ("fighters of X", "members of X") when X is a new name."""
+        out = []
+        for prep in tok.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for g in prep.children:
+                if g.dep_ == "pobj" and _cue_name(g, self.kb) is not None:
+                    actor = self._kb_actor(g, analysis)
+                    if actor is not None:
+                        start, end = _arg_span(g)
+                        out.append(Participant(_phrase_text(g), actor, how, start, end))
+        return out
 
     # ---------------------------------------------------------------------------------------- syntax
     def arguments(self, trigger: Any) -> tuple[list[Any], list[Any]]:
@@ -187,7 +221,8 @@ class ParticipantFinder:
                 return agents, patients
             if trigger.dep_ in ("dobj", "pobj", "attr") and trigger.head.pos_ in ("VERB", "AUX", "ADP"):
                 verb = trigger.head if trigger.head.pos_ != "ADP" else trigger.head.head
-                agents.extend(c for c in verb.children if c.dep_ in _SUBJ)
+                if verb.lemma_.lower() not in self._witness_verbs():  # "worshippers heard gunfire": no agent
+                    agents.extend(c for c in verb.children if c.dep_ in _SUBJ)
                 return agents, patients
             return agents, patients
         subj_found = False
@@ -218,6 +253,9 @@ class ParticipantFinder:
                     subj_found = True
         return agents, patients
 
+    def _witness_verbs(self) -> frozenset[str]:
+        return getattr(self.kb, "witness_verbs", frozenset())
+
     def attributions(self, sent: Any, analysis: Analysis) -> list[Participant]:
         """Actors the sentence holds responsible: "attributed to X", "blamed on X", "X claimed responsibility"."""
         out: list[Participant] = []
@@ -229,7 +267,7 @@ class ParticipantFinder:
                 before = [a for a in analysis.actors if sent.start_char <= a.start and a.end <= start]
                 picks = before[-1:]
             else:
-                how = "attributed" if attr else "claimed"
+                how = "blamed" if attr else "claimed"
                 after = [a for a in analysis.actors if end <= a.start < min(end + 80, sent.end_char)]
                 picks = after[:1]
             out.extend(Participant(a.text, a.actor, how, a.start, a.end) for a in picks)
@@ -264,13 +302,98 @@ class ParticipantFinder:
     def __call__(self, trigger: Any, analysis: Analysis) -> tuple[tuple[Participant, ...], tuple[Participant, ...]]:
         """(perpetrators, targets) of the event triggered by ``trigger``."""
         agents, patients = self.arguments(trigger)
-        perps = [p for a in agents for p in self.resolve(a, analysis)]
+        said = [a for a in agents if _says_did(trigger, a)]  # "civilians opened fire", "shot by villagers"
+        perps = [p for a in agents for p in self.resolve(a, analysis)
+                 if p.actor.type != "civilians" or a in said]
         targets = [p for a in patients for p in self.resolve(a, analysis)]
         perps.extend(self.attributions(trigger.sent, analysis))
+        kb = self.kb
+        perps = [p for p in perps if not _reporter(kb, p.actor)]
+        targets = [p for p in targets if not _outlet(kb, p.actor)]
         perps = _specific(_unique(perps))
         target_ids = {p.actor.id for p in perps}
         targets = _specific([t for t in _unique(targets) if t.actor.id not in target_ids])
         return tuple(perps), tuple(targets)
+
+
+def established(participants: Iterable[Participant], attribution: str | None) -> tuple[Participant, ...]:
+    """The perpetrators of an event the sentence tells as a claim, a blame, a suspicion or a denial
+    (``Event.attribution``), each marked with how the text establishes it, unless a cue already said."""
+    if not attribution:
+        return tuple(participants)
+    return tuple(replace(p, how=attribution) if p.how == "stated" else p for p in participants)
+
+
+def _says_did(trigger: Any, agent: Any) -> bool:
+    """The agent is the trigger's own subject or "by" agent (the text says it did it), not inherited."""
+    if trigger.pos_ not in ("VERB", "AUX"):
+        return False
+    head = agent.head
+    if agent.dep_ == "pobj":
+        head = head.head
+    while head.dep_ in ("conj", "appos") and head.i != head.head.i and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        head = head.head
+    return head.i == trigger.i
+
+
+def _placed(analysis: Analysis, m: ActorMention) -> bool:
+    """An unknown name the analysis also resolved as a place ("the attack on Baga"): where, not who."""
+    return any(p.start < m.end and m.start < p.end for p in analysis.places)
+
+
+def _fit(kb: Any, name: str) -> bool:
+    try:
+        return kb.unfit_name(name) is None
+    except AttributeError:  # a KB double without the outlet table
+        return True
+
+
+def _outlet(kb: Any, actor: Actor) -> bool:
+    try:
+        return not actor.generic and kb.is_outlet(actor.name)
+    except AttributeError:
+        return False
+
+
+def _reporter(kb: Any, actor: Actor) -> bool:
+    """An outlet or a monitor: who tells of violence, never who commits it."""
+    try:
+        return _outlet(kb, actor) or kb.is_monitor(actor)
+    except AttributeError:
+        return False
+
+
+def _cue_name(tok: Any, kb: Any) -> tuple[str, str] | None:
+    """An unknown organisation's name ending in the word that says what it is, and the type that word suggests:
+    "the manuel rodriguez patriotic front" (no capitals needed), "Arakan Army". A bare cue word ("the army",
+    "rebels") or a cue word with only ordinary adjectives ("armed rebels") names no one."""
+    guess = getattr(kb, "guess_type", None)
+    if guess is None or tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    kind = guess("", tok.lemma_) or guess("", tok.lower_)
+    if kind is None:
+        return None
+    mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("PROPN", "NOUN", "ADJ")]
+    if not mods or not any(m.pos_ == "PROPN" or (m.dep_ == "compound" and m.pos_ == "NOUN") for m in mods):
+        return None
+    if tok.lower_ in _PLURAL_CUES and not any(m.pos_ == "PROPN" for m in mods):
+        return None  # "drug rebels"? only a proper name before a plural cue names a group
+    doc = tok.doc
+    first = min(m.left_edge.i for m in mods)
+    while first < tok.i and (doc[first].dep_ in _NOT_NAME_LEFT or doc[first].is_punct or doc[first].like_num):
+        first += 1
+    right = _thing_right(tok) if tok.lower_ not in _PLURAL_CUES else tok.i
+    words = doc[first:right + 1]
+    if len(words) < 2:
+        return None
+    if tok.lower_ in _PLURAL_CUES:  # "Seleka rebels": the group is "Seleka"
+        name = doc[first:tok.i].text
+    else:
+        name = words.text
+    return name.strip(" \"'“”"), kind
+
+
+_PLURAL_CUES = frozenset({"rebels", "guerrillas", "separatists", "herders", "militias", "brigades"})
 
 
 def _unique(items: Iterable[Participant]) -> list[Participant]:
@@ -303,4 +426,4 @@ def kind_of(actor: Actor) -> str:
     return "other"
 
 
-__all__ = ["ParticipantFinder", "kind_of", "ARMED_TYPES", "CIVILIAN_TYPES", "NONSTATE_TYPES", "STATE_TYPES"]
+__all__ = ["ParticipantFinder", "established", "kind_of", "ARMED_TYPES", "CIVILIAN_TYPES", "NONSTATE_TYPES", "STATE_TYPES"]

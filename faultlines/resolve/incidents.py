@@ -16,6 +16,10 @@ How it decides (documented for analysts; every merge keeps its reasons):
   figure any source gives, high = the highest figure any source gives (an open-ended "over 40" gives 41 for both
   when it is the only figure, as Iraq Body Count records it). Fields where sources
   disagree are listed in ``disputed``.
+* **Perpetrators.** Every perpetrator any source names is listed. They are ``disputed`` when two documents each
+  name a specific perpetrator and none of one's is related to any of the other's ("blamed on a Shia militia" vs
+  "claimed by Islamic State"). Related: the same actor, one part of the other, or parts of one parent (ISWAP and
+  Islamic State; a state's army and the state). An unidentified or generic group disputes nothing.
 """
 
 from __future__ import annotations
@@ -81,6 +85,8 @@ class EventRecord:
     targets: tuple[str, ...] = ()
     perpetrator_names: tuple[str, ...] = ()
     target_names: tuple[str, ...] = ()
+    # each specific perpetrator (not generic, not civilians) as its id followed by its ``part_of`` ancestors
+    perpetrator_lines: tuple[tuple[str, ...], ...] = ()
     killed_low: int | None = None
     killed_high: int | None = None
     injured_low: int | None = None
@@ -609,6 +615,21 @@ def _pick_place(evs: list[EventRecord]) -> tuple[EventRecord | None, bool]:
     return best, bool(disputed)
 
 
+def perpetrators_disputed(evs: Iterable[EventRecord]) -> bool:
+    """Two documents name specific perpetrators and none of one's is related to any of the other's."""
+    per_doc: dict[str, set[frozenset[str]]] = defaultdict(set)
+    for e in evs:
+        for line in e.perpetrator_lines:
+            if line:
+                per_doc[e.document].add(frozenset(line))
+    sides = list(per_doc.values())
+    for i, a in enumerate(sides):
+        for b in sides[i + 1:]:
+            if not any(x & y for x in a for y in b):
+                return True
+    return False
+
+
 def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits: dict[str, Any] | None = None
                    ) -> dict[str, Any]:
     """The incidents-table row (plus ``event_ids``) for one cluster of mentions."""
@@ -636,6 +657,8 @@ def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits:
         disputed.append("killed")
     if idp:
         disputed.append("injured")
+    if perpetrators_disputed(evs):
+        disputed.append("perpetrators")
     perps = Counter(n for e in evs for n in e.perpetrator_names)
     targs = Counter(n for e in evs for n in e.target_names)
     docs = sorted({e.document for e in evs})

@@ -218,11 +218,14 @@ def incident_sources(conn: sqlite3.Connection, incident_id: str) -> list[dict[st
         "JOIN documents d ON d.id = e.document_id WHERE e.incident_id = ? ORDER BY d.published, d.name, e.start",
         (incident_id,)).fetchall()
     parts: dict[str, dict[str, list[str]]] = {}
+    hows: dict[str, list[dict[str, str]]] = {}
     for p in conn.execute(
-        "SELECT p.event_id, p.role, coalesce(a.name, p.actor_id) AS name FROM event_participants p "
+        "SELECT p.event_id, p.role, coalesce(a.name, p.actor_id) AS name, p.how FROM event_participants p "
         "LEFT JOIN actors a ON a.id = p.actor_id WHERE p.event_id IN (SELECT id FROM events WHERE incident_id = ?)",
         (incident_id,)):
         parts.setdefault(p["event_id"], {"perpetrator": [], "target": []})[p["role"]].append(p["name"])
+        if p["role"] == "perpetrator":
+            hows.setdefault(p["event_id"], []).append({"actor": p["name"], "how": p["how"] or "stated"})
     out = []
     for r in rows:
         ps = parts.get(r["id"], {"perpetrator": [], "target": []})
@@ -237,6 +240,7 @@ def incident_sources(conn: sqlite3.Connection, incident_id: str) -> list[dict[st
             "location": {"text": r["place_text"], "name": r["place_name"], "admin1": r["admin1"],
                          "country_code": r["country_code"], "precision": r["place_precision"]},
             "perpetrators": ps["perpetrator"], "targets": ps["target"],
+            "perpetrators_how": hows.get(r["id"], []),  # how this source establishes each perpetrator
             "property_targets": [t["text"] for t in _j(r["property_targets"], [])],
             "killed": {"low": r["killed_low"], "high": r["killed_high"], "text": r["killed_text"]},
             "injured": {"low": r["injured_low"], "high": r["injured_high"], "text": r["injured_text"]},
@@ -278,10 +282,15 @@ def get_incident(conn: sqlite3.Connection, incident_id: str) -> dict[str, Any] |
 
 
 # ---------------------------------------------------------------------------------------------------- actors
-def actor_filters(q: str | None = None, type: str | None = None) -> tuple[list[str], list[Any]]:
-    """WHERE conditions (on ``a``) and arguments for an actor search by name/alias and type."""
+def actor_filters(q: str | None = None, type: str | None = None, known: bool | None = None
+                  ) -> tuple[list[str], list[Any]]:
+    """WHERE conditions (on ``a``) and arguments for an actor search by name/alias, type and whether the knowledge
+    base knows the actor (``known=False``: names found in text, for an analyst to review)."""
     where: list[str] = []
     args: list[Any] = []
+    if known is not None:
+        where.append("a.known = ?")
+        args.append(1 if known else 0)
     if q:
         where.append("(a.name LIKE ? OR a.id IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?))")
         args += [f"%{q}%", f"%{q}%"]
@@ -292,8 +301,8 @@ def actor_filters(q: str | None = None, type: str | None = None) -> tuple[list[s
 
 
 def list_actors(conn: sqlite3.Connection, *, q: str | None = None, type: str | None = None, limit: int = 200,
-                offset: int = 0) -> list[dict[str, Any]]:
-    where, args = actor_filters(q, type)
+                offset: int = 0, known: bool | None = None) -> list[dict[str, Any]]:
+    where, args = actor_filters(q, type, known)
     sql = (
         "SELECT a.*, (SELECT count(*) FROM mentions m WHERE m.actor_id = a.id) AS mentions, "
         "(SELECT count(DISTINCT e.incident_id) FROM event_participants p JOIN events e ON e.id = p.event_id "
@@ -458,14 +467,19 @@ def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[An
     if not rows:
         return []
     parts: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    lines: dict[str, list[tuple[str, ...]]] = {}
+    parents = _actor_parents(conn)
     ids = [r["id"] for r in rows]
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]
         for p in conn.execute(
-            "SELECT p.event_id, p.role, p.actor_id, coalesce(a.name, p.actor_id) AS name FROM event_participants p "
+            "SELECT p.event_id, p.role, p.actor_id, coalesce(a.name, p.actor_id) AS name, "
+            "coalesce(a.generic, 0) AS generic, a.type FROM event_participants p "
             f"LEFT JOIN actors a ON a.id = p.actor_id WHERE p.event_id IN ({','.join('?' * len(part))})", part):
             parts.setdefault(p["event_id"], {"perpetrator": [], "target": []})[p["role"]].append(
                 (p["actor_id"], p["name"]))
+            if p["role"] == "perpetrator" and not p["generic"] and p["type"] not in ("civilians", "protesters"):
+                lines.setdefault(p["event_id"], []).append(_lineage(p["actor_id"], parents))
     out = []
     for r in rows:
         ps = parts.get(r["id"], {"perpetrator": [], "target": []})
@@ -481,11 +495,25 @@ def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[An
             targets=tuple(dict.fromkeys(a for a, _ in ps["target"])),
             perpetrator_names=tuple(dict.fromkeys(n for _, n in ps["perpetrator"])),
             target_names=tuple(dict.fromkeys(n for _, n in ps["target"])),
+            perpetrator_lines=tuple(dict.fromkeys(lines.get(r["id"], ()))),
             killed_low=r["killed_low"], killed_high=r["killed_high"], injured_low=r["injured_low"],
             injured_high=r["injured_high"], salience=r["salience"] or 0.0, start=r["start"], end=r["end"],
             doc_event=r["doc_event"],
         ))
     return out
+
+
+def _actor_parents(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each actor's ``part_of`` parent (actors without one are left out)."""
+    return {r[0]: r[1] for r in conn.execute("SELECT id, part_of FROM actors WHERE part_of IS NOT NULL")}
+
+
+def _lineage(actor_id: str, parents: dict[str, str]) -> tuple[str, ...]:
+    """The actor and its ``part_of`` ancestors, nearest first (cycles cut)."""
+    out = [actor_id]
+    while (up := parents.get(out[-1])) is not None and up not in out:
+        out.append(up)
+    return tuple(out)
 
 
 LONG_SPAN_DAYS = 60  # yearly blocks hold mentions spanning at least this (for date windows up to 30 days)

@@ -1,0 +1,147 @@
+"""Roles (issue 17): unknown organisations typed by their own words, how a role is established, and what is never an
+actor (outlets, journalists, places, numbers, tags). Sentences written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import yaml
+
+from faultlines.analyze.actor_kb import DATA_DIR, ActorKB, name_key
+from faultlines.extract.events import EventExtractor
+
+
+@pytest.fixture(scope="module")
+def kb() -> ActorKB:
+    return ActorKB.load()
+
+
+@pytest.fixture(scope="module")
+def events_of(analyzer):
+    extractor = EventExtractor(analyzer.kb)
+
+    def _events(text: str):
+        from faultlines.ingest.documents import make_document
+
+        doc = make_document(raw_text=text, clean_text=text, name="t.txt", published=date(2019, 5, 2))
+        analysis = analyzer(doc)
+        return analysis, extractor(analysis)
+
+    return _events
+
+
+def _names(participants) -> list[str]:
+    return [p.actor.name for p in participants]
+
+
+# ------------------------------------------------------------------------------------------------ the outlet table
+
+
+def test_outlet_table_is_well_formed() -> None:
+    table = yaml.safe_load((DATA_DIR / "outlets.yaml").read_text(encoding="utf-8"))
+    assert set(table) == {"outlets", "monitors", "heads", "credits"}
+    for key in ("outlets", "monitors"):
+        names = table[key]
+        assert all(isinstance(n, str) and n.strip() == n and n for n in names), key
+        dupes = {n for n in names if names.count(n) > 1}
+        assert not dupes, f"{key}: listed twice: {dupes}"
+    assert len(table["outlets"]) > 200
+
+
+def test_no_armed_actor_of_the_base_is_an_outlet(kb) -> None:
+    armed = [a for a in kb.actors if a.type in ("rebel group", "political militia", "identity militia", "state forces")]
+    assert armed and not [a.name for a in armed if kb.is_outlet(a.name)]
+
+
+@pytest.mark.parametrize("name", ["Reuters", "AFP", "CNN Philippines", "AFP news agency", "AP Photo/Jane Roe",
+                                  "BBC's Hausa service", "Kivu Morning News", "Valley TV"])
+def test_outlets(kb, name) -> None:
+    assert kb.is_outlet(name)
+    assert kb.unfit_name(name) == "outlet"
+
+
+@pytest.mark.parametrize("name", ["Arakan Army", "Vice President Jane Roe", "Dawn Brigade", "Kivu Patriotic Front"])
+def test_not_outlets(kb, name) -> None:
+    assert not kb.is_outlet(name)
+
+
+@pytest.mark.parametrize(("name", "why"), [("412 0 SHARES", "number"), ("#FreeTheTown", "tag"),
+                                           ("Kayin State", "place"), ("Capital Kalemie", "place"),
+                                           ("Huge Car Bomb", "event")])
+def test_unfit_names(kb, name, why) -> None:
+    assert kb.unfit_name(name) == why
+
+
+def test_type_guessed_from_the_name(kb) -> None:
+    assert kb.guess_type("Kivu Patriotic Front") == "rebel group"
+    assert kb.guess_type("Red Hills Brigade") == "political militia"
+    assert kb.guess_type("Tamba", head="herders") == "identity militia"
+    assert kb.guess_type("Kivu Patriotic Council") is None
+
+
+# ------------------------------------------------------------------------------------------------ in text
+
+
+def test_dateline_outlet_is_no_perpetrator(events_of) -> None:
+    analysis, events = events_of("Kalemie (CNN Philippines, June 3) -- Government forces killed four fighters of "
+                                 "the Tamba Liberation Front near the river on Monday.")
+    names = {m.actor.name for m in analysis.actors}
+    assert not any("CNN" in n for n in names)
+    assert events and not any("CNN" in n for e in events for n in _names(e.perpetrators))
+
+
+def test_byline_and_photo_credit_make_no_actor(events_of) -> None:
+    analysis, _ = events_of("Jane Roe / May 2, 2019\n\nPhoto: John Doe/AFP\n\nGunmen killed six villagers in "
+                            "Kalemie on Tuesday, witnesses said.")
+    names = {m.actor.name for m in analysis.actors}
+    assert "Jane Roe" not in names and "John Doe" not in names
+
+
+def test_unknown_front_is_its_own_actor(events_of) -> None:
+    _, events = events_of("Fighters of the Tamba Liberation Front ambushed an army convoy near Kalemie on Monday.")
+    perps = [p.actor for e in events for p in e.perpetrators]
+    assert any(a.name == "Tamba Liberation Front" and not a.known and a.type == "rebel group" for a in perps)
+
+
+def test_lower_cased_front_is_its_own_actor(events_of) -> None:
+    _, events = events_of("the ruvuma patriotic front attacked a police station in kalemie on monday.")
+    perps = [p.actor for e in events for p in e.perpetrators]
+    assert any(a.name == "ruvuma patriotic front" and not a.known and a.type == "rebel group" for a in perps)
+
+
+def test_generic_attackers_stay_unidentified(events_of) -> None:
+    _, events = events_of("Unknown gunmen killed five traders at a market in Kalemie on Monday.")
+    perps = [p.actor for e in events for p in e.perpetrators]
+    assert perps and all(a.generic for a in perps)
+
+
+def test_witnesses_are_no_perpetrators(events_of) -> None:
+    _, events = events_of("The worshippers heard heavy gunfire outside the mosque in Kalemie on Friday.")
+    assert not any(p.actor.type == "civilians" for e in events for p in e.perpetrators)
+
+
+def test_civilians_perpetrators_when_the_text_says_so(events_of) -> None:
+    _, events = events_of("Angry villagers killed two suspected cattle thieves in Kalemie on Sunday.")
+    assert any(p.actor.type == "civilians" for e in events for p in e.perpetrators)
+
+
+def test_a_place_is_no_target(events_of) -> None:
+    _, events = events_of("Rebels of the Tamba Liberation Front attacked Kalemie on Monday, killing nine people.")
+    targets = [p.actor for e in events for p in e.targets]
+    assert not any(name_key(a.name) == ("kalemie",) for a in targets)
+
+
+def test_monitor_is_no_perpetrator(events_of) -> None:
+    _, events = events_of("Amnesty International said soldiers killed 30 civilians in Kalemie on Monday.")
+    assert not any(p.actor.name == "Amnesty International" for e in events for p in e.perpetrators)
+
+
+@pytest.mark.parametrize(("text", "how"), [
+    ("The Tamba Liberation Front claimed responsibility for the bombing of a bus in Kalemie on Monday.", "claimed"),
+    ("The bombing of a bus in Kalemie on Monday was blamed on the Tamba Liberation Front.", "blamed"),
+])
+def test_how_a_perpetrator_is_established(events_of, text, how) -> None:
+    _, events = events_of(text)
+    hows = {p.how for e in events for p in e.perpetrators if p.actor.name == "Tamba Liberation Front"}
+    assert hows == {how}
