@@ -124,3 +124,12 @@ def test_a_ceiling_alone_sets_no_minimum():
     low, high, disputed = _merge_range({"a": (200, None), "b": (1, 2000), "c": (100, 100)})
     assert (low, high, disputed) == (100, 2000, True)
     assert _merge_range({"b": (1, 2000)})[:2] == (1, 2000)
+
+
+def test_two_towns_apart_are_two_places():
+    a = ev("t1", "a.txt", place="Baqubah", gid=98854, lat=33.75, lon=44.64)
+    near = ev("t2", "b.txt", place="Buhriz", gid=99999, lat=33.73, lon=44.65)  # 2 km: one place, two names
+    far = ev("t3", "c.txt", place="Khalis", gid=99998, lat=33.81, lon=44.53)  # 12 km: another town
+    assert "two towns" not in score_pair(a, near)[1]["place"]["why"]
+    res = score_pair(a, far)
+    assert res is not None and "two towns" in res[1]["place"]["why"] and res[1]["place"]["score"] < 0.5

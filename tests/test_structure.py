@@ -305,7 +305,7 @@ def test_the_date_of_an_embedded_post_is_not_the_event_date(events_of):
 def test_a_past_attack_told_with_its_day_and_toll_is_an_incident(events_of):
     text = ("Two years on, the survivors in Bankass still wait for justice.\n\n"
             "Gunmen burned the town of Bankass and killed 60 herders in a raid in Mali in 2019. "
-            "Less than a year later, on January 9, 2020, gunmen struck again in Mali, killing 14 people.")
+            "Less than a year later, on January 9, 2020, the town was attacked again, killing 14 people.")
     evs = events_of(text, published=date(2022, 3, 1))
     again = next(e for e in evs if "again" in e.quote and e.is_event)
     assert again.is_event and again.killed.low == 14 and again.date.start == date(2020, 1, 9)

@@ -691,14 +691,18 @@ def _article_place(analysis: Analysis) -> PlaceMention | None:
     return first[top[0][0]]
 
 
+# a place named by a definite noun or "there": one the article told before ("the village was attacked again")
+_PLACE_BACK = re.compile(r"\b(?:the (?:village|town|city|hamlet|settlement|camp|district|neighbou?rhood|market)|there)\b",
+                         re.I)
+
+
 def _place_unplaced(events: list[Event], analysis: Analysis) -> list[Event]:
     """An event of the article that no sentence places ("gunfire outside the mosque ...") is where the article is
     (``_article_place``), as a coder places it from the rest of the report; so is one placed only in that
-    country but told with its day or its toll ("on February 14 the village was attacked again, killing 35")."""
-    def vague(e: Event) -> bool:  # unplaced, or placed in a country only but told with its day or its toll
+    country whose sentence points back at a place ("on February 14 the village was attacked again")."""
+    def vague(e: Event) -> bool:  # unplaced, or placed in a country only but pointing back at a place told before
         return e.doc_event is not None and (e.location is None or (
-            e.location.place.precision == "country"
-            and (e.date.precision == "day" or e.killed.known or e.casualties.known)))
+            e.location.place.precision == "country" and _PLACE_BACK.search(e.quote) is not None))
 
     if not any(vague(e) for e in events):
         return events

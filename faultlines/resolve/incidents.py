@@ -163,6 +163,9 @@ def _place_score(a: EventRecord, b: EventRecord, max_km: float) -> tuple[float |
         return 0.6, "same province"
     if km > max_km:
         return None, f"places {km:.0f} km apart"
+    if a.place_precision == b.place_precision == "city" and a.geonameid is not None and b.geonameid is not None \
+            and km > SAME_TOWN_KM:
+        return 0.35, f"two towns {km:.0f} km apart ({a.place_name}, {b.place_name})"
     return 1.0 - 0.5 * km / max_km, f"places {km:.0f} km apart"
 
 
@@ -196,6 +199,7 @@ def _casualty_score(a: EventRecord, b: EventRecord) -> tuple[float, str]:
 
 
 RECENT_DAYS = 31
+SAME_TOWN_KM = 5.0  # two gazetteer towns farther apart than this are two places, not two names of one
 UNDATED_PAIR_DAYS = 7  # two undated reports of one province published this close may tell one event
 
 
