@@ -1,8 +1,11 @@
-"""Great-circle distance, shared by the stages that compare places."""
+"""Great-circle distance and the distance that separates two towns, shared by the stages that compare places."""
 
 from __future__ import annotations
 
 import math
+
+# two towns this close may be one (two spellings, two gazetteer entries); farther apart they are two places
+SAME_TOWN_KM = 5.0
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

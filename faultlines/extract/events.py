@@ -829,7 +829,7 @@ def _attribution(tok: Any) -> str | None:
                 a.dep_ == "dobj" or (a.dep_ in ("ccomp", "xcomp") and head.lemma_.lower() != "claim")):
             # "claimed the bombing", "denied (that) its planes struck"; "claimed that the remains ..." asserts
             kind = kind or _ATTRIBUTION_VERBS[head.lemma_.lower()]
-        if a.lemma_.lower() in ("deny", "denied") or any(c.lemma_.lower() == "deny" for c in [a.head]):
+        if a.lemma_.lower() in ("deny", "denied") or a.head.lemma_.lower() == "deny":
             return "denied"
         if a.dep_ == "ROOT":
             break

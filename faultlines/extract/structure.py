@@ -33,13 +33,12 @@ from pathlib import Path
 
 import yaml
 
-from faultlines.geo import km_between
+from faultlines.geo import SAME_TOWN_KM, km_between
 from faultlines.model import DATE_RANK, PLACE_RANK, Count, Event, PlaceMention, TimeExpression
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "structure.yaml"
 _SPECIFIC = ("point", "city", "admin2")
 SAME_PLACE_KM = 25.0  # a site or district this close to a city can be where that city's event happened
-SAME_TOWN_KM = 5.0  # two towns this close may be one (two spellings, two gazetteer entries); farther, two towns
 # how an event was carried out: two mentions told in different ways are different events ("a bomb went off" and
 # "the army launched air strikes hours later"), unless one of them is told in general terms (an attack, a clash)
 _MODES = {
@@ -305,6 +304,7 @@ def structure(events: list[Event], cues: StructureCues | None = None,
     toll_updates: set[int] = set()
     passing: set[int] = set()  # back-references whose figures belong to another event they name in passing
     prev: _Frame | None = None
+    sentence_frames: dict[tuple[int, int], set[int]] = {}  # the events already opened by each sentence
     for i in order:
         e = out[i]
         if not e.is_event:
@@ -335,7 +335,7 @@ def structure(events: list[Event], cues: StructureCues | None = None,
             frame = next(iter(_at_place(frames, own_place(e))), frames[0])
             reason = "a toll update"
         # two events of one sentence ("jets struck Derna after the jihadists executed 21 Copts") are two events
-        mates = {owner[j].index for j in owner if out[j].start == e.start and out[j].end == e.end}
+        mates = sentence_frames.get((e.start, e.end), set())
         if frame is not None and frame.index in mates:
             frame = None
         if frame is None and opener is None and frames:
@@ -367,6 +367,7 @@ def structure(events: list[Event], cues: StructureCues | None = None,
             why[i] += "; its casualty figures are of another event it names, not kept"
         frame.add(i, e, dated=not update and fits, placed=fits)
         owner[i] = frame
+        sentence_frames.setdefault((e.start, e.end), set()).add(frame.index)
         prev = frame
     # an event the article tells only as what someone claimed, was blamed for, is suspected of or denies is not
     # reported by it ("IS claimed responsibility for the Diyarbakir bombing"): the reports of the event are coded

@@ -37,7 +37,7 @@ from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
 
-from faultlines.geo import km_between
+from faultlines.geo import SAME_TOWN_KM, km_between
 
 PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "unknown": 6}
 DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
@@ -199,7 +199,6 @@ def _casualty_score(a: EventRecord, b: EventRecord) -> tuple[float, str]:
 
 
 RECENT_DAYS = 31
-SAME_TOWN_KM = 5.0  # two gazetteer towns farther apart than this are two places, not two names of one
 UNDATED_PAIR_DAYS = 7  # two undated reports of one province published this close may tell one event
 
 
