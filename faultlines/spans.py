@@ -1,4 +1,5 @@
-"""An index of character spans: "is this span strictly inside a longer one?" in log time, not a scan of all."""
+"""Indexes of character spans: "is this span strictly inside a longer one?" and "which items start between these
+offsets?" in log time, not a scan of all (asked once per sentence or event, a scan made long reports quadratic)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,19 @@ class SpanCover:
             return True
         j = bisect.bisect_left(self.starts, start)  # spans starting strictly before it: longer if they reach its end
         return bool(j) and self.reach[j - 1] >= end
+
+
+class ByStart:
+    """Items with a character start (``.start`` unless ``key`` says otherwise), sorted once by it (ties keep
+    their order): ``between(lo, hi)`` gives those starting in ``[lo, hi)``, in document order."""
+
+    def __init__(self, items: Iterable[Any], key: Any = None) -> None:
+        self.key = key or (lambda item: item.start)
+        self.items = sorted(items, key=self.key)
+        self.starts = [self.key(item) for item in self.items]
+
+    def between(self, lo: int, hi: int) -> list[Any]:
+        return self.items[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
 
 
 _LAST: list[Any] = [None, -1, None]  # (the mention list, its length, its cover): the list asked about last

@@ -251,6 +251,19 @@ def test_the_span_index_answers_like_the_scan():
                 assert cover.strictly_inside(start, end) == scan, (spans, start, end)
 
 
+def test_the_start_index_answers_like_the_scan():
+    from faultlines.spans import ByStart
+
+    rng = random.Random(19)
+    for _ in range(200):
+        items = [(rng.randint(0, 40), k) for k in range(rng.randint(0, 15))]  # unsorted, with equal starts
+        index = ByStart(items, key=lambda item: item[0])
+        for lo in range(-1, 45):
+            for hi in range(lo, lo + 12):
+                scan = sorted((item for item in items if lo <= item[0] < hi), key=lambda item: item[0])
+                assert index.between(lo, hi) == scan, (items, lo, hi)
+
+
 # ---------------------------------------------------------------------------------------------------- item 7
 def test_failures_are_not_added_again_on_a_rerun(tmp_path, pipeline):
     folder = _folder(tmp_path, {"a.txt": GOOD["a.txt"]})

@@ -418,7 +418,8 @@ class PlaceResolver:
                 if cand and i + 1 < len(pos) and pos[i + 1] in (NOUN, PROPN, ADJ):
                     spans.append(cand)
         # a token of a date is never a place ("Aug 22"); a place named as an acting government is a metonym
-        spans = [c if c[4] < 1.0 or not self._metonym(c[1], c[2], actors) else (*c[:4], METONYM_WEIGHT, "metonym")
+        acting = {(a.start, a.end) for a in actors}  # an actor mention covering exactly the name: "Washington said"
+        spans = [c if c[4] < 1.0 or (c[1], c[2]) not in acting else (*c[:4], METONYM_WEIGHT, "metonym")
                  for c in spans if not dates.intersection(range(c[1], c[2]))]
         # a name after a person's title is a person ("Mullah Mansur" is not Baghdad's Mansour district)
         spans = [c for c in spans if not _TITLE_BEFORE.search(text, max(0, c[1] - 20), c[1])]
@@ -434,11 +435,6 @@ class PlaceResolver:
         if target is None or not self.gazetteer.lookup_ids(target):
             return None
         return target, start, end, None, DEMONYM_WEIGHT, "demonym"
-
-    @staticmethod
-    def _metonym(start: int, end: int, actors: list[ActorMention]) -> bool:
-        """True when an actor mention covers exactly this name: the recognizer saw the place act ("Washington said")."""
-        return any(a.start == start and a.end == end for a in actors)
 
     def _embedded(self, sdoc: Any, toks: list[Any], actors: list[ActorMention]) -> Candidate | None:
         """A strong place name inside an organisation name ("the Toronto Transit Commission"), with a low weight."""

@@ -20,6 +20,7 @@ import yaml
 
 from faultlines.analyze.nlp import char_span, doc_words
 from faultlines.model import Analysis, Claim
+from faultlines.spans import ByStart
 
 log = logging.getLogger(__name__)
 
@@ -341,12 +342,13 @@ class ClaimExtractor:
         if not isinstance(scored, ScoredSentences) or len(scored.probs) != len(analysis.sentences):
             scored = self.probabilities([analysis])[0]
         claims: list[Claim] = []
+        by_start = ByStart(analysis.actors)
         for k, (prob, cand) in enumerate(zip(scored.probs, scored.candidates, strict=True)):
             if prob is None or cand is None:
                 continue  # no clause, or a probability that cannot reach its threshold
             span, matches = cand
             strength = max((m.strength for m in matches), default=0.0)
-            claim = self._claim(analysis, k, span, matches, prob)
+            claim = self._claim(analysis, k, span, matches, prob, by_start)
             if self.model:
                 ok = decide(prob, strength, self.thresholds, filled=bool(claim.cause and claim.effect))
             else:
@@ -355,7 +357,9 @@ class ClaimExtractor:
                 claims.append(claim)
         return claims
 
-    def _claim(self, analysis: Analysis, k: int, span: Any, matches: list[CueMatch], prob: float) -> Claim:
+    def _claim(self, analysis: Analysis, k: int, span: Any, matches: list[CueMatch], prob: float,
+               by_start: ByStart | None = None) -> Claim:
+        """The claim of sentence ``k``; ``by_start`` (the analysis' actors indexed) spares a scan of all of them."""
         doc, sentence = analysis.spacy_doc, analysis.sentences[k]
         cause = effect = cue = ""
         cause_span = effect_span = None
@@ -371,9 +375,8 @@ class ClaimExtractor:
             if e and e[1] > e[0]:
                 effect, effect_span = doc[e[0] : e[1]].text, (doc[e[0]].idx, doc[e[1] - 1].idx + len(doc[e[1] - 1]))
         lo = min(sentence.start, cause_span[0] if cause_span else sentence.start)
-        actors = tuple(
-            dict.fromkeys(m.actor.id for m in analysis.actors if m.start >= lo and m.end <= sentence.end)
-        )
+        near = (by_start or ByStart(analysis.actors)).between(lo, sentence.end)
+        actors = tuple(dict.fromkeys(m.actor.id for m in near if m.end <= sentence.end))
         return Claim(
             cause=cause,
             effect=effect,

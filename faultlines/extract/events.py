@@ -41,7 +41,7 @@ from faultlines.model import (
     PropertyTarget,
     TimeExpression,
 )
-from faultlines.spans import SpanCover
+from faultlines.spans import ByStart, SpanCover
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +262,8 @@ class EventExtractor:
             return not any(e.label_ in ("GPE", "FAC", "DATE", "TIME") for e in span_ents(sent))
         if _times_in(analysis, sent):
             return False
-        return not any(p.place.precision in ("point", "city", "admin2", "admin1") for p in _in_sent(analysis.places, sent))
+        return not any(p.place.precision in ("point", "city", "admin2", "admin1")
+                       for p in _place_index(analysis, analysis.places).between(sent.start_char, sent.end_char))
 
     def _object_ok(self, tok: Any, sent: Any, cls: str, analysis: Analysis | None) -> bool:
         """The trigger's object (or the words right after it) is of the class (``place``: a place or territory)."""
@@ -461,9 +462,8 @@ class EventExtractor:
     def _date(self, sent: Any, trigger: Any, analysis: Analysis) -> TimeExpression:
         """The time expression syntax and discourse tie to the event; unknown rather than the publication date."""
         text = analysis.document.clean_text
-        times = [t for t in analysis.times if t.char_start is not None and t.start is not None
-                 and not _date_line(t, text)]
-        same = [t for t in times if sent.start_char <= t.char_start < sent.end_char]
+        times = _usable_times(analysis)
+        same = times.between(sent.start_char, sent.end_char)
         told = [t for t in same if _REPORTING_DATE.search(
             text[max(sent.start_char, (t.char_start or 0) - 40):t.char_start or 0])]
         if told and len(told) == len(same):
@@ -472,11 +472,11 @@ class EventExtractor:
         if same:
             return min(same, key=lambda t: (abs(t.char_start - trigger.idx), DATE_RANK.get(t.precision, 6)))
         para = _paragraph(analysis.document.clean_text, sent.start_char)
-        earlier = [t for t in times if para <= t.char_start < sent.start_char]  # type: ignore[operator]
+        earlier = times.between(para, sent.start_char)
         if earlier:
             return earlier[-1]
         lead_end = _paragraph_end(analysis.document.clean_text, 0)
-        lead = [t for t in times if t.char_start < min(lead_end, 300)]  # type: ignore[operator]
+        lead = times.between(-1, min(lead_end, 300))
         return lead[0] if lead and sent.start_char >= lead_end else TimeExpression.unknown()
 
     def _place(self, sent: Any, trigger: Any, analysis: Analysis) -> PlaceMention | None:
@@ -487,7 +487,7 @@ class EventExtractor:
         """
         usable = _usable_places(analysis)
         text = analysis.document.clean_text
-        places = _in_sent(usable, sent)
+        places = _place_index(analysis, usable).between(sent.start_char, sent.end_char)
         if not any(p.place.precision in ("point", "city") for p in places):
             sub = _sub_place(sent, usable)  # "the city's Madina district": a part of the city told before
             if sub is not None:
@@ -850,8 +850,27 @@ def _token_at(sent: Any, start: int, end: int) -> Any:
     return span.root
 
 
-def _in_sent(items: list[Any], sent: Any) -> list[Any]:
-    return [p for p in items if sent.start_char <= p.start < sent.end_char]
+def _place_index(analysis: Analysis, places: list[PlaceMention]) -> ByStart:
+    """``places`` (the analysis' own or its usable ones) indexed by start, once per document: asked per
+    sentence or event, a scan of all made a long report quadratic."""
+    memo = doc_memo(analysis.spacy_doc, "place_index") if analysis.spacy_doc is not None else {}
+    got = memo.get(id(places))
+    if got is None or got[0] is not places:
+        got = memo[id(places)] = (places, ByStart(places))
+    return got[1]
+
+
+def _usable_times(analysis: Analysis) -> ByStart:
+    """The time expressions that may date an event (placed in the text, not a byline's date), indexed by
+    ``char_start``, once per document."""
+    memo = doc_memo(analysis.spacy_doc, "usable_times") if analysis.spacy_doc is not None else {}
+    got = memo.get("times")
+    if got is None or got[0] is not analysis.times:
+        text = analysis.document.clean_text
+        usable = [t for t in analysis.times if t.char_start is not None and t.start is not None
+                  and not _date_line(t, text)]
+        got = memo["times"] = (analysis.times, ByStart(usable, key=lambda t: t.char_start))
+    return got[1]
 
 
 def _times_in(analysis: Analysis, sent: Any) -> list[TimeExpression]:

@@ -17,6 +17,7 @@ import yaml
 
 from faultlines.analyze.nlp import char_span, doc_text, doc_words
 from faultlines.model import ActorMention, Analysis, FramingMention
+from faultlines.spans import ByStart
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,9 @@ class FramingAnalyzer:
         if doc is None:
             return []
         out: list[FramingMention] = []
+        by_start = ByStart(analysis.actors)
         for sentence in analysis.sentences:
-            mentions = [m for m in analysis.actors if m.start >= sentence.start and m.end <= sentence.end]
+            mentions = [m for m in by_start.between(sentence.start, sentence.end) if m.end <= sentence.end]
             if not mentions:
                 continue
             span = char_span(doc, sentence.start, sentence.end)

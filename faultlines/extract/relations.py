@@ -16,6 +16,7 @@ import yaml
 
 from faultlines.analyze.nlp import char_span, doc_words
 from faultlines.model import RELATION_TYPES, ActorMention, Analysis, Relation
+from faultlines.spans import ByStart
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +137,9 @@ class RelationExtractor:
             return []
         out: list[Relation] = []
         seen: set[tuple[str, str, str, int]] = set()
+        by_start = ByStart(analysis.actors)
         for sentence in analysis.sentences:
-            mentions = [m for m in analysis.actors if m.start >= sentence.start and m.end <= sentence.end]
+            mentions = [m for m in by_start.between(sentence.start, sentence.end) if m.end <= sentence.end]
             if not mentions:  # one mention can still hold two actors ("Iran-backed militias")
                 continue
             span = char_span(doc, sentence.start, sentence.end)
