@@ -132,6 +132,23 @@ def test_a_place_is_no_target(events_of) -> None:
     assert not any(name_key(a.name) == ("kalemie",) for a in targets)
 
 
+@pytest.mark.parametrize("text", [
+    "Rebel commander Juma Kitenge killed in army air strike near Kalemie",
+    "Four Congolese soldiers died in an ambush near Kalemie on Monday.",
+])
+def test_who_is_killed_in_an_attack_is_its_victim(events_of, text) -> None:
+    _, events = events_of(text)
+    assert events
+    assert not any(p.actor.type != "state forces" and "Kitenge" in p.text for e in events for p in e.perpetrators)
+    assert not any("soldiers" in p.text for e in events for p in e.perpetrators)
+    assert any("Kitenge" in p.text or "soldiers" in p.text for e in events for p in e.targets)
+
+
+def test_killing_in_a_raid_keeps_its_attacker(events_of) -> None:
+    _, events = events_of("Congolese troops killed five rebels in a raid near Kalemie on Monday.")
+    assert any("troops" in p.text for e in events for p in e.perpetrators)
+
+
 def test_monitor_is_no_perpetrator(events_of) -> None:
     _, events = events_of("Amnesty International said soldiers killed 30 civilians in Kalemie on Monday.")
     assert not any(p.actor.name == "Amnesty International" for e in events for p in e.perpetrators)

@@ -106,9 +106,10 @@ class ParticipantFinder:
     """Finds perpetrators and targets of a trigger token, resolved to actors."""
 
     def __init__(self, kb: Any = None, common_nouns: frozenset[str] = frozenset(),
-                 harm_verbs: frozenset[str] = frozenset()) -> None:
+                 harm_verbs: frozenset[str] = frozenset(), suffer_verbs: frozenset[str] = frozenset()) -> None:
         self.kb = kb
         self.harm_verbs = harm_verbs  # "a bomb KILLED five": the verb whose object a noun trigger's victims are
+        self.suffer_verbs = suffer_verbs  # "five soldiers DIED in an ambush": the verb whose subject suffers
         self.common_nouns = common_nouns  # capitalised common nouns ("Mosque") never become new actors
         self._sorted_for: list[ActorMention] | None = None  # ``_ends_of`` memo
         self._sorted_ends: list[int] | None = None
@@ -221,6 +222,10 @@ class ParticipantFinder:
                 return agents, patients
             if trigger.dep_ in ("dobj", "pobj", "attr") and trigger.head.pos_ in ("VERB", "AUX", "ADP"):
                 verb = trigger.head if trigger.head.pos_ != "ADP" else trigger.head.head
+                if trigger.dep_ == "pobj" and trigger.head.lower_ in ("in", "during") and self._suffers(verb):
+                    # "Mansoor killed in a drone strike", "five soldiers died in the ambush": the victims
+                    patients.extend(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
+                    return agents, patients
                 if verb.lemma_.lower() not in self._witness_verbs():  # "worshippers heard gunfire": no agent
                     agents.extend(c for c in verb.children if c.dep_ in _SUBJ)
                 return agents, patients
@@ -252,6 +257,14 @@ class ParticipantFinder:
                     agents.extend(g for g in c.children if g.dep_ == "pobj")
                     subj_found = True
         return agents, patients
+
+    def _suffers(self, verb: Any) -> bool:
+        """The verb's subject suffers what it is told "in": "died", or "killed"/"wounded" with no object of its
+        own (a headline's passive: "leader killed in strike"; "troops killed five in a raid" has its object)."""
+        lemma = verb.lemma_.lower()
+        if lemma not in self.suffer_verbs or verb.pos_ not in ("VERB", "AUX"):
+            return False
+        return lemma in ("die", "perish") or not any(c.dep_ in ("dobj", "attr", "oprd") for c in verb.children)
 
     def _witness_verbs(self) -> frozenset[str]:
         return getattr(self.kb, "witness_verbs", frozenset())
