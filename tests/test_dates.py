@@ -120,6 +120,17 @@ def test_resolver_finds_offsets_in_a_document(nlp, make_doc) -> None:
     assert found["mid-November"].precision == "part-of-month"
 
 
+def test_an_embedded_post_counts_its_days_from_when_it_was_posted(nlp, make_doc) -> None:
+    text = ("Rebels shelled the town on Friday, officials said.\n"
+            "Today our forces struck a rebel depot near Kalemie. More to follow\n"
+            "— Army Spokesman (@army_spox) August 21, 2014\n"
+            "The army said yesterday it would go on.")
+    found = {t.text: t for t in TimeResolver()(nlp(text), make_doc(text, published=SUNDAY))}
+    assert found["Today"].start == date(2014, 8, 21)  # the post's day, not the article's (Sunday 24)
+    assert found["yesterday"].start == date(2014, 8, 23)  # after the post: the article's own days again
+    assert found["Friday"].start == date(2014, 8, 22)
+
+
 def test_resolver_without_publication_date_keeps_unknowns(nlp, make_doc) -> None:
     text = "Gunmen attacked a market on Friday."
     times = TimeResolver()(nlp(text), make_doc(text))

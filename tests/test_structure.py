@@ -101,6 +101,13 @@ def test_place_fits_rules():
     assert place_fits(city, pm("Hamar Weyne district", 2.04, 45.34, "point"))
     assert not place_fits(city, pm("Kismayo", -0.36, 42.55, admin1="Lower Juba"))
     assert not place_fits(city, pm("Nairobi", -1.28, 36.82, cc="KE", admin1="Nairobi"))
+    # two towns of one region far apart are two places, unless one is only "near" a town
+    afgoye = pm("Afgoye", 2.14, 45.12, admin1="Lower Shabelle")
+    merca = pm("Merca", 1.71, 44.77, admin1="Lower Shabelle")
+    assert not place_fits(afgoye, merca)
+    near = PlaceMention("Merca", 0, 5, merca.place, relation="near")
+    assert place_fits(afgoye, near)
+    assert not place_fits(city, near)  # not across regions
 
 
 def test_subtypes():

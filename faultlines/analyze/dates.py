@@ -477,6 +477,12 @@ _HANDLERS = (_h_iso, _h_day_month, _h_part_month, _h_month, _h_years, _h_relativ
 # ---------------------------------------------------------------------------------------------------- resolver
 
 
+# the signature line closing an embedded post, with the day it was posted: "— Jane Roe (@janeroe) May 21, 2016"
+_SIGNATURE = re.compile(r"^[ \t]*[—–-][ \t]*[^\n]{0,80}\(@\w{1,30}\)[ \t]*"
+                        r"(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, (?:19|20)\d\d)[ \t]*$", re.M)
+_POST_CHARS = 600  # a post's text: at most this many characters above its signature
+
+
 class TimeResolver:
     """Callable: (spaCy doc, Document) -> time expressions with character offsets, resolved against publication."""
 
@@ -492,9 +498,14 @@ class TimeResolver:
             precision = "day"  # a published date given without precision is a day
         out: list[TimeExpression] = []
         spans: list[tuple[int, int]] = []
+        posts = self._posts(text, anchor, precision)
         for mt in self.patterns.finder.finditer(text):
             start, end = mt.span()
-            expr = self._resolve(text[start:end], start, anchor, precision)
+            post = next((p for p in posts if p[0] <= start < p[1]), None)
+            if post is not None:  # "Today DoD carried out ..." in a post signed May 21: that day, not publication's
+                expr = self._resolve(text[start:end], start, post[2], "day")
+            else:
+                expr = self._resolve(text[start:end], start, anchor, precision)
             if expr is not None:
                 out.append(expr)
                 spans.append((expr.char_start or start, expr.char_end or end))
@@ -503,10 +514,27 @@ class TimeResolver:
                 continue
             if any(s < ent.end_char and ent.start_char < e for s, e in spans):
                 continue
-            expr = self._resolve(ent.text, ent.start_char, anchor, precision)
+            post = next((p for p in posts if p[0] <= ent.start_char < p[1]), None)
+            expr = self._resolve(ent.text, ent.start_char, *((post[2], "day") if post else (anchor, precision)))
             if expr is not None:
                 out.append(expr)
         out.sort(key=lambda x: (x.char_start or 0, x.char_end or 0))
+        return out
+
+    def _posts(self, text: str, anchor: date | None, precision: str) -> list[tuple[int, int, date]]:
+        """Embedded social-media posts, as (start, end, the day it was posted): the lines above a signature line
+        ("— Jane Roe (@janeroe) May 21, 2016") back to a blank line or the previous signature, at most
+        ``_POST_CHARS``. Their "today" and "yesterday" count from that day."""
+        if "(@" not in text:
+            return []
+        out: list[tuple[int, int, date]] = []
+        for mt in _SIGNATURE.finditer(text):
+            when = parse_time(mt.group("date"), anchor, precision, self.lexicon)
+            if when is None or when.precision != "day" or when.start is None:
+                continue
+            lo = max(text.rfind("\n\n", 0, mt.start()) + 2, mt.start() - _POST_CHARS, out[-1][1] if out else 0)
+            lo = text.find("\n", lo - 1) + 1 if lo > 0 and text[lo - 1] != "\n" else lo  # from a line's start
+            out.append((lo, mt.end(), when.start))
         return out
 
     def _resolve(self, span: str, start: int, anchor: date | None, precision: str) -> TimeExpression | None:

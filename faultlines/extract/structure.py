@@ -206,6 +206,8 @@ def place_fits(a: PlaceMention | None, b: PlaceMention | None) -> bool:
         return True
     if pa.name.lower() == pb.name.lower():
         return True
+    if "near" in (a.relation, b.relation) and pa.admin1 and pa.admin1 == pb.admin1:
+        return True  # "in Balochistan, near Quetta": somewhere in the town's region, not the town itself
     km = _km(a, b)
     if km is None:
         return False
