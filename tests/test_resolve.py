@@ -118,6 +118,26 @@ def test_two_undated_reports_of_one_province_published_days_apart_may_link():
     assert score_pair(a, _undated("u5", "e.txt", "2014-08-24", sub="Armed clash", typ="Battles")) is None
 
 
+def test_an_undated_report_of_the_next_day_counts_as_news_of_that_day():
+    dated = ev("d1", "a.txt", d="2014-08-22")
+    fresh = score_pair(dated, _undated("u1", "b.txt", "2014-08-23"))
+    late = score_pair(dated, _undated("u2", "c.txt", "2014-09-10"))
+    assert fresh is not None and late is not None
+    assert fresh[1]["date"]["score"] == 0.75 and late[1]["date"]["score"] == 0.5
+    assert fresh[0] > late[0]
+
+
+def test_perpetrators_on_one_side_and_targets_on_the_other_are_no_evidence_against():
+    from dataclasses import replace
+
+    attackers = ev("a1", "a.txt", perps=("egyptian-military",))
+    targets = replace(ev("a2", "b.txt", perps=()), targets=("unidentified-armed-group",))
+    res = score_pair(attackers, targets)
+    assert res is not None and res[1]["actors"]["score"] == 0.5
+    rivals = ev("a3", "c.txt", perps=("islamic-state",))
+    assert score_pair(attackers, rivals)[1]["actors"]["score"] < 0.5
+
+
 def test_a_ceiling_alone_sets_no_minimum():
     from faultlines.resolve.incidents import _merge_range
 

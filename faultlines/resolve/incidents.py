@@ -184,6 +184,8 @@ def _actor_score(a: EventRecord, b: EventRecord) -> tuple[float, str]:
     sa, sb = set(a.perpetrators) | set(a.targets), set(b.perpetrators) | set(b.targets)
     if not sa or not sb:
         return 0.5, "actors unknown in one source"
+    if not sa & sb and not (a.perpetrators and b.perpetrators) and not (a.targets and b.targets):
+        return 0.5, "one source names only the perpetrators, the other only the targets"
     shared = sa & sb
     if a.perpetrators and b.perpetrators and not set(a.perpetrators) & set(b.perpetrators) and not shared:
         return 0.1, "different perpetrators"
@@ -199,6 +201,7 @@ def _casualty_score(a: EventRecord, b: EventRecord) -> tuple[float, str]:
 
 
 RECENT_DAYS = 31
+FRESH_DAYS = 1  # an undated report published this soon after another mention's date is news of that day
 UNDATED_PAIR_DAYS = 7  # two undated reports of one province published this close may tell one event
 
 
@@ -253,7 +256,6 @@ def _hard_parts(a: EventRecord, b: EventRecord, window: int, max_km: float
     parts: dict[str, tuple[float | None, str]] = {"date": d, "place": pl, "type": t}
     if a.document_id != b.document_id and (a.date_start is None or b.date_start is None):
         # across documents an undated mention is only tied to a dated one that its article could be reporting
-        # (dated within RECENT_DAYS before publication), in the same place or province, of the same event type
         # (dated within RECENT_DAYS before publication), or an undated one published within UNDATED_PAIR_DAYS of
         # it, in the same place or province, of the same event type
         undated, dated = (a, b) if a.date_start is None else (b, a)
@@ -266,7 +268,11 @@ def _hard_parts(a: EventRecord, b: EventRecord, window: int, max_km: float
         else:
             if not _recent(undated.published, dated.date_start):
                 return None
-            parts["date"] = (0.5, f"undated report published within {RECENT_DAYS} days of the event")
+            pub = _published(undated)
+            if pub is not None and (pub - (dated.date_end or dated.date_start)).days <= FRESH_DAYS:
+                parts["date"] = (0.75, "undated report published the day of the event or the next")
+            else:
+                parts["date"] = (0.5, f"undated report published within {RECENT_DAYS} days of the event")
     return parts
 
 
