@@ -282,3 +282,14 @@ def test_fighters_captured_in_a_battle_are_no_town_taken(events_of):
     evs = [e for e in events_of("Troops captured five militants near Beni on Friday.") if e.is_event]
     assert all(e.sub_event_type not in ("Non-state actor overtakes territory", "Government regains territory")
                for e in evs)
+
+
+@pytest.mark.parametrize("text,sub", [
+    # "riot police" is the police's unit, not a riot
+    ("Riot police chased the marchers out of the main square of Nasiriyah on Monday.", "Protest with intervention"),
+    # a hyphenated word between the blow and the protester
+    ("Riot police officers kicked a pro-reform demonstrator during a rally in Basra on Friday.",
+     "Excessive force against protesters"),
+])
+def test_riot_police_do_not_make_a_riot(events_of, text, sub):
+    assert _first(events_of, text).sub_event_type == sub
