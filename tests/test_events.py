@@ -293,3 +293,12 @@ def test_fighters_captured_in_a_battle_are_no_town_taken(events_of):
 ])
 def test_riot_police_do_not_make_a_riot(events_of, text, sub):
     assert _first(events_of, text).sub_event_type == sub
+
+
+def test_a_town_taken_in_fighting_leads_as_a_town_taken(events_of):
+    # the attack and the takeover are one event; ACLED codes a battle that changes who holds a place by the change
+    text = ("Rebels attacked an army base in North Kivu province on Friday, killing 12 soldiers. "
+            "The rebels then took over the town of Mutwanga.")
+    events = [e for e in events_of(text) if e.is_event]
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
+    assert {e.doc_event for e in events} == {events[0].doc_event}

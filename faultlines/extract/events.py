@@ -26,7 +26,7 @@ from faultlines.extract.casualties import CasualtyFigures, parse_casualties, vic
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, established, kind_of
 from faultlines.extract.prefilter import StartIndex, starts
-from faultlines.extract.structure import structure
+from faultlines.extract.structure import structure, told_generally
 from faultlines.model import (
     DATE_RANK,
     EVENT_FACTUALITIES,
@@ -40,6 +40,7 @@ from faultlines.model import (
     PlaceMention,
     PropertyTarget,
     TimeExpression,
+    coded_subtype,
 )
 from faultlines.spans import ByStart, SpanCover
 
@@ -196,7 +197,7 @@ class EventExtractor:
         length = max(len(analysis.document.clean_text), 1)
         events = [replace(e, salience=_salience(e, length)) for e in events]
         events.sort(key=lambda e: -e.salience)
-        return events
+        return _lead_as_coded(events)
 
     # ------------------------------------------------------------------------------------------ detection
     def hits(self, sent: Any, analysis: Analysis | None = None) -> list[_Hit]:
@@ -937,6 +938,21 @@ _COMPATIBLE = {
     "Protests": ("Riots",),
     "Riots": ("Protests",),
 }
+
+
+def _lead_as_coded(events: list[Event]) -> list[Event]:
+    """A lead event told in general terms (an attack, a clash) is listed by its mention of the specific sub-type
+    the event is coded with (``coded_subtype``): "militants attacked the base, killing 38" and "they took over
+    the town" tell one event, a town taken in fighting, as ACLED codes a battle that changes who holds a place."""
+    lead = events[0] if events else None
+    if lead is None or lead.doc_event is None or not lead.is_event or not told_generally(lead.sub_event_type):
+        return events
+    members = [e for e in events if e.doc_event == lead.doc_event and e.is_event]
+    sub = coded_subtype((e.sub_event_type, e.salience) for e in members)
+    if told_generally(sub):
+        return events
+    first = next(e for e in members if e.sub_event_type == sub)
+    return [first, *(e for e in events if e is not first)]
 
 
 def _salience(e: Event, length: int) -> float:
