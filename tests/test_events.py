@@ -302,3 +302,15 @@ def test_a_town_taken_in_fighting_leads_as_a_town_taken(events_of):
     events = [e for e in events_of(text) if e.is_event]
     assert events[0].sub_event_type == "Non-state actor overtakes territory"
     assert {e.doc_event for e in events} == {events[0].doc_event}
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("Nine villagers were killed on Tuesday after a roadside bomb tore through their minibus near Kandahar.",
+     "Remote explosive/landmine/IED"),
+    ("Four soldiers were killed near Kadugli on Monday after their truck drove over a landmine.",
+     "Remote explosive/landmine/IED"),
+    ("Seven guests were killed after a suicide bomber struck a wedding hall in Kunduz on Friday.", "Suicide bomb"),
+])
+def test_how_the_victims_died_is_the_event(events_of, text, sub):
+    # a toll told without its killers ("were killed after ..."): the clause after it says how, not an earlier event
+    assert _first(events_of, text).sub_event_type == sub

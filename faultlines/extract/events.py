@@ -759,14 +759,29 @@ def _earlier_event(tok: Any) -> bool:
 def _earlier_head(tok: Any) -> bool:
     """``tok`` heads a clause with its own subject after "after/before" ("after the jihadists executed ..."), or
     a noun phrase after "after/following/before" or "in response to" ("following the bombing"). A subjectless
-    "after killing 30" tells the same actors' same event and is not one."""
+    "after killing 30" tells the same actors' same event and is not one; nor is what a toll told without its
+    killers follows ("six soldiers were killed after militants ambushed a patrol"): that is how they died."""
     if tok.dep_ == "advcl":
-        return any(c.dep_ == "mark" and c.lower_ in _EARLIER_MARKS for c in tok.children) \
-            and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        mark = next((c.lower_ for c in tok.children if c.dep_ == "mark" and c.lower_ in _EARLIER_MARKS), None)
+        return mark is not None and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children) \
+            and (mark == "before" or not _toll_without_killers(tok.head))
     if tok.dep_ == "pobj" and tok.pos_ in ("NOUN", "PROPN"):
         head = tok.head
-        return head.lower_ in _EARLIER_MARKS or (head.lower_ in ("to", "for") and head.head.lower_ in _RESPONSE_NOUNS)
+        if head.lower_ in _EARLIER_MARKS:
+            return head.lower_ == "before" or not _toll_without_killers(head.head)
+        return head.lower_ in ("to", "for") and head.head.lower_ in _RESPONSE_NOUNS
     return False
+
+
+_TOLL_LEMMAS = frozenset({"kill", "wound", "injure", "hurt", "die"})
+
+
+def _toll_without_killers(verb: Any) -> bool:
+    """``verb`` tells people killed, wounded or dead without saying by whom ("were killed", "died")."""
+    lemma = verb.lemma_.lower()
+    if lemma not in _TOLL_LEMMAS or any(c.dep_ == "agent" for c in verb.children):
+        return False
+    return lemma == "die" or verb.tag_ == "VBN" or any(c.dep_ == "auxpass" for c in verb.children)
 
 
 def _earlier_spans(sent: Any) -> list[tuple[int, int]]:
