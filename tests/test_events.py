@@ -314,3 +314,11 @@ def test_a_town_taken_in_fighting_leads_as_a_town_taken(events_of):
 def test_how_the_victims_died_is_the_event(events_of, text, sub):
     # a toll told without its killers ("were killed after ..."): the clause after it says how, not an earlier event
     assert _first(events_of, text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text", [
+    "Rebel fighters seized the town of Kalehe on Sunday after government troops withdrew.",
+    "The militia recaptured the airport of Gao on Monday following the retreat of the army.",
+])
+def test_a_place_taken_after_its_holders_left_is_a_non_violent_transfer(events_of, text):
+    assert _first(events_of, text).sub_event_type == "Non-violent transfer of territory"
