@@ -322,3 +322,11 @@ def test_how_the_victims_died_is_the_event(events_of, text, sub):
 ])
 def test_a_place_taken_after_its_holders_left_is_a_non_violent_transfer(events_of, text):
     assert _first(events_of, text).sub_event_type == "Non-violent transfer of territory"
+
+
+@pytest.mark.parametrize("text", [
+    "Insurgents drove a suicide vehicle-borne explosive device into the gate of a police base in Ramadi on Monday.",
+    "A man set off explosives near the court in Kirkuk on Thursday, killing only himself.",
+])
+def test_suicide_vehicle_and_self_killing_blast_are_suicide_bombs(events_of, text):
+    assert _first(events_of, text).sub_event_type == "Suicide bomb"
