@@ -8,6 +8,7 @@ All character offsets (``start``/``end``) index a document's **clean text** unle
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -55,6 +56,20 @@ ACLED_TYPES: dict[str, tuple[str, ...]] = {
     ),
 }
 SUB_EVENT_TYPES: dict[str, str] = {sub: typ for typ, subs in ACLED_TYPES.items() for sub in subs}
+# what generic fighting words give ("fighting", "clashes", "battle"): a more specific sub-type told of the same event
+# (a town taken, shelling) outweighs it, as a coder takes the specific one
+GENERIC_SUBS: frozenset[str] = frozenset({"Armed clash"})
+
+
+def coded_subtype(mentions: Iterable[tuple[str, float]]) -> str:
+    """The sub-type one event is coded with from its mentions' (sub-type, salience): the most told, a generic one
+    counting half, then the most salient."""
+    votes: dict[str, float] = {}
+    weight: dict[str, float] = {}
+    for sub, salience in mentions:
+        votes[sub] = votes.get(sub, 0.0) + (0.5 if sub in GENERIC_SUBS else 1.0)
+        weight[sub] = weight.get(sub, 0.0) + salience
+    return max(votes, key=lambda s: (votes[s], weight[s], s))
 
 
 # ---------------------------------------------------------------------------------------------------- documents

@@ -282,3 +282,51 @@ def test_fighters_captured_in_a_battle_are_no_town_taken(events_of):
     evs = [e for e in events_of("Troops captured five militants near Beni on Friday.") if e.is_event]
     assert all(e.sub_event_type not in ("Non-state actor overtakes territory", "Government regains territory")
                for e in evs)
+
+
+@pytest.mark.parametrize("text,sub", [
+    # "riot police" is the police's unit, not a riot
+    ("Riot police chased the marchers out of the main square of Nasiriyah on Monday.", "Protest with intervention"),
+    # a hyphenated word between the blow and the protester
+    ("Riot police officers kicked a pro-reform demonstrator during a rally in Basra on Friday.",
+     "Excessive force against protesters"),
+])
+def test_riot_police_do_not_make_a_riot(events_of, text, sub):
+    assert _first(events_of, text).sub_event_type == sub
+
+
+def test_a_town_taken_in_fighting_leads_as_a_town_taken(events_of):
+    # the attack and the takeover are one event; ACLED codes a battle that changes who holds a place by the change
+    text = ("Rebels attacked an army base in North Kivu province on Friday, killing 12 soldiers. "
+            "The rebels then took over the town of Mutwanga.")
+    events = [e for e in events_of(text) if e.is_event]
+    assert events[0].sub_event_type == "Non-state actor overtakes territory"
+    assert {e.doc_event for e in events} == {events[0].doc_event}
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("Nine villagers were killed on Tuesday after a roadside bomb tore through their minibus near Kandahar.",
+     "Remote explosive/landmine/IED"),
+    ("Four soldiers were killed near Kadugli on Monday after their truck drove over a landmine.",
+     "Remote explosive/landmine/IED"),
+    ("Seven guests were killed after a suicide bomber struck a wedding hall in Kunduz on Friday.", "Suicide bomb"),
+])
+def test_how_the_victims_died_is_the_event(events_of, text, sub):
+    # a toll told without its killers ("were killed after ..."): the clause after it says how, not an earlier event
+    assert _first(events_of, text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text", [
+    "Rebel fighters seized the town of Kalehe on Sunday after government troops withdrew.",
+    "The militia recaptured the airport of Gao on Monday following the retreat of the army.",
+])
+def test_a_place_taken_after_its_holders_left_is_a_non_violent_transfer(events_of, text):
+    assert _first(events_of, text).sub_event_type == "Non-violent transfer of territory"
+
+
+@pytest.mark.parametrize("text", [
+    "Insurgents drove a suicide vehicle-borne explosive device into the gate of a police base in Ramadi on Monday.",
+    "A man set off explosives near the court in Kirkuk on Thursday, killing only himself.",
+])
+def test_suicide_vehicle_and_self_killing_blast_are_suicide_bombs(events_of, text):
+    assert _first(events_of, text).sub_event_type == "Suicide bomb"

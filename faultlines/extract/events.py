@@ -26,7 +26,7 @@ from faultlines.extract.casualties import CasualtyFigures, parse_casualties, vic
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, established, kind_of
 from faultlines.extract.prefilter import StartIndex, starts
-from faultlines.extract.structure import structure
+from faultlines.extract.structure import structure, told_generally
 from faultlines.model import (
     DATE_RANK,
     EVENT_FACTUALITIES,
@@ -40,6 +40,7 @@ from faultlines.model import (
     PlaceMention,
     PropertyTarget,
     TimeExpression,
+    coded_subtype,
 )
 from faultlines.spans import ByStart, SpanCover
 
@@ -197,7 +198,7 @@ class EventExtractor:
         length = max(len(analysis.document.clean_text), 1)
         events = [replace(e, salience=_salience(e, length)) for e in events]
         events.sort(key=lambda e: -e.salience)
-        return events
+        return _lead_as_coded(events)
 
     # ------------------------------------------------------------------------------------------ detection
     def hits(self, sent: Any, analysis: Analysis | None = None) -> list[_Hit]:
@@ -759,14 +760,29 @@ def _earlier_event(tok: Any) -> bool:
 def _earlier_head(tok: Any) -> bool:
     """``tok`` heads a clause with its own subject after "after/before" ("after the jihadists executed ..."), or
     a noun phrase after "after/following/before" or "in response to" ("following the bombing"). A subjectless
-    "after killing 30" tells the same actors' same event and is not one."""
+    "after killing 30" tells the same actors' same event and is not one; nor is what a toll told without its
+    killers follows ("six soldiers were killed after militants ambushed a patrol"): that is how they died."""
     if tok.dep_ == "advcl":
-        return any(c.dep_ == "mark" and c.lower_ in _EARLIER_MARKS for c in tok.children) \
-            and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        mark = next((c.lower_ for c in tok.children if c.dep_ == "mark" and c.lower_ in _EARLIER_MARKS), None)
+        return mark is not None and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children) \
+            and (mark == "before" or not _toll_without_killers(tok.head))
     if tok.dep_ == "pobj" and tok.pos_ in ("NOUN", "PROPN"):
         head = tok.head
-        return head.lower_ in _EARLIER_MARKS or (head.lower_ in ("to", "for") and head.head.lower_ in _RESPONSE_NOUNS)
+        if head.lower_ in _EARLIER_MARKS:
+            return head.lower_ == "before" or not _toll_without_killers(head.head)
+        return head.lower_ in ("to", "for") and head.head.lower_ in _RESPONSE_NOUNS
     return False
+
+
+_TOLL_LEMMAS = frozenset({"kill", "wound", "injure", "hurt", "die"})
+
+
+def _toll_without_killers(verb: Any) -> bool:
+    """``verb`` tells people killed, wounded or dead without saying by whom ("were killed", "died")."""
+    lemma = verb.lemma_.lower()
+    if lemma not in _TOLL_LEMMAS or any(c.dep_ == "agent" for c in verb.children):
+        return False
+    return lemma == "die" or verb.tag_ == "VBN" or any(c.dep_ == "auxpass" for c in verb.children)
 
 
 def _earlier_spans(sent: Any) -> list[tuple[int, int]]:
@@ -938,6 +954,21 @@ _COMPATIBLE = {
     "Protests": ("Riots",),
     "Riots": ("Protests",),
 }
+
+
+def _lead_as_coded(events: list[Event]) -> list[Event]:
+    """A lead event told in general terms (an attack, a clash) is listed by its mention of the specific sub-type
+    the event is coded with (``coded_subtype``): "militants attacked the base, killing 38" and "they took over
+    the town" tell one event, a town taken in fighting, as ACLED codes a battle that changes who holds a place."""
+    lead = events[0] if events else None
+    if lead is None or lead.doc_event is None or not lead.is_event or not told_generally(lead.sub_event_type):
+        return events
+    members = [e for e in events if e.doc_event == lead.doc_event and e.is_event]
+    sub = coded_subtype((e.sub_event_type, e.salience) for e in members)
+    if told_generally(sub):
+        return events
+    first = next(e for e in members if e.sub_event_type == sub)
+    return [first, *(e for e in events if e is not first)]
 
 
 def _salience(e: Event, length: int) -> float:

@@ -236,6 +236,11 @@ def subtypes_fit(a: str, b: str) -> bool:
     return ma == mb or "generic" in (ma, mb) or frozenset((ma, mb)) in _MODE_PAIRS
 
 
+def told_generally(sub: str) -> bool:
+    """A sub-type that generic words give (an attack, a clash, destruction), not a way of fighting."""
+    return _MODES.get(sub) == "generic"
+
+
 def types_fit(subs: set[str], sub: str) -> bool:
     """``sub`` can tell the same event as every sub-type in ``subs``."""
     return all(subtypes_fit(s, sub) for s in subs)

@@ -38,6 +38,7 @@ from itertools import combinations
 from typing import Any
 
 from faultlines.geo import SAME_TOWN_KM, km_between
+from faultlines.model import coded_subtype
 
 PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "unknown": 6}
 DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
@@ -50,7 +51,6 @@ TYPE_AFFINITY = {
     frozenset({"Riots", "Violence against civilians"}): 0.4,
     frozenset({"Battles", "Strategic developments"}): 0.3,
 }
-GENERIC_SUBS = frozenset({"Armed clash"})  # what generic fighting words give ("fighting", "clashes", "battle")
 WEIGHTS = {"date": 0.30, "place": 0.25, "type": 0.15, "actors": 0.15, "casualties": 0.05, "text": 0.10}
 _WORD = re.compile(r"[a-z]{4,}")
 _STOP = frozenset("that this with from were have been their they which while after before into about said would "
@@ -645,11 +645,7 @@ def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits:
     ids = [e.id for e in evs]
     # the most reported sub-type; "Armed clash", what generic fighting words give, counts half against a more
     # specific one ("excessive force against protesters"), as a coder takes the specific one
-    subs: dict[str, float] = defaultdict(float)
-    for e in evs:
-        subs[e.sub_event_type] += 0.5 if e.sub_event_type in GENERIC_SUBS else 1.0
-    top = max(subs.items(), key=lambda kv: (kv[1], sum(e.salience for e in evs if e.sub_event_type == kv[0]), kv[0]))
-    sub = top[0]
+    sub = coded_subtype((e.sub_event_type, e.salience) for e in evs)
     etype = next(e.event_type for e in evs if e.sub_event_type == sub)
     disputed: list[str] = []
     if len({e.event_type for e in evs}) > 1:
