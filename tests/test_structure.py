@@ -247,6 +247,19 @@ def test_a_response_keeps_the_type_of_its_main_clause(events_of):
     assert any(e.sub_event_type == "Chemical weapon" and e.killed.low == 40 for e in evs)
 
 
+def test_a_sentence_referring_back_tells_the_event_it_answers_as_its_own(events_of):
+    text = ("Army jets bombed a rebel camp near Kalemie on Friday.\n\n"
+            "The strike was in response to a rocket attack on the market of Moba that killed 12 traders "
+            "on 3 March.")
+    evs = [e for e in events_of(text) if e.is_event]
+    answered = [e for e in evs if e.killed.low == 12]
+    assert len(answered) == 1
+    raid_frames = {e.doc_event for e in evs if "bombed" in e.quote}
+    assert answered[0].doc_event not in raid_frames  # an event of its own, not a toll of the raid
+    assert answered[0].date.start == date(2016, 3, 3)
+    assert not any(e.killed.known for e in evs if e.doc_event in raid_frames)
+
+
 def test_earlier_attacks_told_as_a_class_are_history(events_of):
     text = ("A car bomb killed nine people at a checkpoint in Gao on Monday.\n\n"
             "Previous attacks in the region mostly targeted soldiers and police in Timbuktu.")

@@ -358,23 +358,43 @@ class EventExtractor:
         other = [h for h in hits if h.factuality not in EVENT_FACTUALITIES]
         chosen = [g[0] for g in (factual, other) if g]
         events = [self._event(h, hits, sent, analysis, _own_figures(sent, h.token, figures)) for h in chosen]
+        earlier: _Hit | None = None
+        referred = False  # the sentence's own event is one it refers back to ("The strike was in response to")
         if factual and not _earlier_event(factual[0].token):
             # "jets struck Derna after the jihadists executed 21 Copts": the earlier event, with its own toll,
             # is reported too
             earlier = next((h for h in factual[1:] if _earlier_event(h.token)), None)
-            span = _earlier_span(sent, earlier.token) if earlier is not None else None
-            told = parse_casualties(span_text(sent)[span[0] - sent.start_char:span[1] - sent.start_char]) \
-                if span is not None else None
-            if earlier is not None and span is not None and told is not None \
-                    and (told.killed.known or told.casualties.known):
-                prior = self._event(earlier, [earlier], sent, analysis, told)
-                if prior is not None:  # its own day and place only: the sentence's are its main event's
-                    a, b = span
-                    date = prior.date if prior.date.char_start is not None and a <= prior.date.char_start < b \
-                        else TimeExpression.unknown()
-                    loc = prior.location if prior.location is not None and a <= prior.location.start < b else None
-                    events.append(replace(prior, date=date, location=loc))
+        elif factual and self.lexicon.anaphors is not None \
+                and self.lexicon.anaphors.match(span_text(sent).lstrip(" \"'“‘(")):
+            earlier, referred = factual[0], True
+        if earlier is not None:
+            prior = self._earlier_event_of(earlier, sent, analysis)
+            if prior is not None and referred:
+                # "The strike was in response to a sarin attack that killed 80": the sentence adds nothing to
+                # the event it refers back to; the attack it answers is an event of its own
+                main = _Hit(self._toll_cue, "Attack", sent.root, "", factual[0].factuality)
+                events = [self._event(main, [main], sent, analysis, CasualtyFigures())] + events[1:]
+            if prior is not None:
+                events.append(prior)
         return [e for e in events if e is not None]
+
+    def _earlier_event_of(self, hit: _Hit, sent: Any, analysis: Analysis) -> Event | None:
+        """The event of an earlier-event clause or phrase (``_earlier_span``) with its own toll, day and place
+        only (the sentence's are its main event's); None when the clause tells no toll."""
+        span = _earlier_span(sent, hit.token)
+        if span is None:
+            return None
+        a, b = span
+        told = parse_casualties(span_text(sent)[a - sent.start_char:b - sent.start_char])
+        if not (told.killed.known or told.casualties.known):
+            return None
+        prior = self._event(hit, [hit], sent, analysis, told)
+        if prior is None:
+            return None
+        date = prior.date if prior.date.char_start is not None and a <= prior.date.char_start < b \
+            else TimeExpression.unknown()
+        loc = prior.location if prior.location is not None and a <= prior.location.start < b else None
+        return replace(prior, date=date, location=loc)
 
     def _off_topic(self, sent: Any, low: str | None = None) -> bool:
         """The sentence is about something else (a disaster, an accident, ordinary crime). ``low``: the sentence
