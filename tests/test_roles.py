@@ -162,3 +162,43 @@ def test_how_a_perpetrator_is_established(events_of, text, how) -> None:
     _, events = events_of(text)
     hows = {p.how for e in events for p in e.perpetrators if p.actor.name == "Tamba Liberation Front"}
     assert hows == {how}
+
+
+# ------------------------------------------------------------------------------------------------ lower-cased reports
+# Wire reports of the 1980s-90s come lower-cased: roles read off syntax and frames, not capitals.
+
+
+def test_a_word_of_a_group_name_is_no_event(events_of) -> None:
+    _, events = events_of("the people's liberation army named a new commander in the hills near tumaco on monday.")
+    assert not [e for e in events if e.sub_event_type == "Government regains territory"]
+
+
+def test_who_investigates_an_attack_did_not_make_it(events_of) -> None:
+    _, events = events_of("the police are investigating the ambush against the convoy near tumaco on monday.")
+    assert not [p for e in events for p in e.perpetrators if p.actor.type == "state forces"]
+
+
+@pytest.mark.parametrize(("text", "who", "how"), [
+    ("the governor blamed the popular revolutionary army for the murder of a judge in tumaco on monday.",
+     "popular revolutionary army", "blamed"),
+    ("the minister said that two soldiers were implicated in the killing of three farmers in tumaco on monday.",
+     "soldiers", "suspected"),
+    ("the party condemned the murder of the mayor of tumaco perpetrated by presumed rebels on monday.",
+     "rebels", "stated"),
+])
+def test_who_is_held_responsible(events_of, text, who, how) -> None:
+    _, events = events_of(text)
+    found = {(p.text, p.how) for e in events for p in e.perpetrators}
+    assert any(who in t and h == how for t, h in found), found
+
+
+def test_unknown_persons_are_unidentified_attackers(events_of) -> None:
+    _, events = events_of("the judge was kidnapped by a group of unknown persons in tumaco on tuesday.")
+    perps = [p for e in events for p in e.perpetrators]
+    assert [p.actor.name for p in perps] == ["Unidentified armed group"] and perps[0].text == "unknown persons"
+
+
+def test_what_a_bomb_went_off_at_is_a_target(events_of) -> None:
+    _, events = events_of("a car bomb exploded outside the courthouse of tumaco on monday, wounding a guard.")
+    assert any(t.text.startswith("courthouse") for e in events for t in e.property_targets)
+

@@ -229,8 +229,9 @@ class EventExtractor:
                 continue
             for start, end in found:
                 tok = _token_at(sent, start, end)
-                if tok is None:
-                    continue
+                if tok is None or _in_name(analysis, sent.start_char + start, sent.start_char + end) \
+                        or self._names_group(tok):
+                    continue  # "the National Liberation Army": a word of a name, not an event
                 seized = self._seized_people(tok) if cue.object == "place" else None
                 if seized == "civilians":  # "21 fishermen seized by the militants": an abduction, not a town taken
                     out.append(_Hit(cue, "Abduction/forced disappearance", tok, text[start:end]))
@@ -252,6 +253,19 @@ class EventExtractor:
         out.sort(key=lambda h: (_subordinate(h.token) or _earlier_event(h.token), -h.cue.priority,
                                 h.token.pos_ != "VERB"))
         return out
+
+    def _names_group(self, tok: Any) -> bool:
+        """A noun trigger that only modifies a group's name word ("liberation army", "resistance front")."""
+        cues = getattr(self.kb, "org_cues", None)
+        if not cues or tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ not in ("compound", "amod"):
+            return False
+        head = tok.head
+        if head.i <= tok.i or head.i - tok.i > 4 or tok.i == 0:
+            return False
+        before = tok.doc[tok.i - 1]  # a name has more words: "national liberation army", not "protest movement"
+        if before.dep_ not in ("amod", "compound") or before.head.i not in (tok.i, head.i):
+            return False
+        return any(t.lower_ in cues and t.lower_ not in _PLURAL_GROUP_WORDS for t in tok.doc[tok.i + 1:head.i + 1])
 
     def _abstract(self, matched: str, sent: Any, analysis: Analysis | None) -> bool:
         """An abstract or generic noun ("the fight against ISIS", "attacks") with nothing concrete around it."""
@@ -426,7 +440,8 @@ class EventExtractor:
         property_words = self.lexicon.classes.get("property", frozenset())
         if hit.text and property_words and _strikes_things(sub):
             for h in [hit, *hits]:
-                things = self.participants.property_targets(h.token, analysis, property_words)
+                things = self.participants.property_targets(h.token, analysis, property_words,
+                                                            blast=SUB_EVENT_TYPES[sub] == "Explosions/Remote violence")
                 if things:
                     break
         date = self._date(sent, hit.token, analysis)
@@ -871,6 +886,25 @@ def _attribution(tok: Any) -> str | None:
         if a.dep_ == "ROOT":
             break
     return kind
+
+
+# plural cue words name fighters, not a group ("liberation rebels" is no name)
+_PLURAL_GROUP_WORDS = frozenset({"rebels", "guerrillas", "separatists", "militias", "fighters"})
+
+
+def _in_name(analysis: Analysis | None, start: int, end: int) -> bool:
+    """The characters [start, end) lie inside a named actor's mention before its last word ("Liberation" in "the
+    National Liberation Front"; not "warplanes" in "coalition warplanes", nor a generic mention such as "bombers")."""
+    if analysis is None or not analysis.actors:
+        return False
+    memo = doc_memo(analysis.spacy_doc, "named_actors") if analysis.spacy_doc is not None else {}
+    got = memo.get("index")
+    if got is None or got[0] is not analysis.actors:
+        named = [m for m in analysis.actors if not m.actor.generic and m.how not in ("generic", "demonym")
+                 and kind_of(m.actor) != "civilian" and m.actor.type != "rioters"]  # "protest movement": people
+        got = memo["index"] = (analysis.actors, ByStart(named), max((m.end - m.start for m in named), default=0))
+    return any(m.start <= start and end < m.end and m.text[end - m.start:].strip()
+               for m in got[1].between(start - got[2], start + 1))
 
 
 def _strikes_things(sub: str) -> bool:

@@ -185,6 +185,51 @@ class ParticipantFinder:
                 out.append(Participant(_phrase_text(t), actor, how, start, end))
         return _unique(out)
 
+    def _unidentified(self, tok: Any, how: str) -> list[Participant]:
+        """"unknown persons", "three unidentified individuals": people the text does not name, doing the harm."""
+        kb = self.kb
+        if tok.lemma_.lower() in _BAND_NOUNS:  # "a group of unidentified persons"
+            tok = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                        if g.dep_ == "pobj"), tok)
+        if kb is None or tok.lemma_.lower() not in _PERSON_NOUNS:
+            return []
+        if not any(c.dep_ in ("amod", "compound") and c.lower_ in _UNNAMED for c in tok.children):
+            return []
+        actor = kb.get("unidentified-armed-group") if hasattr(kb, "get") else None
+        if actor is None:
+            return []
+        start, end = _arg_span(tok)
+        return [Participant(_phrase_text(tok), actor, how, start, end)]
+
+    def _victims(self, tok: Any, analysis: Analysis) -> list[Participant]:
+        """Whom a killing, a kidnapping or a wounding harmed when no actor names them: a person by name
+        ("carlos perez", in any case)."""
+        kb = self.kb
+        out: list[Participant] = []
+        for t in _coordinated(tok):
+            if t.pos_ not in ("NOUN", "PROPN") or t.like_num or t.ent_type_ in _NOT_VICTIM_ENTS:
+                continue
+            start, end = _arg_span(t)
+            if any(p.start < end and start < p.end for p in analysis.places) and t.pos_ == "PROPN":
+                continue  # "the attack on Baga": where
+            if t.lemma_.lower() in _NOT_VICTIMS:
+                continue
+            text = _phrase_text(t)
+            first = t.doc[t.left_edge.i]
+            while first.i < t.i and (first.dep_ in ("det", "poss") or first.is_punct) and text.startswith(first.text):
+                text = text[len(first.text):].strip()  # "the mayor" -> "mayor"
+                first = t.doc[first.i + 1]
+                start = first.idx
+            if not (t.pos_ == "PROPN" or t.ent_type_ == "PERSON") or not _fit(kb, text):
+                continue  # "the mayor", "three priests": told as people, but no one an analyst can follow up
+            try:
+                actor = kb.new_actor(text, "person")
+            except Exception:  # a KB double
+                actor = None
+            if actor is not None:
+                out.append(Participant(text, actor, "stated", start, end))
+        return out
+
     def _member_of(self, tok: Any, analysis: Analysis, how: str) -> list[Participant]:
         """The named group a generic noun belongs to ("fighters of X", "members of X") when X is a new name."""
         out = []
@@ -213,10 +258,19 @@ class ParticipantFinder:
                     agents.append(c)
                 if c.dep_ == "prep" and c.lower_ == "by":
                     agents.extend(g for g in c.children if g.dep_ == "pobj")
+                if c.dep_ == "acl" and c.tag_ == "VBN":  # "the murder perpetrated by guerrillas"
+                    agents.extend(g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj")
                 if c.dep_ == "prep" and c.lower_ in _TARGET_PREPS + ("of",):
                     patients.extend(g for g in c.children if g.dep_ == "pobj")
+                    # "the murder of the mayor perpetrated by rebels": the clause may hang on the victim
+                    agents.extend(g for o in c.children if o.dep_ == "pobj" for v in o.children
+                                  if v.dep_ == "acl" and v.lemma_.lower() in _PERFORM for a in v.children
+                                  if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj")
             if trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
                 verb = trigger.head
+                if trigger.dep_ == "nsubjpass":  # "the attack was perpetrated by commandos"
+                    agents.extend(g for c in verb.children if c.dep_ == "agent" for g in c.children
+                                  if g.dep_ == "pobj")
                 if trigger.dep_ == "nsubj" and (not self.harm_verbs or verb.lemma_.lower() in self.harm_verbs):
                     patients.extend(c for c in verb.children if c.dep_ in _OBJ)
                 return agents, patients
@@ -243,6 +297,8 @@ class ParticipantFinder:
                 patients.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "prep" and c.lower_ == "by" and verb.tag_ == "VBN":
                 agents.extend(g for g in c.children if g.dep_ == "pobj")
+        for res in _results(verb, self.harm_verbs):  # "a bomb exploded, killing two and wounding a nurse"
+            patients.extend(g for g in res.children if g.dep_ == "dobj")
         for conj in verb.children:  # "attacked the mosque and massacred worshippers": shared subject, both objects
             if conj.dep_ == "conj" and conj.pos_ == "VERB" and not any(g.dep_ in _SUBJ for g in conj.children):
                 patients.extend(g for g in conj.children if g.dep_ in _OBJ)
@@ -286,9 +342,13 @@ class ParticipantFinder:
             out.extend(Participant(a.text, a.actor, how, a.start, a.end) for a in picks)
         return out
 
-    def property_targets(self, trigger: Any, analysis: Analysis, words: frozenset[str]) -> tuple[PropertyTarget, ...]:
-        """Things (not actors) the trigger's patient side names, when their head noun is in ``words``."""
+    def property_targets(self, trigger: Any, analysis: Analysis, words: frozenset[str],
+                         blast: bool = False) -> tuple[PropertyTarget, ...]:
+        """Things (not actors) the trigger's patient side names, when their head noun is in ``words``; for a
+        ``blast`` also the thing it went off at ("a bomb exploded outside the courthouse", "planted under a bus")."""
         _, patients = self.arguments(trigger)
+        if blast:
+            patients = patients + _blast_sites(trigger)
         # "set fire to X", "opened fire on X": the thing is the object of the patient's preposition
         patients = patients + [g for p in patients if p.lemma_.lower() not in words for c in p.children
                                if c.dep_ == "prep" and c.lower_ in ("to", "on", "at") for g in c.children
@@ -316,10 +376,16 @@ class ParticipantFinder:
         """(perpetrators, targets) of the event triggered by ``trigger``."""
         agents, patients = self.arguments(trigger)
         said = [a for a in agents if _says_did(trigger, a)]  # "civilians opened fire", "shot by villagers"
-        perps = [p for a in agents for p in self.resolve(a, analysis)
+        perps = [p for a in agents for p in (self._unidentified(a, "stated") or self.resolve(a, analysis))
                  if p.actor.type != "civilians" or a in said]
         targets = [p for a in patients for p in self.resolve(a, analysis)]
         perps.extend(self.attributions(trigger.sent, analysis))
+        for tok, how in held_responsible(trigger):
+            perps.extend(self.resolve(tok, analysis, how) or self._unidentified(tok, how))
+        harmed = [a for a in patients if _direct(a)] if trigger.lemma_.lower() in _PERSON_HARM else []
+        harmed += [g for r in _results(trigger, self.harm_verbs) if r.lemma_.lower() in _PERSON_HARM
+                   for g in r.children if g.dep_ == "dobj"]
+        targets.extend(v for a in harmed if not self.resolve(a, analysis) for v in self._victims(a, analysis))
         kb = self.kb
         perps = [p for p in perps if not _reporter(kb, p.actor)]
         targets = [p for p in targets if not _outlet(kb, p.actor)]
@@ -327,6 +393,107 @@ class ParticipantFinder:
         target_ids = {p.actor.id for p in perps}
         targets = _specific([t for t in _unique(targets) if t.actor.id not in target_ids])
         return tuple(perps), tuple(targets)
+
+
+# the verbs of a harm done to people: their patient is a victim even when no actor names it
+_PERSON_HARM = frozenset({"kill", "murder", "assassinate", "kidnap", "abduct", "wound", "injure", "shoot",
+                          "execute", "massacre", "torture", "slay", "behead", "assassination", "kidnapping",
+                          "abduction", "killing", "execution", "slaying"})
+_NOT_VICTIMS = frozenset({"way", "time", "day", "night", "week", "month", "year", "hour", "part", "number",
+                          "rest", "one", "all", "none", "each", "both", "others", "attack", "attempt", "plan"})
+_NOT_VICTIM_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "GPE", "LOC"})
+# people the text does not name ("unknown persons", "unidentified men"): unidentified attackers when they act
+_PERSON_NOUNS = frozenset({"person", "persons", "individual", "man", "men", "people", "youth", "subject",
+                           "assailant", "attacker", "gunman", "stranger"})
+_PERFORM = frozenset({"perpetrate", "commit", "carry", "stage", "conduct", "launch", "mount", "plan", "order",
+                      "organize", "organise"})
+_BAND_NOUNS = frozenset({"group", "band", "gang", "squad", "party"})
+_UNNAMED = frozenset({"unknown", "unidentified", "unnamed", "armed", "masked", "hooded", "heavily", "young"})
+# "blamed X for the attack", "X were implicated in the murder", "X is responsible for the bombing"
+_BLAME_OBJECT = {"blame": "blamed", "accuse": "blamed", "hold": "blamed", "implicate": "suspected",
+                 "charge": "suspected", "convict": "suspected", "sentence": "suspected", "arrest": "suspected",
+                 "detain": "suspected", "link": "suspected", "tie": "suspected"}
+_BLAME_PREPS = frozenset({"for", "of", "in", "with", "over", "to"})
+
+
+_BLAST_PREPS = frozenset({"outside", "near", "under", "beneath", "underneath", "beside", "inside", "against"})
+
+
+def _blast_sites(trigger: Any) -> list[Any]:
+    """What a bomb went off at: the object of "outside", "near", "under", "in front of" on the trigger, its verb
+    ("exploded", "planted", "placed") or the participle that carries it."""
+    heads = [trigger]
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        heads.extend(c for c in trigger.children if c.dep_ == "acl")  # "a bomb planted under a bus"
+        if trigger.dep_ in ("nsubj", "nsubjpass", "dobj") and trigger.head.pos_ == "VERB":
+            heads.append(trigger.head)  # "a bomb exploded outside ...", "left a bomb near ..."
+    out: list[Any] = []
+    for h in heads:
+        for c in h.children:
+            if c.dep_ != "prep":
+                continue
+            if c.lower_ in _BLAST_PREPS:
+                out.extend(g for g in c.children if g.dep_ == "pobj")
+            elif c.lower_ == "in":  # "in front of the ministry"
+                out.extend(g for f in c.children if f.dep_ == "pobj" and f.lower_ == "front" for o in f.children
+                           if o.dep_ == "prep" and o.lower_ == "of" for g in o.children if g.dep_ == "pobj")
+    return out
+
+
+def _results(verb: Any, harm_verbs: frozenset[str]) -> list[Any]:
+    """The participle clauses that tell what the event did: ", killing two and wounding five", ", destroying a bus"."""
+    out = []
+    for c in verb.children:
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and (not harm_verbs or c.lemma_.lower() in harm_verbs):
+            out.append(c)
+            out.extend(g for g in c.children if g.dep_ == "conj" and g.tag_ == "VBG")
+    return out
+
+
+def _direct(tok: Any) -> bool:
+    """The patient is the object itself ("killed the mayor", "the murder of the mayor"), not a place or time
+    reached through another preposition ("killed on the highway")."""
+    return tok.dep_ in _OBJ or (tok.dep_ == "pobj" and tok.head.lower_ == "of")
+
+
+def held_responsible(trigger: Any) -> list[tuple[Any, str]]:
+    """Who the sentence holds responsible for the event its noun trigger names, with how: "blamed X for the
+    murder", "X were implicated in (or involved in, arrested for) the killing", "X is responsible for (or was
+    behind) the bombing", "the attack was the work of X"."""
+    if trigger.pos_ not in ("NOUN", "PROPN"):
+        return []
+    tok = trigger
+    for _ in range(3):  # "for the murder of ...", "in the assassination attempt": up through "of" phrases
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+            tok = tok.head.head
+            continue
+        break
+    if tok.dep_ != "pobj":
+        return []
+    prep = tok.head
+    head = prep.head
+    lemma = head.lemma_.lower()
+    out: list[tuple[Any, str]] = []
+    credit = head if lemma in ("responsibility", "credit") else next(
+        (c for c in head.children if c.dep_ == "dobj" and c.lemma_.lower() in ("responsibility", "credit")), None)
+    if prep.lower_ == "for" and credit is not None:  # "X claimed responsibility for the bombing"
+        verb = credit.head if credit is head else head
+        if verb.lemma_.lower() not in ("deny", "reject"):
+            out.extend((c, "claimed") for c in verb.children if c.dep_ == "nsubj")
+    elif prep.lower_ in _BLAME_PREPS and head.dep_ == "dobj" and head.head.lemma_.lower() in _BLAME_OBJECT:
+        out.append((head, _BLAME_OBJECT[head.head.lemma_.lower()]))  # "blamed [the rebels for the murder]"
+    elif prep.lower_ in _BLAME_PREPS and lemma in _BLAME_OBJECT and head.pos_ == "VERB":
+        passive = [c for c in head.children if c.dep_ == "nsubjpass"]
+        objects = [c for c in head.children if c.dep_ == "dobj"]
+        out.extend((c, _BLAME_OBJECT[lemma]) for c in (passive or objects))
+    elif prep.lower_ == "in" and lemma in ("involve", "participate", "take", "engage") and head.pos_ == "VERB":
+        out.extend((c, "suspected") for c in head.children if c.dep_ in ("nsubj", "nsubjpass"))
+    elif prep.lower_ == "for" and head.lower_ == "responsible":
+        verb = head.head
+        out.extend((c, "blamed") for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
+    elif prep.lower_ == "behind" and head.pos_ in ("AUX", "VERB"):
+        out.extend((c, "suspected") for c in head.children if c.dep_ == "nsubj")
+    return out
 
 
 def established(participants: Iterable[Participant], attribution: str | None) -> tuple[Participant, ...]:
