@@ -149,6 +149,28 @@ def test_killing_in_a_raid_keeps_its_attacker(events_of) -> None:
     assert any("troops" in p.text for e in events for p in e.perpetrators)
 
 
+@pytest.mark.parametrize("text, forces", [
+    ("Security forces opened fire on protesters in Khartoum on Monday, killing three.", "Military Forces of Sudan"),
+    ("Police fired live rounds at demonstrators in Kano on Friday, killing two.", "Police Forces of Nigeria"),
+])
+def test_unspecified_forces_are_the_country_s_own(events_of, text, forces) -> None:
+    _, events = events_of(text)
+    names = [p.actor.name for e in events if e.is_event for p in e.perpetrators]
+    assert forces in names and not any("unspecified" in n for n in names)
+
+
+def test_unspecified_forces_of_no_known_place_stay_unspecified(events_of) -> None:
+    _, events = events_of("Security forces opened fire on the crowd, killing three.")
+    assert all(p.actor.generic for e in events for p in e.perpetrators)
+
+
+def test_a_town_before_the_attack_noun_is_where_not_who(events_of) -> None:
+    _, events = events_of("The Kabul market bombing killed 12 people on Monday.")
+    assert events and not any(p.actor.type == "state" for e in events for p in e.perpetrators)
+    _, events = events_of("A US drone strike killed five militants near Kabul on Monday.")
+    assert any(p.actor.name == "United States" for e in events for p in e.perpetrators)
+
+
 def test_monitor_is_no_perpetrator(events_of) -> None:
     _, events = events_of("Amnesty International said soldiers killed 30 civilians in Kalemie on Monday.")
     assert not any(p.actor.name == "Amnesty International" for e in events for p in e.perpetrators)

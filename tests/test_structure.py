@@ -260,6 +260,23 @@ def test_a_sentence_referring_back_tells_the_event_it_answers_as_its_own(events_
     assert not any(e.killed.known for e in evs if e.doc_event in raid_frames)
 
 
+def test_an_unplaced_sentence_takes_the_place_of_its_document_event(analyzer):
+    from dataclasses import replace
+
+    from faultlines.extract.events import _place_unplaced
+    from faultlines.ingest.documents import make_document
+
+    text = "Abuja and Lagos are far from the north."  # no place named twice: no article place to fall back on
+    analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt", published=date(2014, 4, 15)))
+    dikwa = PlaceMention("Dikwa", 0, 5, Place(2344854, "Dikwa", 12.04, 13.92, "NG", "Borno", precision="city"))
+    lead = replace(_event("Fighters abducted 40 pupils from a school."), doc_event=0)
+    detail = replace(_event("The abduction happened in Dikwa."), doc_event=0, location=dikwa)
+    other = replace(_event("A bomb went off at a bus station."), doc_event=1)
+    out = _place_unplaced([lead, detail, other], analysis)
+    assert out[0].location == dikwa  # its document event's place
+    assert out[2].location is None  # another event's place is not its own
+
+
 def test_earlier_attacks_told_as_a_class_are_history(events_of):
     text = ("A car bomb killed nine people at a checkpoint in Gao on Monday.\n\n"
             "Previous attacks in the region mostly targeted soldiers and police in Timbuktu.")

@@ -210,6 +210,9 @@ def _shipped() -> tuple[tuple[tuple[str, dict[str, Any]], ...], dict[str, Any], 
     return tuple(records), generic, demonyms
 
 
+_NATIONAL_CLASSES = frozenset({"security", "military", "police"})  # generic state forces a country's own stand for
+
+
 class ActorKB:
     """Canonical actors and the tables that map names, generic nouns and demonyms onto them."""
 
@@ -277,6 +280,16 @@ class ActorKB:
                 table = {k: v for k, v in table.items() if v in self._actors}
             self.demonyms[name_key(str(word))] = (str(word), table)
         self.demonym_first = frozenset(k[0] for k in self.demonyms if k)  # first words, to skip the others fast
+        # a country's own forces by generic-noun class ("security", "military", "police"), from the demonym whose
+        # actor is that country's state ("Sudanese" -> sudan-military, sudan-police); first demonym wins
+        self._national: dict[str, dict[str, str]] = {}
+        for _word, table in self.demonyms.values():
+            state = self._actors.get(table.get("actor", ""))
+            if state is not None and state.type == "state" and state.country and state.country not in self._national:
+                self._national[state.country] = {k: v for k, v in table.items() if k in _NATIONAL_CLASSES}
+        self._generic_class: dict[str, str] = {}  # generic actor id -> its nouns' class
+        for noun in self.generic_nouns.values():
+            self._generic_class.setdefault(noun.actor_id, noun.cls)
         # names that are no actors: places by their last word ("Chin State"), and unknown organisations typed by
         # the word that names what they are ("Arakan Army", "Mai-Mai militia")
         self.place_words = frozenset(str(h).lower() for h in generic.get("place_words") or ())
@@ -443,6 +456,16 @@ class ActorKB:
         entry = self.demonyms.get(name_key(word))
         actor_id = entry[1].get(cls) if entry else None
         return self.get(actor_id) if actor_id else None
+
+    def national(self, actor: Actor, country: str | None) -> Actor | None:
+        """The forces of ``country`` an unspecified state force stands for in an event there ("security forces"
+        firing on protesters in Omdurman: Military Forces of Sudan), or None when ``actor`` is not such a generic
+        actor or the base has no forces of that country."""
+        if not actor.generic or not country:
+            return None
+        cls = self._generic_class.get(actor.id)
+        target = self._national.get(country, {}).get(cls or "")
+        return self._actors.get(target) if target else None
 
     def generic(self, key: str) -> Actor:
         """A generic actor by id or by one of its nouns ("gunmen"); unknown keys give the unidentified armed group."""

@@ -195,6 +195,7 @@ class EventExtractor:
         events = _inherit_context(events)
         events = structure(events, anaphors=self.lexicon.anaphors)  # which distinct events the article tells; reported totals left out
         events = _place_unplaced(events, analysis)
+        events = [self._national(e) for e in events]
         length = max(len(analysis.document.clean_text), 1)
         events = [replace(e, salience=_salience(e, length)) for e in events]
         events.sort(key=lambda e: -e.salience)
@@ -409,6 +410,27 @@ class EventExtractor:
             else TimeExpression.unknown()
         loc = prior.location if prior.location is not None and a <= prior.location.start < b else None
         return replace(prior, date=date, location=loc)
+
+    def _national(self, event: Event) -> Event:
+        """Unspecified state forces ("security forces", "troops", "police") of an event placed in a country
+        are that country's own, as ACLED codes them when the report names no other ("Military Forces of Sudan")."""
+        kb = self.kb
+        country = event.location.place.country_code if event.location is not None else None
+        if kb is None or not country or not hasattr(kb, "national"):
+            return event
+
+        def own(parts: tuple[Participant, ...]) -> tuple[Participant, ...]:
+            out: dict[str, Participant] = {}
+            for p in parts:
+                forces = kb.national(p.actor, country)
+                p = replace(p, actor=forces) if forces is not None else p
+                out.setdefault(p.actor.id, p)  # "troops" beside "Sudanese troops": one actor
+            return tuple(out.values())
+
+        perps, targets = own(event.perpetrators), own(event.targets)
+        if perps == event.perpetrators and targets == event.targets:
+            return event
+        return replace(event, perpetrators=perps, targets=targets)
 
     def _off_topic(self, sent: Any, low: str | None = None) -> bool:
         """The sentence is about something else (a disaster, an accident, ordinary crime). ``low``: the sentence
@@ -734,20 +756,36 @@ _PLACE_BACK = re.compile(r"\b(?:the (?:village|town|city|hamlet|settlement|camp|
 
 
 def _place_unplaced(events: list[Event], analysis: Analysis) -> list[Event]:
-    """An event of the article that no sentence places ("gunfire outside the mosque ...") is where the article is
-    (``_article_place``), as a coder places it from the rest of the report; so is one placed only in that
-    country whose sentence points back at a place ("on February 14 the village was attacked again")."""
+    """An event of the article that no sentence places ("gunfire outside the mosque ...") is where the other
+    sentences of its document event place it, else where the article is (``_article_place``), as a coder places
+    it from the rest of the report; so is one placed only in that country whose sentence points back at a place
+    ("on February 14 the village was attacked again")."""
     def vague(e: Event) -> bool:  # unplaced, or placed in a country only but pointing back at a place told before
         return e.doc_event is not None and (e.location is None or (
             e.location.place.precision == "country" and _PLACE_BACK.search(e.quote) is not None))
 
     if not any(vague(e) for e in events):
         return events
+    # first the place of its own document event: the most specific any of its sentences gives (the earliest on ties)
+    frame_place: dict[int, PlaceMention] = {}
+    for e in events:
+        if e.doc_event is not None and e.location is not None and e.location.place.precision != "country":
+            best = frame_place.get(e.doc_event)
+            if best is None or PLACE_RANK.get(e.location.place.precision, 6) < PLACE_RANK.get(best.place.precision, 6):
+                frame_place[e.doc_event] = e.location
+
+    def fits(e: Event, where: PlaceMention) -> bool:
+        return e.location is None or e.location.place.country_code == where.place.country_code
+
+    events = [replace(e, location=frame_place[e.doc_event])
+              if vague(e) and e.doc_event in frame_place and fits(e, frame_place[e.doc_event]) else e
+              for e in events]
+    if not any(vague(e) for e in events):
+        return events
     where = _article_place(analysis)
     if where is None:
         return events
-    return [replace(e, location=where) if vague(e) and (
-        e.location is None or e.location.place.country_code == where.place.country_code) else e for e in events]
+    return [replace(e, location=where) if vague(e) and fits(e, where) else e for e in events]
 
 
 def _named_dead(sent: Any) -> list[str]:

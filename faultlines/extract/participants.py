@@ -375,6 +375,7 @@ class ParticipantFinder:
     def __call__(self, trigger: Any, analysis: Analysis) -> tuple[tuple[Participant, ...], tuple[Participant, ...]]:
         """(perpetrators, targets) of the event triggered by ``trigger``."""
         agents, patients = self.arguments(trigger)
+        agents = [a for a in agents if not _town_modifier(trigger, a, analysis)]
         said = [a for a in agents if _says_did(trigger, a)]  # "civilians opened fire", "shot by villagers"
         perps = [p for a in agents for p in (self._unidentified(a, "stated") or self.resolve(a, analysis))
                  if p.actor.type != "civilians" or a in said]
@@ -514,6 +515,19 @@ def _says_did(trigger: Any, agent: Any) -> bool:
     while head.dep_ in ("conj", "appos") and head.i != head.head.i and head.pos_ in ("NOUN", "PROPN", "PRON"):
         head = head.head
     return head.i == trigger.i
+
+
+def _town_modifier(trigger: Any, tok: Any, analysis: Analysis) -> bool:
+    """``tok`` modifies the event noun as the town or region it happened in ("the Mogadishu bomb blast", "a
+    Kabul suicide attack"), even where the name also stands for a government: a place finer than a country.
+    ("US drone strike": a country's name before the noun is the state that acts.)"""
+    if tok.dep_ != "compound" or trigger.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if tok.head.i != trigger.i and not (tok.head.dep_ == "compound" and tok.head.head.i == trigger.i):
+        return False
+    lo, hi = tok.idx, tok.idx + len(tok.text)
+    return any(p.start <= lo and hi <= p.end and p.place.precision in ("point", "city", "admin2", "admin1")
+               for p in analysis.places)
 
 
 def _placed(analysis: Analysis, m: ActorMention) -> bool:
