@@ -75,6 +75,29 @@ def test_supplement_rows_are_points_with_sources(gaz: Gazetteer) -> None:
     assert region.precision == "region"
 
 
+@pytest.mark.parametrize(("name", "country", "admin1"), [
+    ("Shayrat", "SY", "Homs"), ("Sha'irat", "SY", "Homs"), ("T-4 airbase", "SY", "Homs"),
+    ("Hmeimim", "SY", "Latakia"), ("Ain al-Asad", "IQ", "Anbar"), ("Balad air base", "IQ", "Salah ad Din"),
+])
+def test_air_bases_struck_in_the_wars_are_points_of_their_province(gaz: Gazetteer, name, country, admin1) -> None:
+    top = gaz.lookup(name)[0]
+    assert (top.country_code, top.admin1, top.precision) == (country, admin1, "point")
+
+
+def test_supplement_names_are_unique_and_well_formed() -> None:
+    import csv
+
+    from faultlines.analyze.gazetteer import DATA_DIR
+
+    rows = list(csv.DictReader((DATA_DIR / "supplement.csv").open(encoding="utf-8")))
+    names = [r["name"] for r in rows]
+    assert len(names) == len(set(names))
+    for r in rows:
+        assert r["source"], r["name"]
+        if r["lat"]:
+            assert -90 <= float(r["lat"]) <= 90 and -180 <= float(r["lon"]) <= 180, r["name"]
+
+
 def test_lookup_is_fast_after_load(gaz: Gazetteer) -> None:
     gaz.lookup("Baghdad")
     t = time.perf_counter()
