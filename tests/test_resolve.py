@@ -138,6 +138,19 @@ def test_perpetrators_on_one_side_and_targets_on_the_other_are_no_evidence_again
     assert score_pair(attackers, rivals)[1]["actors"]["score"] < 0.5
 
 
+def test_undated_and_dated_reports_of_one_unlisted_town_are_compared():
+    from faultlines.resolve.incidents import candidate_pairs, may_match
+
+    town = dict(place="Baga", gid=None, lat=None, lon=None, cc="NG", admin1=None, pprec="city")
+    dated = ev("d1", "a.txt", d="2015-01-03", **town)
+    undated = _undated("u1", "b.txt", "2015-01-03", **town)
+    elsewhere = _undated("u2", "c.txt", "2015-01-03", **{**town, "place": "Doron Baga"})
+    assert may_match(dated, undated, 3) and not may_match(dated, elsewhere, 3)
+    res = score_pair(dated, undated)
+    assert res is not None and res[0] >= 0.6 and res[1]["place"]["score"] == 1.0
+    assert set(candidate_pairs([dated, undated, elsewhere], 3)) == {(0, 1)}
+
+
 def test_a_ceiling_alone_sets_no_minimum():
     from faultlines.resolve.incidents import _merge_range
 

@@ -258,12 +258,13 @@ def _random_reports(rng, n):
 
     iraq = Place(99237, "Iraq", 33.0, 44.0, "IQ", None, None, "PCLI", 0, "country")
     raqqa = Place(163915, "Ar Raqqah", 35.95, 39.01, "SY", "Raqqa", None, "PPLA", 200000, "city")
+    baga = Place(None, "Baga", None, None, "NG", None, None, "PPL", 0, "city")  # a town the gazetteer lacks
     out = []
     for i in range(n):
         day = date(2014, 1, 1) + timedelta(days=rng.randrange(700))
         published = day + timedelta(days=rng.randrange(0, 40))
         ex = report(f"r{i}.txt", f"Report number {i} of an attack.", published=published,
-                    place=rng.choice([BAQUBA, DIYALA, MOSUL, iraq, raqqa]), when=day,
+                    place=rng.choice([BAQUBA, DIYALA, MOSUL, iraq, raqqa, baga]), when=day,
                     killed=Count(k := rng.randrange(1, 30), k), outlet=f"Wire {i % 4}")
         kind = rng.random()
         if kind < 0.15:  # undated

@@ -151,6 +151,8 @@ def _place_score(a: EventRecord, b: EventRecord, max_km: float) -> tuple[float |
         return None, "different countries"
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return 1.0, f"same place ({a.place_name})"
+    if unlisted_place(a) and unlisted_place(a) == unlisted_place(b):
+        return 1.0, f"same place, not in the gazetteer ({a.place_name})"
     ra, rb = PRECISION_RANK.get(a.place_precision, 6), PRECISION_RANK.get(b.place_precision, 6)
     if max(ra, rb) >= PRECISION_RANK["country"]:
         return 0.5, "same country"
@@ -352,6 +354,23 @@ def _fine(ev: EventRecord) -> bool:
     return bool(ev.admin1 and ev.country_code) and PRECISION_RANK.get(ev.place_precision, 6) < PRECISION_RANK["country"]
 
 
+def unlisted_place(ev: EventRecord) -> str | None:
+    """The name of a town or site the gazetteer does not list (no id, no province: "the fishing settlement of
+    Baga"), which stands for its province when undated reports are compared; None otherwise. The store's
+    candidate SQL uses the same test (``store.queries._candidate_parts``)."""
+    if ev.geonameid is None and not ev.admin1 and ev.place_name and ev.place_precision in ("city", "point"):
+        return ev.place_name
+    return None
+
+
+def _area(ev: EventRecord) -> tuple[str, str] | None:
+    """What an undated mention must share with another to be compared: its province, or its unlisted place."""
+    if ev.admin1:
+        return ("admin1", ev.admin1)
+    name = unlisted_place(ev)
+    return ("place", name) if name else None
+
+
 def _published(ev: EventRecord) -> date | None:
     try:
         return date.fromisoformat(str(ev.published)[:10]) if ev.published else None
@@ -385,12 +404,12 @@ def may_match(a: EventRecord, b: EventRecord, window: int) -> bool:
     if a.document_id == b.document_id:
         return True
     if a.date_start is None and b.date_start is None:
-        return bool(a.admin1 and a.admin1 == b.admin1 and a.country_code == b.country_code
+        return bool(_area(a) and _area(a) == _area(b) and a.country_code == b.country_code
                     and _published_close(a, b))
     if a.date_start is None or b.date_start is None:
         undated, dated = (a, b) if a.date_start is None else (b, a)
         pub = _published(undated)
-        return bool(dated.date_start is not None and pub and undated.admin1 and undated.admin1 == dated.admin1
+        return bool(dated.date_start is not None and pub and _area(undated) and _area(undated) == _area(dated)
                     and undated.country_code == dated.country_code
                     and pub - timedelta(days=RECENT_DAYS) <= dated.date_start <= pub)
     if (a.country_code or "?") != (b.country_code or "?"):
@@ -429,15 +448,16 @@ def candidate_pairs(events: Sequence[EventRecord], window: int) -> Iterable[tupl
     undated_weeks: dict[tuple[Any, ...], list[int]] = defaultdict(list)  # by the ISO week of publication
     for i, ev in enumerate(events):
         full[("doc", ev.document_id)].append(i)
+        area = _area(ev)
         if ev.date_start is None:
             pub = _published(ev)
-            if pub and ev.admin1:
-                undated_weeks[(ev.country_code, ev.admin1, pub.isocalendar()[:2])].append(i)
+            if pub and area:
+                undated_weeks[(ev.country_code, area, pub.isocalendar()[:2])].append(i)
                 for m in _months(pub - timedelta(days=RECENT_DAYS), pub):
-                    recent_undated[(ev.country_code, ev.admin1, m)].append(i)
+                    recent_undated[(ev.country_code, area, m)].append(i)
             continue
-        if ev.admin1:
-            recent_dated[(ev.country_code, ev.admin1, (ev.date_start.year, ev.date_start.month))].append(i)
+        if area:
+            recent_dated[(ev.country_code, area, (ev.date_start.year, ev.date_start.month))].append(i)
         for k in block_keys(ev, window)[1:]:
             if k[0] == "long":
                 full[k].append(i)
@@ -466,9 +486,9 @@ def candidate_pairs(events: Sequence[EventRecord], window: int) -> Iterable[tupl
         yield from fresh((a, b) for a in ws for b in narrow.get(k, ()))
     for k, us in recent_undated.items():
         yield from fresh((a, b) for a in us for b in recent_dated.get(k, ()))
-    for (cc, admin1, _week), us in undated_weeks.items():  # within a week of each other: this week or the next
+    for (cc, area, _week), us in undated_weeks.items():  # within a week of each other: this week or the next
         nxt = _published(events[us[0]])
-        later = undated_weeks.get((cc, admin1, (nxt + timedelta(days=7)).isocalendar()[:2])) if nxt else None
+        later = undated_weeks.get((cc, area, (nxt + timedelta(days=7)).isocalendar()[:2])) if nxt else None
         yield from fresh(combinations(us, 2))
         yield from fresh((a, b) for a in us for b in later or ())
 

@@ -609,12 +609,13 @@ def _candidate_parts(ev: Any, window: int, recent_days: int, undated_days: int,
                      if 120 - 2 * window >= LONG_SPAN_DAYS else "")
             parts.append((f"{country[0]} AND {vague}e.date_start <= ? AND coalesce(e.date_end, e.date_start) >= ?",
                           [*country[1], last.isoformat(), first.isoformat()]))
-        if cc and ev.admin1:  # undated reports of the province published up to a month after this date
-            parts.append(("e.date_start IS NULL AND e.country_code = ? AND e.admin1 = ? AND e.published >= ? "
+        area, area_args = _area_sql(ev)
+        if cc and area:  # undated reports of the province published up to a month after this date
+            parts.append((f"e.date_start IS NULL AND e.country_code = ? AND {area} AND e.published >= ? "
                           "AND e.published < ?",
-                          [cc, ev.admin1, ev.date_start.isoformat(),
+                          [cc, *area_args, ev.date_start.isoformat(),
                            (ev.date_start + timedelta(days=recent_days + 1)).isoformat()]))
-    elif cc and ev.admin1 and ev.published:  # undated: mentions of the province dated in the month before
+    elif cc and _area_sql(ev)[0] and ev.published:  # undated: mentions of the province dated in the month before
         try:
             pub = date.fromisoformat(str(ev.published)[:10])
         except ValueError:
@@ -623,11 +624,23 @@ def _candidate_parts(ev: Any, window: int, recent_days: int, undated_days: int,
             parts.append(("e.country_code = ? AND e.date_start >= ? AND e.date_start <= ?",
                           [cc, (pub - timedelta(days=recent_days)).isoformat(), pub.isoformat()]))
             # undated reports of the province published within a week of this one
-            parts.append(("e.date_start IS NULL AND e.country_code = ? AND e.admin1 = ? AND e.published >= ? "
+            area, area_args = _area_sql(ev)
+            parts.append((f"e.date_start IS NULL AND e.country_code = ? AND {area} AND e.published >= ? "
                           "AND e.published < ?",
-                          [cc, ev.admin1, (pub - timedelta(days=undated_days)).isoformat(),
+                          [cc, *area_args, (pub - timedelta(days=undated_days)).isoformat(),
                            (pub + timedelta(days=undated_days + 1)).isoformat()]))
     return parts
+
+
+def _area_sql(ev: Any) -> tuple[str, list[Any]]:
+    """The SQL test for "same province" of undated comparisons: the province, or for a place the gazetteer does
+    not list (no id, no province) the same name (``resolve.incidents.unlisted_place``); ("", []) when neither."""
+    if ev.admin1:
+        return "e.admin1 = ?", [ev.admin1]
+    if ev.geonameid is None and ev.place_name and ev.place_precision in ("city", "point"):
+        return ("e.admin1 IS NULL AND e.geonameid IS NULL AND e.place_name = ? "
+                "AND e.place_precision IN ('city', 'point')", [ev.place_name])
+    return "", []
 
 
 def incident_member_ids(conn: sqlite3.Connection, incident_ids: Iterable[str]) -> list[str]:
