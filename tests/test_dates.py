@@ -26,6 +26,8 @@ def span(text: str, anchor: date | None = SUNDAY, precision: str = "day"):
         ("on Friday", (date(2014, 8, 22), date(2014, 8, 22), "day")),
         ("Sunday", (SUNDAY, SUNDAY, "day")),
         ("last Sunday", (date(2014, 8, 17), date(2014, 8, 17), "day")),
+        ("last Saturday", (date(2014, 8, 16), date(2014, 8, 23), "range")),  # yesterday, or a week before it
+        ("last Friday", (date(2014, 8, 22), date(2014, 8, 22), "day")),
         ("Friday night", (date(2014, 8, 22), date(2014, 8, 22), "day")),
         ("on 22 August", (date(2014, 8, 22), date(2014, 8, 22), "day")),
         ("August 22", (date(2014, 8, 22), date(2014, 8, 22), "day")),

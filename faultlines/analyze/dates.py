@@ -467,6 +467,10 @@ def _weekday(text: str, wd: int, rel: str | None, anchor: date | None, day_ancho
         back = (day_anchor.weekday() - wd) % 7
         if rel == "last" and back == 0:
             back = 7
+        if rel == "last" and back == 1:
+            # "last Saturday" in a Sunday paper: yesterday would be "yesterday"; the words may as well be a
+            # copy's of a report written days before. Either Saturday, not a day chosen between them.
+            return _expr(text, day_anchor - timedelta(days=8), day_anchor - timedelta(days=1), "range")
         d = day_anchor - timedelta(days=back)
     return _expr(text, d, d, "day")
 
