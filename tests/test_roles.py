@@ -171,6 +171,37 @@ def test_a_town_before_the_attack_noun_is_where_not_who(events_of) -> None:
     assert any(p.actor.name == "United States" for e in events for p in e.perpetrators)
 
 
+def test_a_byline_under_the_headline_is_no_actor(events_of) -> None:
+    analysis, _ = events_of("Rebels overrun Kalemie\n\nJanet Okafor\nRebels of the Tamba Liberation Front "
+                            "attacked Kalemie on Monday, killing nine people.")
+    assert not any("Okafor" in m.actor.name for m in analysis.actors)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The fighters withdrew into the Kivanda forest after the raid on Kalemie on Monday.", "Kivanda"),
+    ("Gunmen opened fire on traders at a market in Kivanda on Monday, killing nine people.", "Kivanda"),
+])
+def test_a_name_its_context_makes_a_place_is_no_actor(events_of, text, name) -> None:
+    analysis, events = events_of(text)
+    assert not any(name in m.actor.name for m in analysis.actors)
+    assert not any(name in p.actor.name for e in events for p in (*e.perpetrators, *e.targets))
+
+
+def test_a_name_the_article_places_is_a_place_throughout() -> None:
+    from types import SimpleNamespace
+
+    from faultlines.extract.participants import _named_place
+    from faultlines.model import Place, PlaceMention
+
+    town = PlaceMention("Kivanda", 21, 28, Place(None, "Kivanda", None, None, "CD", None, precision="city"), score=0.6)
+    acting = PlaceMention("Kinshasa", 90, 98, Place(2314302, "Kinshasa", -4.3, 15.3, "CD", "Kinshasa"),
+                          relation="metonym", score=0.3)
+    analysis = SimpleNamespace(places=[town, acting])
+    assert _named_place(analysis, "Kivanda")  # "the attack on Kivanda" later: where, not whom
+    assert not _named_place(analysis, "Kinshasa")  # named as a government: may act
+    assert not _named_place(analysis, "Tamba Liberation Front")
+
+
 def test_monitor_is_no_perpetrator(events_of) -> None:
     _, events = events_of("Amnesty International said soldiers killed 30 civilians in Kalemie on Monday.")
     assert not any(p.actor.name == "Amnesty International" for e in events for p in e.perpetrators)

@@ -523,6 +523,12 @@ class ActorRecognizer:
         words or the gazetteer), and not a journalist (a byline, a photo credit, the document's author)."""
         if self.kb.unfit_name(name) is not None:
             return False
+        while end > start and st.text[end - 1].isspace():  # an entity that ran on to the line's end
+            end -= 1
+        if "\n" in st.text[start:end]:
+            return False  # a name never spans two lines: a byline run into the next line ("Jane Roe\nRebels")
+        if label != "PERSON" and self.kb.guess_type(name) is None and _placed_by_context(st.text, start, end, self.kb):
+            return False  # "the Sambisa forest", "Pakistan's Dalbandine area", "a market in Dahyan"
         key = name_key(name)
         if st.author and normalize_name(name) in st.author:
             return False
@@ -536,6 +542,20 @@ class ActorRecognizer:
             except Exception:  # a gazetteer double may not know every call
                 return True
         return True
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)\b")
+_PREV_WORD = re.compile(r"\b([a-z]+)[ \t]+$")
+
+
+def _placed_by_context(text: str, start: int, end: int, kb: ActorKB) -> bool:
+    """An unknown name that its context makes a place: followed by a place word ("the Sambisa forest", "the
+    Dalbandine area") or the object of a locative preposition ("a market in Dahyan", "near Kalemie")."""
+    nxt = _NEXT_WORD.match(text, end, min(len(text), end + 30))
+    if nxt is not None and nxt.group(1) in kb.place_words:
+        return True
+    prev = _PREV_WORD.search(text, max(0, start - 20), start)
+    return prev is not None and prev.group(1) in kb.locative_preps
 
 
 _CREDIT_SEP = re.compile(r"[\s:/|(\[—–-]*$")

@@ -158,7 +158,8 @@ class ParticipantFinder:
         if tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "NORP", "PERSON", "") and tok.lower_ not in self.common_nouns:
             name = _phrase_text(tok)
             start, end = _arg_span(tok)
-            if not _fit(kb, name) or any(p.start < end and start < p.end for p in analysis.places):
+            if not _fit(kb, name) or any(p.start < end and start < p.end for p in analysis.places) \
+                    or _named_place(analysis, name):
                 return None  # an outlet, a number, a hashtag, or a place ("Kunduz" is where, not who)
             try:
                 return kb.new_actor(name, "organization" if tok.ent_type_ != "PERSON" else "person")
@@ -515,6 +516,13 @@ def _says_did(trigger: Any, agent: Any) -> bool:
     while head.dep_ in ("conj", "appos") and head.i != head.head.i and head.pos_ in ("NOUN", "PROPN", "PRON"):
         head = head.head
     return head.i == trigger.i
+
+
+def _named_place(analysis: Analysis, name: str) -> bool:
+    """The article names a place so, elsewhere ("the attack on Baga" after "Baga, a town on the border"): a
+    name the text makes a place once is that place throughout, unless it acts as a government there."""
+    key = name.strip().lower()
+    return any(p.text.strip().lower() == key and p.relation != "metonym" and p.score >= 0.5 for p in analysis.places)
 
 
 def _town_modifier(trigger: Any, tok: Any, analysis: Analysis) -> bool:
