@@ -169,6 +169,10 @@ def test_a_town_before_the_attack_noun_is_where_not_who(events_of) -> None:
     assert events and not any(p.actor.type == "state" for e in events for p in e.perpetrators)
     _, events = events_of("A US drone strike killed five militants near Kabul on Monday.")
     assert any(p.actor.name == "United States" for e in events for p in e.perpetrators)
+    # the country the report is about, before the noun: where it happened too
+    _, events = events_of("Nigeria bomb blast: a bomb exploded at a bus station in Maiduguri on Monday, "
+                          "killing 12 people.")
+    assert events and not any(p.actor.type == "state" for e in events for p in e.perpetrators)
 
 
 def test_a_byline_under_the_headline_is_no_actor(events_of) -> None:

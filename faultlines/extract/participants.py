@@ -376,7 +376,7 @@ class ParticipantFinder:
     def __call__(self, trigger: Any, analysis: Analysis) -> tuple[tuple[Participant, ...], tuple[Participant, ...]]:
         """(perpetrators, targets) of the event triggered by ``trigger``."""
         agents, patients = self.arguments(trigger)
-        agents = [a for a in agents if not _town_modifier(trigger, a, analysis)]
+        agents = [a for a in agents if not _town_modifier(trigger, a, analysis, self.kb)]
         said = [a for a in agents if _says_did(trigger, a)]  # "civilians opened fire", "shot by villagers"
         perps = [p for a in agents for p in (self._unidentified(a, "stated") or self.resolve(a, analysis))
                  if p.actor.type != "civilians" or a in said]
@@ -525,17 +525,36 @@ def _named_place(analysis: Analysis, name: str) -> bool:
     return any(p.text.strip().lower() == key and p.relation != "metonym" and p.score >= 0.5 for p in analysis.places)
 
 
-def _town_modifier(trigger: Any, tok: Any, analysis: Analysis) -> bool:
-    """``tok`` modifies the event noun as the town or region it happened in ("the Mogadishu bomb blast", "a
-    Kabul suicide attack"), even where the name also stands for a government: a place finer than a country.
-    ("US drone strike": a country's name before the noun is the state that acts.)"""
+def _town_modifier(trigger: Any, tok: Any, analysis: Analysis, kb: Any = None) -> bool:
+    """``tok`` modifies the event noun as the town, region or country it happened in ("the Mogadishu bomb
+    blast", "a Kabul suicide attack", "the Somalia truck bomb" in a report from Somalia), even where the name also
+    stands for a government. A country other than the one the article is about is the state that acts ("a US
+    drone strike" in Pakistan, "Israel strikes" on Gaza)."""
     if tok.dep_ != "compound" or trigger.pos_ not in ("NOUN", "PROPN"):
         return False
     if tok.head.i != trigger.i and not (tok.head.dep_ == "compound" and tok.head.head.i == trigger.i):
         return False
     lo, hi = tok.idx, tok.idx + len(tok.text)
-    return any(p.start <= lo and hi <= p.end and p.place.precision in ("point", "city", "admin2", "admin1")
-               for p in analysis.places)
+    here = [p for p in analysis.places if p.start <= lo and hi <= p.end]
+    if any(p.place.precision in ("point", "city", "admin2", "admin1") for p in here):
+        return True
+    home = _home_country(analysis)
+    if home is None:
+        return False
+    if any(p.place.precision == "country" and p.place.country_code == home for p in here):
+        return True
+    try:  # a headline's "Nigeria bomb blast", which the place reader may leave to the actor base
+        state = kb.lookup(tok.text) if kb is not None else None
+    except Exception:  # a KB double may not know every call
+        state = None
+    return state is not None and state.type == "state" and state.country == home
+
+
+def _home_country(analysis: Analysis) -> str | None:
+    """The country the article's towns and regions lie in, when they all lie in one."""
+    countries = {p.place.country_code for p in analysis.places
+                 if p.place.precision in ("point", "city", "admin2", "admin1") and p.place.country_code}
+    return next(iter(countries)) if len(countries) == 1 else None
 
 
 def _placed(analysis: Analysis, m: ActorMention) -> bool:
