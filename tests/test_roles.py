@@ -191,6 +191,14 @@ def test_a_name_its_context_makes_a_place_is_no_actor(events_of, text, name) -> 
     assert not any(name in p.actor.name for e in events for p in (*e.perpetrators, *e.targets))
 
 
+def test_a_name_before_a_bearing_is_a_place_throughout_the_article(events_of) -> None:
+    text = ("Militiamen seized dozens of men who were fleeing Jurf Nasr, north-west of Fallujah, on 3 June.\n\n"
+            "The Jurf Nasr inquiry has not been published.")
+    analysis, events = events_of(text)
+    assert not any("Jurf" in m.actor.name for m in analysis.actors)
+    assert not any("Jurf" in p.actor.name for e in events for p in (*e.perpetrators, *e.targets))
+
+
 def test_a_name_the_article_places_is_a_place_throughout() -> None:
     from types import SimpleNamespace
 

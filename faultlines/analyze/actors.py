@@ -63,7 +63,10 @@ class ActorRecognizer:
         self._backoff(state)
         self._generic_and_demonyms(state)
         self._entities(state)
-        return sorted(state.mentions.values(), key=lambda m: m.start)
+        mentions = state.mentions.values()
+        if state.places:  # a name its context made a place once is that place throughout the article
+            mentions = [m for m in mentions if m.how != "new" or normalize_name(m.text) not in state.places]
+        return sorted(mentions, key=lambda m: m.start)
 
     # ------------------------------------------------------------------------------------------------ (1) KB
 
@@ -527,7 +530,8 @@ class ActorRecognizer:
             end -= 1
         if "\n" in st.text[start:end]:
             return False  # a name never spans two lines: a byline run into the next line ("Jane Roe\nRebels")
-        if label != "PERSON" and self.kb.guess_type(name) is None and _placed_by_context(st.text, start, end, self.kb):
+        if self.kb.guess_type(name) is None and _placed_by_context(st.text, start, end, self.kb, label == "PERSON"):
+            st.places.add(normalize_name(name))
             return False  # "the Sambisa forest", "Pakistan's Dalbandine area", "a market in Dahyan"
         key = name_key(name)
         if st.author and normalize_name(name) in st.author:
@@ -545,12 +549,22 @@ class ActorRecognizer:
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)\b")
+# "Tikrit, 170 km north of Baghdad", "Saqlawiya, north-west of Fallujah", "Baqubah, which is about 35 miles
+# north-east of Baghdad": the name before a bearing from another place is a place
+_BEARING_AFTER = re.compile(r",\s+(?:which is\s+|which lies\s+)?(?:about\s+|some\s+|around\s+|nearly\s+)?"
+                            r"(?:\d[\d,.]*\s*(?:km|kilometers|kilometres|miles)\s+(?:\([^)]{0,30}\)\s+)?)?"
+                            r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\b", re.I)
 _PREV_WORD = re.compile(r"\b([a-z]+)[ \t]+$")
 
 
-def _placed_by_context(text: str, start: int, end: int, kb: ActorKB) -> bool:
+def _placed_by_context(text: str, start: int, end: int, kb: ActorKB, person: bool = False) -> bool:
     """An unknown name that its context makes a place: followed by a place word ("the Sambisa forest", "the
-    Dalbandine area") or the object of a locative preposition ("a market in Dahyan", "near Kalemie")."""
+    Dalbandine area") or by a bearing from another place ("Saqlawiya, north-west of Fallujah"), or the object of a
+    locative preposition ("a market in Dahyan", "near Kalemie")."""
+    if _BEARING_AFTER.match(text, end, min(len(text), end + 80)):
+        return True  # even for a name the tagger took for a person's ("Jurf Nasr, north-west of Fallujah")
+    if person:
+        return False
     nxt = _NEXT_WORD.match(text, end, min(len(text), end + 30))
     if nxt is not None and nxt.group(1) in kb.place_words:
         return True
@@ -602,6 +616,7 @@ class _State:
         self._tok_at: dict[int, Any] = {t.idx: t for t in sdoc}
         self._lower: set[str] | None = None
         self.author = ""  # the document's author, normalized: never an actor of the document
+        self.places: set[str] = set()  # unknown names the context made places (normalized): places throughout
 
     def lower_words(self) -> set[str]:
         """Words the document writes in lower case somewhere (so a capitalized one may be a sentence start)."""
