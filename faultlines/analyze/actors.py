@@ -63,7 +63,7 @@ class ActorRecognizer:
         self._backoff(state)
         self._generic_and_demonyms(state)
         self._entities(state)
-        mentions = state.mentions.values()
+        mentions = list(state.mentions.values())
         if state.places:  # a name its context made a place once is that place throughout the article
             mentions = [m for m in mentions if m.how != "new" or normalize_name(m.text) not in state.places]
         return sorted(mentions, key=lambda m: m.start)
