@@ -199,6 +199,16 @@ def test_a_name_before_a_bearing_is_a_place_throughout_the_article(events_of) ->
     assert not any("Jurf" in p.actor.name for e in events for p in (*e.perpetrators, *e.targets))
 
 
+@pytest.mark.parametrize("text, name", [
+    ("The station in Kramatorsk was hit by Zarnitsa-M tactical ballistic missiles on Friday, killing 50.", "Zarnitsa"),
+    ("The army fired Kordon multiple rocket launchers at rebel positions near Kalemie on Monday.", "Kordon"),
+])
+def test_a_weapon_named_before_its_noun_is_no_actor(events_of, text, name) -> None:
+    analysis, events = events_of(text)
+    assert not any(name in m.actor.name for m in analysis.actors)
+    assert not any(name in p.actor.name for e in events for p in (*e.perpetrators, *e.targets))
+
+
 def test_a_name_the_article_places_is_a_place_throughout() -> None:
     from types import SimpleNamespace
 

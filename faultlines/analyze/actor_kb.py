@@ -294,6 +294,7 @@ class ActorKB:
         # the word that names what they are ("Arakan Army", "Mai-Mai militia")
         self.place_words = frozenset(str(h).lower() for h in generic.get("place_words") or ())
         self.place_first_words = frozenset(str(h).lower() for h in generic.get("place_first_words") or ())
+        self.weapon_words = frozenset(str(h).lower() for h in generic.get("weapon_words") or ())
         self.org_cues = {str(k).lower(): str(v) for k, v in (generic.get("org_cues") or {}).items()}
         self._set_outlets(shipped_outlets() if outlets is None else outlets)
         self._new: dict[str, Actor] = {}  # normalized name -> actor created for it

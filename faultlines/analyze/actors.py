@@ -533,6 +533,8 @@ class ActorRecognizer:
         if self.kb.guess_type(name) is None and _placed_by_context(st.text, start, end, self.kb, label == "PERSON"):
             st.places.add(normalize_name(name))
             return False  # "the Sambisa forest", "Pakistan's Dalbandine area", "a market in Dahyan"
+        if self.kb.weapon_words and names_a_weapon(st.sdoc, start, end, self.kb.weapon_words):
+            return False  # "Tochka-U tactical ballistic missiles": the weapon, not who fired it
         key = name_key(name)
         if st.author and normalize_name(name) in st.author:
             return False
@@ -549,6 +551,22 @@ class ActorRecognizer:
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)\b")
+
+
+def names_a_weapon(sdoc: Any, start: int, end: int, weapon_words: frozenset[str]) -> bool:
+    """The name at [start, end) modifies a weapon noun ("Tochka-U tactical ballistic missiles", "Shahed drones"):
+    its head, through compounds and modifiers, is one of ``weapon_words``."""
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    tok = span.root
+    for _ in range(4):
+        if tok.dep_ not in ("compound", "nmod", "amod", "npadvmod") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if tok.lower_ in weapon_words:
+            return True
+    return False
 # "Tikrit, 170 km north of Baghdad", "Saqlawiya, north-west of Fallujah", "Baqubah, which is about 35 miles
 # north-east of Baghdad": the name before a bearing from another place is a place
 _BEARING_AFTER = re.compile(r",\s+(?:which is\s+|which lies\s+)?(?:about\s+|some\s+|around\s+|nearly\s+)?"

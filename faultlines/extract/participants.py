@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from faultlines.analyze.actors import names_a_weapon as _names_a_weapon
 from faultlines.analyze.nlp import doc_memo, span_text
 from faultlines.model import Actor, ActorMention, Analysis, Participant, PropertyTarget
 
@@ -161,6 +162,9 @@ class ParticipantFinder:
             if not _fit(kb, name) or any(p.start < end and start < p.end for p in analysis.places) \
                     or _named_place(analysis, name):
                 return None  # an outlet, a number, a hashtag, or a place ("Kunduz" is where, not who)
+            weapons: frozenset[str] = getattr(kb, "weapon_words", frozenset())
+            if weapons and _names_a_weapon(tok.doc, tok.idx, tok.idx + len(tok.text), weapons):
+                return None  # "hit by Tochka-U missiles": the weapon, not who fired it
             try:
                 return kb.new_actor(name, "organization" if tok.ent_type_ != "PERSON" else "person")
             except Exception:
