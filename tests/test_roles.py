@@ -198,6 +198,13 @@ def test_a_name_its_context_makes_a_place_or_a_weapon_is_no_actor(events_of, tex
     assert not any(name in p.actor.name for e in events for p in (*e.perpetrators, *e.targets))
 
 
+def test_who_uses_the_weapon_is_the_attacker(events_of) -> None:
+    _, events = events_of("The governor said that the market was struck by Congolese troops using heavy "
+                          "ballistic missiles.")
+    assert any(p.actor.name == "Military Forces of the Democratic Republic of Congo"
+               for e in events for p in e.perpetrators)
+
+
 def test_a_name_the_article_places_is_a_place_throughout() -> None:
     from types import SimpleNamespace
 

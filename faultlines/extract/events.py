@@ -165,7 +165,8 @@ class EventExtractor:
         common = frozenset().union(*self.lexicon.classes.values()) if self.lexicon.classes else frozenset()
         self.participants = ParticipantFinder(kb, common | {w + "s" for w in common},
                                               harm_verbs=self.lexicon.classes.get("harm_verbs", frozenset()),
-                                              suffer_verbs=self.lexicon.classes.get("suffer_verbs", frozenset()))
+                                              suffer_verbs=self.lexicon.classes.get("suffer_verbs", frozenset()),
+                                              wield_verbs=self.lexicon.classes.get("wield_verbs", frozenset()))
         self._toll_cue = Cue("Attack", 30, None, target_decides=True)
         # the cues that can fire in a sentence, by the beginnings of its words; last: the off-topic pattern
         firsts = [c.first if c.phrases is not None else frozenset() for c in self.lexicon.cues]

@@ -107,10 +107,12 @@ class ParticipantFinder:
     """Finds perpetrators and targets of a trigger token, resolved to actors."""
 
     def __init__(self, kb: Any = None, common_nouns: frozenset[str] = frozenset(),
-                 harm_verbs: frozenset[str] = frozenset(), suffer_verbs: frozenset[str] = frozenset()) -> None:
+                 harm_verbs: frozenset[str] = frozenset(), suffer_verbs: frozenset[str] = frozenset(),
+                 wield_verbs: frozenset[str] = frozenset()) -> None:
         self.kb = kb
         self.harm_verbs = harm_verbs  # "a bomb KILLED five": the verb whose object a noun trigger's victims are
         self.suffer_verbs = suffer_verbs  # "five soldiers DIED in an ambush": the verb whose subject suffers
+        self.wield_verbs = wield_verbs  # "forces USING missiles": the noun the participle qualifies holds them
         self.common_nouns = common_nouns  # capitalised common nouns ("Mosque") never become new actors
         self._sorted_for: list[ActorMention] | None = None  # ``_ends_of`` memo
         self._sorted_ends: list[int] | None = None
@@ -287,6 +289,11 @@ class ParticipantFinder:
                     return agents, patients
                 if verb.lemma_.lower() not in self._witness_verbs():  # "worshippers heard gunfire": no agent
                     agents.extend(c for c in verb.children if c.dep_ in _SUBJ)
+                    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") \
+                            and verb.lemma_.lower() in self.wield_verbs \
+                            and not any(c.dep_ in _SUBJ for c in verb.children):
+                        # "Russian forces using Tochka-U missiles", "rebels armed with grenades": who holds them
+                        agents.append(verb.head)
                 return agents, patients
             return agents, patients
         subj_found = False
