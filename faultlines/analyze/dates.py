@@ -503,13 +503,14 @@ class TimeResolver:
         out: list[TimeExpression] = []
         spans: list[tuple[int, int]] = []
         posts = self._posts(text, anchor, precision)
+        def anchor_at(start: int) -> tuple[date | None, str]:
+            # "Today DoD carried out ..." in a post signed May 21: that day, not publication's
+            post = next((p for p in posts if p[0] <= start < p[1]), None)
+            return (post[2], "day") if post is not None else (anchor, precision)
+
         for mt in self.patterns.finder.finditer(text):
             start, end = mt.span()
-            post = next((p for p in posts if p[0] <= start < p[1]), None)
-            if post is not None:  # "Today DoD carried out ..." in a post signed May 21: that day, not publication's
-                expr = self._resolve(text[start:end], start, post[2], "day")
-            else:
-                expr = self._resolve(text[start:end], start, anchor, precision)
+            expr = self._resolve(text[start:end], start, *anchor_at(start))
             if expr is not None:
                 out.append(expr)
                 spans.append((expr.char_start or start, expr.char_end or end))
@@ -518,8 +519,7 @@ class TimeResolver:
                 continue
             if any(s < ent.end_char and ent.start_char < e for s, e in spans):
                 continue
-            post = next((p for p in posts if p[0] <= ent.start_char < p[1]), None)
-            expr = self._resolve(ent.text, ent.start_char, *((post[2], "day") if post else (anchor, precision)))
+            expr = self._resolve(ent.text, ent.start_char, *anchor_at(ent.start_char))
             if expr is not None:
                 out.append(expr)
         out.sort(key=lambda x: (x.char_start or 0, x.char_end or 0))

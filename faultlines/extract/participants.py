@@ -161,8 +161,7 @@ class ParticipantFinder:
         if tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "NORP", "PERSON", "") and tok.lower_ not in self.common_nouns:
             name = _phrase_text(tok)
             start, end = _arg_span(tok)
-            if not _fit(kb, name) or any(p.start < end and start < p.end for p in analysis.places) \
-                    or _named_place(analysis, name):
+            if not _fit(kb, name) or _on_place(analysis, start, end) or _named_place(analysis, name):
                 return None  # an outlet, a number, a hashtag, or a place ("Kunduz" is where, not who)
             weapons: frozenset[str] = getattr(kb, "weapon_words", frozenset())
             if weapons and _names_a_weapon(tok.doc, tok.idx, tok.idx + len(tok.text), weapons):
@@ -180,7 +179,7 @@ class ParticipantFinder:
             if t.pos_ == "PRON" and t.lower_ not in ("they", "them"):
                 continue
             start, end = _arg_span(t)
-            mentions = [m for m in self._mentions(analysis, start, end) if m.actor.known or not _placed(analysis, m)]
+            mentions = [m for m in self._mentions(analysis, start, end) if m.actor.known or not _on_place(analysis, m.start, m.end)]
             if mentions:
                 for m in mentions:
                     out.append(Participant(m.text, m.actor, how, m.start, m.end))
@@ -217,7 +216,7 @@ class ParticipantFinder:
             if t.pos_ not in ("NOUN", "PROPN") or t.like_num or t.ent_type_ in _NOT_VICTIM_ENTS:
                 continue
             start, end = _arg_span(t)
-            if any(p.start < end and start < p.end for p in analysis.places) and t.pos_ == "PROPN":
+            if t.pos_ == "PROPN" and _on_place(analysis, start, end):
                 continue  # "the attack on Baga": where
             if t.lemma_.lower() in _NOT_VICTIMS:
                 continue
@@ -568,9 +567,9 @@ def _home_country(analysis: Analysis) -> str | None:
     return next(iter(countries)) if len(countries) == 1 else None
 
 
-def _placed(analysis: Analysis, m: ActorMention) -> bool:
-    """An unknown name the analysis also resolved as a place ("the attack on Baga"): where, not who."""
-    return any(p.start < m.end and m.start < p.end for p in analysis.places)
+def _on_place(analysis: Analysis, start: int, end: int) -> bool:
+    """Characters [start, end) overlap a place the analysis resolved ("the attack on Baga"): where, not who."""
+    return any(p.start < end and start < p.end for p in analysis.places)
 
 
 def _fit(kb: Any, name: str) -> bool:

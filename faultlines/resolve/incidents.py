@@ -207,14 +207,6 @@ FRESH_DAYS = 1  # an undated report published this soon after another mention's 
 UNDATED_PAIR_DAYS = 7  # two undated reports of one province published this close may tell one event
 
 
-def _recent(published: str | None, day: date) -> bool:
-    try:
-        pub = date.fromisoformat(str(published)[:10]) if published else None
-    except ValueError:
-        return False
-    return pub is not None and pub - timedelta(days=RECENT_DAYS) <= day <= pub
-
-
 def _same_document_event(a: EventRecord, b: EventRecord) -> bool | None:
     """Whether two mentions of one document tell the same event of it (``extract.structure``); None when that is
     not known (different documents, or mentions stored before the document structure was read)."""
@@ -268,10 +260,10 @@ def _hard_parts(a: EventRecord, b: EventRecord, window: int, max_km: float
                 return None
             parts["date"] = (0.5, f"both undated, reports published within {UNDATED_PAIR_DAYS} days")
         else:
-            if not _recent(undated.published, dated.date_start):
-                return None
             pub = _published(undated)
-            if pub is not None and (pub - (dated.date_end or dated.date_start)).days <= FRESH_DAYS:
+            if pub is None or not pub - timedelta(days=RECENT_DAYS) <= dated.date_start <= pub:
+                return None
+            if (pub - (dated.date_end or dated.date_start)).days <= FRESH_DAYS:
                 parts["date"] = (0.75, "undated report published the day of the event or the next")
             else:
                 parts["date"] = (0.5, f"undated report published within {RECENT_DAYS} days of the event")
