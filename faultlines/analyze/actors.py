@@ -530,7 +530,8 @@ class ActorRecognizer:
             end -= 1
         if "\n" in st.text[start:end]:
             return False  # a name never spans two lines: a byline run into the next line ("Jane Roe\nRebels")
-        if self.kb.guess_type(name) is None and _placed_by_context(st.text, start, end, self.kb, label == "PERSON"):
+        typed = self.kb.guess_type(name) is not None  # its own words say what it is ("... Front", "... militia")
+        if not typed and _placed_by_context(st.text, start, end, self.kb, label == "PERSON"):
             st.places.add(normalize_name(name))
             return False  # "the Sambisa forest", "Pakistan's Dalbandine area", "a market in Dahyan"
         if self.kb.weapon_words and names_a_weapon(st.sdoc, start, end, self.kb.weapon_words):
@@ -541,7 +542,7 @@ class ActorRecognizer:
         if key and (key[0] in self.kb.credit_words or _credited(st.text, start, end, self.kb, label == "PERSON")):
             return False
         gaz = self.gazetteer
-        if gaz is not None and (label != "PERSON" or len(key) == 1) and self.kb.guess_type(name) is None:
+        if gaz is not None and (label != "PERSON" or len(key) == 1) and not typed:
             try:
                 if gaz.close_ids(name):
                     return False
@@ -551,22 +552,6 @@ class ActorRecognizer:
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)\b")
-
-
-def names_a_weapon(sdoc: Any, start: int, end: int, weapon_words: frozenset[str]) -> bool:
-    """The name at [start, end) modifies a weapon noun ("Tochka-U tactical ballistic missiles", "Shahed drones"):
-    its head, through compounds and modifiers, is one of ``weapon_words``."""
-    span = sdoc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return False
-    tok = span.root
-    for _ in range(4):
-        if tok.dep_ not in ("compound", "nmod", "amod", "npadvmod") or tok.head.i == tok.i:
-            return False
-        tok = tok.head
-        if tok.lower_ in weapon_words:
-            return True
-    return False
 # "Tikrit, 170 km north of Baghdad", "Saqlawiya, north-west of Fallujah", "Baqubah, which is about 35 miles
 # north-east of Baghdad": the name before a bearing from another place is a place
 _BEARING_AFTER = re.compile(r",\s+(?:which is\s+|which lies\s+)?(?:about\s+|some\s+|around\s+|nearly\s+)?"
@@ -588,6 +573,22 @@ def _placed_by_context(text: str, start: int, end: int, kb: ActorKB, person: boo
         return True
     prev = _PREV_WORD.search(text, max(0, start - 20), start)
     return prev is not None and prev.group(1) in kb.locative_preps
+
+
+def names_a_weapon(sdoc: Any, start: int, end: int, weapon_words: frozenset[str]) -> bool:
+    """The name at [start, end) modifies a weapon noun ("Tochka-U tactical ballistic missiles", "Shahed drones"):
+    its head, through compounds and modifiers, is one of ``weapon_words``."""
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    tok = span.root
+    for _ in range(4):
+        if tok.dep_ not in ("compound", "nmod", "amod", "npadvmod") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if tok.lower_ in weapon_words:
+            return True
+    return False
 
 
 _CREDIT_SEP = re.compile(r"[\s:/|(\[—–-]*$")
