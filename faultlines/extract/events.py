@@ -718,16 +718,14 @@ def _usable_places(analysis: Analysis) -> list[PlaceMention]:
     Found once per document (kept with its parse) with an index of the actor spans: asked per event, it cost
     events x places x actors, so a long report of many events took minutes.
     """
-    memo = doc_memo(analysis.spacy_doc, "usable_places") if analysis.spacy_doc is not None else {}
-    got = memo.get("places")
-    if got is not None and got[0] is analysis.places and got[1] is analysis.actors:
-        return got[2]
-    cover = SpanCover((a.start, a.end) for a in analysis.actors)
-    stray = _stray_countries(analysis.places)
-    text = analysis.document.clean_text
-    usable = [p for p in analysis.places if _locates(p) and not cover.strictly_inside(p.start, p.end)
-              and not (p.score < STRAY_SCORE and p.place.country_code in stray) and not _names_an_actor(p, text)]
-    memo["places"] = (analysis.places, analysis.actors, usable)
+    def build() -> list[PlaceMention]:
+        cover = SpanCover((a.start, a.end) for a in analysis.actors)
+        stray = _stray_countries(analysis.places)
+        text = analysis.document.clean_text
+        return [p for p in analysis.places if _locates(p) and not cover.strictly_inside(p.start, p.end)
+                and not (p.score < STRAY_SCORE and p.place.country_code in stray) and not _names_an_actor(p, text)]
+
+    usable: list[PlaceMention] = _per_document(analysis, "usable_places", (analysis.places, analysis.actors), build)
     return usable
 
 
@@ -936,14 +934,14 @@ def _in_name(analysis: Analysis | None, start: int, end: int) -> bool:
     National Liberation Front"; not "warplanes" in "coalition warplanes", nor a generic mention such as "bombers")."""
     if analysis is None or not analysis.actors:
         return False
-    memo = doc_memo(analysis.spacy_doc, "named_actors") if analysis.spacy_doc is not None else {}
-    got = memo.get("index")
-    if got is None or got[0] is not analysis.actors:
+    def build() -> tuple[ByStart, int]:
         named = [m for m in analysis.actors if not m.actor.generic and m.how not in ("generic", "demonym")
                  and kind_of(m.actor) != "civilian" and m.actor.type != "rioters"]  # "protest movement": people
-        got = memo["index"] = (analysis.actors, ByStart(named), max((m.end - m.start for m in named), default=0))
+        return ByStart(named), max((m.end - m.start for m in named), default=0)
+
+    index, longest = _per_document(analysis, "named_actors", (analysis.actors,), build)
     return any(m.start <= start and end < m.end and m.text[end - m.start:].strip()
-               for m in got[1].between(start - got[2], start + 1))
+               for m in index.between(start - longest, start + 1))
 
 
 def _strikes_things(sub: str) -> bool:
@@ -960,27 +958,35 @@ def _token_at(sent: Any, start: int, end: int) -> Any:
     return span.root
 
 
+def _per_document(analysis: Analysis, name: str, sources: tuple[Any, ...], build: Any) -> Any:
+    """``build()``, made once per document and kept with its parse while ``sources`` (the lists it is made
+    from) are the same objects: asked per sentence or per event, a scan of the document made long reports
+    quadratic."""
+    memo = doc_memo(analysis.spacy_doc, name) if analysis.spacy_doc is not None else {}
+    got = memo.get("value")
+    if got is None or len(got[0]) != len(sources) or any(a is not b for a, b in zip(got[0], sources, strict=True)):
+        got = memo["value"] = (sources, build())
+    return got[1]
+
+
 def _place_index(analysis: Analysis, places: list[PlaceMention]) -> ByStart:
     """``places`` (the analysis' own or its usable ones) indexed by start, once per document: asked per
     sentence or event, a scan of all made a long report quadratic."""
-    memo = doc_memo(analysis.spacy_doc, "place_index") if analysis.spacy_doc is not None else {}
-    got = memo.get(id(places))
-    if got is None or got[0] is not places:
-        got = memo[id(places)] = (places, ByStart(places))
-    return got[1]
+    which = "usable" if places is not analysis.places else "all"
+    return _per_document(analysis, f"place_index_{which}", (places,), lambda: ByStart(places))
 
 
 def _usable_times(analysis: Analysis) -> ByStart:
     """The time expressions that may date an event (placed in the text, not a byline's date), indexed by
     ``char_start``, once per document."""
-    memo = doc_memo(analysis.spacy_doc, "usable_times") if analysis.spacy_doc is not None else {}
-    got = memo.get("times")
-    if got is None or got[0] is not analysis.times:
+    def build() -> ByStart:
         text = analysis.document.clean_text
         usable = [t for t in analysis.times if t.char_start is not None and t.start is not None
                   and not _date_line(t, text)]
-        got = memo["times"] = (analysis.times, ByStart(usable, key=lambda t: t.char_start))
-    return got[1]
+        return ByStart(usable, key=lambda t: t.char_start)
+
+    index: ByStart = _per_document(analysis, "usable_times", (analysis.times,), build)
+    return index
 
 
 def _times_in(analysis: Analysis, sent: Any) -> list[TimeExpression]:
