@@ -273,3 +273,23 @@ def test_what_a_bomb_went_off_at_is_a_target(events_of) -> None:
     _, events = events_of("a car bomb exploded outside the courthouse of tumaco on monday, wounding a guard.")
     assert any(t.text.startswith("courthouse") for e in events for t in e.property_targets)
 
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Karim Haddad, a Lebanese journalist, told the agency that the jets struck the market twice.", "Haddad"),
+    ("The car was hit as it crossed the bridge, said his colleague, photojournalist Omar Sadiq.", "Sadiq"),
+    ("Photographer Sami Aoun said the market was still burning after the strike.", "Aoun"),
+])
+def test_a_journalist_who_tells_is_no_actor(analyzer, text, name) -> None:
+    from faultlines.ingest.documents import make_document
+
+    analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
+    assert not [m for m in analysis.actors if name in m.text]
+
+
+def test_a_person_with_another_calling_stays_an_actor(analyzer) -> None:
+    from faultlines.ingest.documents import make_document
+
+    text = "Ahmed Saleh, a local militia commander, said his men had struck the convoy twice."
+    analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
+    assert [m for m in analysis.actors if m.text == "Ahmed Saleh"]

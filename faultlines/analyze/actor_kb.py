@@ -362,13 +362,16 @@ class ActorKB:
         return actor.id in self.monitor_ids or name_key(actor.name) in self.monitor_keys
 
     def unfit_name(self, name: str) -> str | None:
-        """Why ``name`` can be no new actor ("outlet", "number", "tag", "place", "event"), or None when it can."""
+        """Why ``name`` can be no new actor ("outlet", "credit", "number", "tag", "place", "event"), or None when
+        it can."""
         text = name.strip()
         if not text:
             return "empty"
         if text[:1] in "#@" or "#" in text:
             return "tag"
         words = text.split()
+        if "/" in words[0] and words[0].split("/", 1)[0].lower() in self.credit_words:
+            return "credit"  # "Photo/Jane Doe" of "(AP Photo/Jane Doe)": a photo credit
         if words[0].replace(",", "").replace(".", "").isdigit() or sum(c.isdigit() for c in text) > len(text) // 2:
             return "number"  # "358 0 SHARES", "130 Fulani": a count or page furniture, not a name
         if self.is_outlet(text):

@@ -523,7 +523,8 @@ class ActorRecognizer:
 
     def admit(self, st: _State, start: int, end: int, name: str, label: str = "ORG") -> bool:
         """Whether an unknown name may become an actor: not an outlet, a number, a hashtag or a place (by its own
-        words or the gazetteer), and not a journalist (a byline, a photo credit, the document's author)."""
+        words or the gazetteer), and not a journalist (a byline, a photo credit, the document's author, a person the
+        text calls a journalist, reporter, correspondent or photographer)."""
         if self.kb.unfit_name(name) is not None:
             return False
         while end > start and st.text[end - 1].isspace():  # an entity that ran on to the line's end
@@ -541,6 +542,8 @@ class ActorRecognizer:
             return False
         if key and (key[0] in self.kb.credit_words or _credited(st.text, start, end, self.kb, label == "PERSON")):
             return False
+        if label == "PERSON" and _of_the_press(st.sdoc, start, end):
+            return False  # "NAME, a Yemeni journalist, told ...", "photojournalist NAME": who tells, not an actor
         gaz = self.gazetteer
         if gaz is not None and (label != "PERSON" or len(key) == 1) and not typed:
             try:
@@ -619,6 +622,25 @@ def _credited(text: str, start: int, end: int, kb: ActorKB, person: bool) -> boo
     return any(kb.is_outlet(" ".join(following[:n])) for n in range(len(following), 0, -1))
 
 
+# a person the text calls one of these is a journalist: who tells the news, never an actor of it
+_PRESS = frozenset({"journalist", "photojournalist", "reporter", "correspondent", "photographer", "cameraman",
+                    "videographer", "columnist", "editor"})
+
+
+def _of_the_press(sdoc: Any, start: int, end: int) -> bool:
+    """The person at [start, end) is called a journalist: by an apposition ("NAME, a Yemeni journalist,"), a title
+    before the name ("photojournalist NAME") or a noun the name is in apposition to ("the reporter, NAME")."""
+    span = sdoc.char_span(start, end, alignment_mode="expand") if sdoc is not None else None
+    if span is None or not len(span):
+        return False
+    root = span.root
+    words = [c for c in root.children if c.dep_ in ("appos", "compound") and not span.start <= c.i < span.end]
+    words += [c for c in root.children if c.dep_ == "compound" and span.start <= c.i < span.end and c.i == span.start]
+    if root.dep_ == "appos":
+        words.append(root.head)
+    return any(w.lemma_.lower() in _PRESS or w.lower_ in _PRESS for w in words)
+
+
 # ---------------------------------------------------------------------------------------------------- helpers
 
 
@@ -667,7 +689,10 @@ class _State:
         return m if m is not None and m.end == end else None
 
     def add(self, start: int, end: int, actor: Actor, how: str, *, replace: bool = False) -> ActorMention | None:
-        """Record a mention unless it overlaps one already found (``replace`` drops exactly-covered ones)."""
+        """Record a mention unless it overlaps one already found (``replace`` drops exactly-covered ones); an
+        entity that ran on to the line's end loses its trailing white space ("Fulani" of a headline)."""
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
         if start >= end:
             return None
         overlapping = {self._covered[c] for c in range(start, end)} - {None}

@@ -26,6 +26,7 @@ from faultlines.extract.casualties import CasualtyFigures, parse_casualties, vic
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, established, kind_of
 from faultlines.extract.prefilter import StartIndex, starts
+from faultlines.extract.roles import DocumentStats, candidates, features, shipped_model
 from faultlines.extract.structure import structure, told_generally
 from faultlines.model import (
     DATE_RANK,
@@ -159,8 +160,9 @@ class _Hit:
 class EventExtractor:
     """Finds every event mention of an analysed document, most salient first."""
 
-    def __init__(self, kb: Any = None, lexicon: EventLexicon | None = None) -> None:
+    def __init__(self, kb: Any = None, lexicon: EventLexicon | None = None, roles: Any = "shipped") -> None:
         self.kb = kb
+        self.roles = shipped_model() if roles == "shipped" else roles  # the learned role filler, or None
         self.lexicon = lexicon or load_lexicon()
         common = frozenset().union(*self.lexicon.classes.values()) if self.lexicon.classes else frozenset()
         self.participants = ParticipantFinder(kb, common | {w + "s" for w in common},
@@ -197,6 +199,7 @@ class EventExtractor:
         events = structure(events, anaphors=self.lexicon.anaphors)  # which distinct events the article tells; reported totals left out
         events = _place_unplaced(events, analysis)
         events = [self._national(e) for e in events]
+        events = self.learned_roles(events, analysis)
         length = max(len(analysis.document.clean_text), 1)
         events = [replace(e, salience=_salience(e, length)) for e in events]
         events.sort(key=lambda e: -e.salience)
@@ -411,6 +414,60 @@ class EventExtractor:
             else TimeExpression.unknown()
         loc = prior.location if prior.location is not None and a <= prior.location.start < b else None
         return replace(prior, date=date, location=loc)
+
+    def learned_roles(self, events: list[Event], analysis: Analysis, model: Any = "own") -> list[Event]:
+        """Perpetrators and targets the role model (``extract.roles``) finds among the noun phrases of each
+        sentence that tells an event, added to the event whose trigger is nearest; the rules' own stay (a model
+        trained on 1989-91 wire copy knows nothing of today's air wars: ``docs/roles-model.md``). ``model``: another
+        ``RoleModel`` (threshold tuning), or this extractor's own."""
+        model = self.roles if model == "own" else model
+        sdoc = analysis.spacy_doc
+        factual = [k for k, e in enumerate(events) if e.is_event]
+        if model is None or not factual:
+            return events
+        stats = DocumentStats(sdoc)
+        property_words = self.lexicon.classes.get("property", frozenset())
+        added: dict[int, tuple[list[Participant], list[Participant], list[PropertyTarget]]] = {}
+        for index, sent in enumerate(sdoc.sents):
+            found = candidates(sent)
+            told = [k for k in factual if events[k].start < sent.end_char and sent.start_char < events[k].end]
+            if not told:
+                stats.seen.update(c.head.lemma_.lower() for c in found)
+                continue
+            told_events = [events[k] for k in told]
+            for c in found:
+                _, perp, target = model.probabilities(features(c, sent, index, told_events, analysis, stats))
+                if max(perp, target) < min(model.perpetrator, model.target):
+                    continue
+                k = _nearest(told, events, c, sent)
+                event = events[k]
+                if _overlapping(c, event):
+                    continue  # the rules placed it already
+                how = event.attribution or "stated"
+                perps, targets, things = added.setdefault(k, ([], [], []))
+                if perp >= model.perpetrator and perp >= target:
+                    perps.extend(self.participants.fill(c.head, analysis, True, how))
+                elif target >= model.target:
+                    named = self.participants.fill(c.head, analysis, False)
+                    targets.extend(named)
+                    if not named and (c.head.lemma_.lower() in property_words or c.head.lower_ in property_words):
+                        things.append(PropertyTarget(c.text, c.start, c.end))  # a thing struck: a building, a bus
+        if not added:
+            return events
+        out = list(events)
+        for k, (perps, targets, things) in added.items():
+            e = out[k]
+            taken = {p.actor.id for p in e.perpetrators} | {p.actor.id for p in e.targets}
+            new_perps = _unique_new(perps, taken)
+            taken |= {p.actor.id for p in new_perps}
+            new_targets = _unique_new(targets, taken)
+            seen_things = {t.text.lower() for t in e.property_targets}
+            new_things = [t for t in things if t.text.lower() not in seen_things]
+            if new_perps or new_targets or new_things:
+                out[k] = self._national(replace(e, perpetrators=e.perpetrators + tuple(new_perps),
+                                                targets=e.targets + tuple(new_targets),
+                                                property_targets=e.property_targets + tuple(dict.fromkeys(new_things))))
+        return out
 
     def _national(self, event: Event) -> Event:
         """Unspecified state forces ("security forces", "troops", "police") of an event placed in a country
@@ -1088,3 +1145,33 @@ def _salience(e: Event, length: int) -> float:
 
 
 __all__ = ["Cue", "EventExtractor", "EventLexicon", "load_lexicon"]
+
+
+def _nearest(told: list[int], events: list[Event], c: Any, sent: Any) -> int:
+    """Of the events a sentence tells, the one whose trigger word stands nearest the candidate phrase."""
+    if len(told) == 1:
+        return told[0]
+    text = span_text(sent)
+
+    def distance(k: int) -> int:
+        trig = events[k].trigger
+        at = text.find(trig) if trig else -1
+        return abs(sent.start_char + at - c.start) if at >= 0 else 1 << 30
+
+    return min(told, key=distance)
+
+
+def _overlapping(c: Any, event: Event) -> bool:
+    """The candidate phrase is one of the event's participants or property targets already."""
+    spans = [(p.start, p.end) for p in (*event.perpetrators, *event.targets)] \
+        + [(t.start, t.end) for t in event.property_targets]
+    return any(a is not None and b is not None and a < c.end and c.start < b for a, b in spans)
+
+
+def _unique_new(items: list[Participant], taken: set[str]) -> list[Participant]:
+    out: list[Participant] = []
+    for p in items:
+        if p.actor.id not in taken:
+            taken.add(p.actor.id)
+            out.append(p)
+    return out

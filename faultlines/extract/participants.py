@@ -191,6 +191,32 @@ class ParticipantFinder:
                 out.append(Participant(_phrase_text(t), actor, how, start, end))
         return _unique(out)
 
+    def fill(self, tok: Any, analysis: Analysis, perpetrator: bool, how: str = "stated") -> list[Participant]:
+        """The participants of a noun phrase (headed by ``tok``) the role model chose, under the rules' own bars.
+        Nothing when the phrase's head is a place, half of a hyphenated word ("rebel-held"), a modifier of another
+        noun ("a government school"), or the subject of a verb of saying: a source, neither who did it nor whom it
+        struck ("the Houthi group said", "Damascus has refuted", "the Committee of Doctors said"); no unknown name
+        after a preposition of place ("a house in Pa Zi Gyi").
+        An actor named only by a modifier counts when the head is a word for armed men or a group ("Boko Haram
+        fighters"), not otherwise ("Egyptian state TV"). Never an outlet, a byline or photo credit, or an unfit
+        new name; as a perpetrator never a monitor, nor civilians (the model reads no "civilians opened fire")."""
+        kb = self.kb
+        if _on_place(analysis, tok.idx, tok.idx + len(tok)) or _hyphenated(tok) or _speaks(tok):
+            return []
+        if tok.dep_ in ("nmod", "amod", "npadvmod") and tok.head.pos_ in ("NOUN", "PROPN"):
+            return []  # the "government" of "a government secondary school": a modifier, not the phrase
+        if perpetrator:
+            found = self._unidentified(tok, how) or self.resolve(tok, analysis, how)
+        else:
+            found = self.resolve(tok, analysis, how)
+        armed_head = _armed_noun(tok, kb)
+        where = tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE
+        found = [p for p in found if (armed_head or _covers(p, tok))
+                 and (p.actor.known or (_fit(kb, p.actor.name) and not where))]
+        if perpetrator:
+            return [p for p in found if not _reporter(kb, p.actor) and p.actor.type != "civilians"]
+        return [p for p in found if not _outlet(kb, p.actor)]
+
     def _unidentified(self, tok: Any, how: str) -> list[Participant]:
         """"unknown persons", "three unidentified individuals": people the text does not name, doing the harm."""
         kb = self.kb
@@ -565,6 +591,45 @@ def _home_country(analysis: Analysis) -> str | None:
     countries = {p.place.country_code for p in analysis.places
                  if p.place.precision in ("point", "city", "admin2", "admin1") and p.place.country_code}
     return next(iter(countries)) if len(countries) == 1 else None
+
+
+# verbs of saying: their subject is a source of the report, not who did it ("the Houthi group said")
+_SPEAKING = frozenset({"say", "tell", "report", "announce", "state", "add", "note", "confirm", "allege", "accuse",
+                       "quote", "cite", "deny", "refute", "reject", "condemn", "warn", "write", "insist", "argue",
+                       "describe", "explain", "tweet", "declare"})
+_LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "around", "across"})
+# nouns of a band or its members: the actor the phrase names may be its modifier ("Boko Haram's gunmen unit")
+_GROUP_HEADS = frozenset({"group", "member", "members", "faction", "unit", "cell", "wing", "column", "squad",
+                          "commando", "commandos", "brigade", "battalion", "element", "elements"})
+
+
+def _speaks(tok: Any) -> bool:
+    """The phrase is, or is the "of" phrase of, the subject of a verb of saying ("the Committee of Doctors said")."""
+    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):
+        tok = tok.head.head
+    return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_.lower() in _SPEAKING
+
+
+def _hyphenated(tok: Any) -> bool:
+    """Half of a hyphenated word ("rebel-held", "Taliban-controlled"): a modifier, never a participant."""
+    doc = tok.doc
+    after = tok.i + 1 < len(doc) and doc[tok.i + 1].text == "-" and not tok.whitespace_
+    before = tok.i > 1 and doc[tok.i - 1].text == "-" and not doc[tok.i - 1].whitespace_ \
+        and not doc[tok.i - 2].whitespace_
+    return bool(after or before)
+
+
+def _armed_noun(tok: Any, kb: Any) -> bool:
+    """The phrase's head is a word for armed men or a band ("fighters", "gunmen", "group")."""
+    low = tok.lower_
+    if low in _GROUP_HEADS or tok.lemma_.lower() in _GROUP_HEADS:
+        return True
+    nouns = getattr(kb, "generic_nouns", None) or {}
+    return (low,) in nouns or (tok.lemma_.lower(),) in nouns
+
+
+def _covers(p: Participant, tok: Any) -> bool:
+    return p.start is not None and p.end is not None and p.start <= tok.idx < p.end
 
 
 def _on_place(analysis: Analysis, start: int, end: int) -> bool:
