@@ -26,7 +26,7 @@ from faultlines.extract.casualties import CasualtyFigures, parse_casualties, vic
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, established, kind_of
 from faultlines.extract.prefilter import StartIndex, starts
-from faultlines.extract.roles import DocumentStats, candidates, features, shipped_model
+from faultlines.extract.roles import DocumentStats, Overlaps, candidates, features, shipped_model
 from faultlines.extract.structure import structure, told_generally
 from faultlines.model import (
     DATE_RANK,
@@ -425,12 +425,13 @@ class EventExtractor:
         factual = [k for k, e in enumerate(events) if e.is_event]
         if model is None or not factual:
             return events
-        stats = DocumentStats(sdoc)
+        stats = DocumentStats(analysis)
+        told_by = Overlaps([_Span(events[k].start, events[k].end, k) for k in factual])
         property_words = self.lexicon.classes.get("property", frozenset())
         added: dict[int, tuple[list[Participant], list[Participant], list[PropertyTarget]]] = {}
         for index, sent in enumerate(sdoc.sents):
             found = candidates(sent)
-            told = [k for k in factual if events[k].start < sent.end_char and sent.start_char < events[k].end]
+            told = [span.index for span in told_by.of(sent.start_char, sent.end_char)]
             if not told:
                 stats.seen.update(c.head.lemma_.lower() for c in found)
                 continue
@@ -1145,6 +1146,13 @@ def _salience(e: Event, length: int) -> float:
 
 
 __all__ = ["Cue", "EventExtractor", "EventLexicon", "load_lexicon"]
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    index: int  # of the event in its list
 
 
 def _nearest(told: list[int], events: list[Event], c: Any, sent: Any) -> int:

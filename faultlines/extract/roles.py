@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from faultlines.model import Analysis, Event
+from faultlines.spans import ByStart
 
 log = logging.getLogger(__name__)
 
@@ -80,17 +81,31 @@ def candidates(sent: Any) -> list[Candidate]:
     return out
 
 
+class Overlaps:
+    """Which items (``.start``/``.end``) overlap a character span, in their list order, in log time: asked once
+    per sentence or phrase, a scan of all of them made long reports quadratic."""
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.by_start = ByStart(list(enumerate(items)), key=lambda pair: pair[1].start)
+        self.longest = max((item.end - item.start for item in items), default=0)
+
+    def of(self, start: int, end: int) -> list[Any]:
+        found = [pair for pair in self.by_start.between(start - self.longest, end) if pair[1].end > start]
+        return [item for _, item in sorted(found, key=lambda pair: pair[0])]
+
+
 class DocumentStats:
     """What the features need to know of the whole article: how often each head word occurs, which occur
-    before, and the index of each sentence."""
+    before, and where its actor mentions are."""
 
-    def __init__(self, sdoc: Any) -> None:
+    def __init__(self, analysis: Analysis) -> None:
         self.counts: dict[str, int] = {}
-        for t in sdoc:
+        for t in analysis.spacy_doc:
             if t.pos_ in ("NOUN", "PROPN"):
                 lem = t.lemma_.lower()
                 self.counts[lem] = self.counts.get(lem, 0) + 1
         self.seen: set[str] = set()
+        self.actors = Overlaps(analysis.actors)
 
 
 def features(c: Candidate, sent: Any, index: int, events: Sequence[Event], analysis: Analysis,
@@ -111,9 +126,8 @@ def features(c: Candidate, sent: Any, index: int, events: Sequence[Event], analy
         f.append("num")
     f.append(f"len={min(c.right - c.left + 1, 4)}")
     start, end = c.start, c.end
-    for m in analysis.actors:
-        if m.start < end and start < m.end:
-            f += [f"atype={m.actor.type}", "known" if m.how != "new" else "newactor"]
+    for m in stats.actors.of(start, end):
+        f += [f"atype={m.actor.type}", "known" if m.how != "new" else "newactor"]
     if not events:
         f.append("noev")
     rules: set[str] = set()
@@ -184,4 +198,4 @@ def shipped_model() -> RoleModel | None:
     return RoleModel.load()
 
 
-__all__ = ["Candidate", "DocumentStats", "RoleModel", "candidates", "features", "shipped_model"]
+__all__ = ["Candidate", "DocumentStats", "Overlaps", "RoleModel", "candidates", "features", "shipped_model"]

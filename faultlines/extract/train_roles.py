@@ -81,7 +81,7 @@ def examples(rows: Sequence[dict[str, Any]], keep: frozenset[str] = frozenset())
             if row["docid"] in keep:
                 kept[row["docid"]] = result
             events = [e for e in result.events if e.is_event]
-            stats = DocumentStats(analysis.spacy_doc)
+            stats = DocumentStats(analysis)
             for index, sent in enumerate(analysis.spacy_doc.sents):
                 found = candidates(sent)
                 told = [e for e in events if e.start < sent.end_char and sent.start_char < e.end]
