@@ -29,9 +29,14 @@ Factuality = Literal[
     "attribution",  # told only as what someone claimed, was blamed for or denies; the article does not report it
 ]
 EVENT_FACTUALITIES: frozenset[str] = frozenset({"asserted", "reported"})
-# finest first: how precisely a place or a date is known (``PLACE_RANK["point"]`` < ``PLACE_RANK["city"]`` ...)
-PLACE_RANK: dict[str, int] = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5, "unknown": 6}
-DATE_RANK: dict[str, int] = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
+# how precisely a place or a date is known, finest first: the one order every stage uses ("region" is a continent
+# or a region of the world, wider than a country)
+PLACE_PRECISIONS: tuple[str, ...] = ("point", "city", "admin2", "admin1", "country", "region", "unknown")
+DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "part-of-month", "month", "range", "year", "unknown")
+PLACE_RANK: dict[str, int] = {p: i for i, p in enumerate(PLACE_PRECISIONS)}
+DATE_RANK: dict[str, int] = {p: i for i, p in enumerate(DATE_PRECISIONS)}
+# placed within one province (a town, a district, the province itself): what incident resolution blocks on
+WITHIN_PROVINCE: tuple[str, ...] = PLACE_PRECISIONS[: PLACE_RANK["admin1"] + 1]
 RelationType = Literal[
     "supports", "allied", "fights", "attacks", "opposes", "rivals", "controls", "leads", "member_of"
 ]
@@ -361,6 +366,25 @@ class Extraction:
     @property
     def factual_events(self) -> list[Event]:
         return [e for e in self.events if e.is_event]
+
+
+@dataclass(frozen=True)
+class StageFailure:
+    """A document a stage could not handle: recorded and skipped, the batch goes on. ``error`` is the error as
+    text ("ValueError: ..."), so the failure crosses process boundaries; ``exception`` is the error itself, in the
+    process that raised it only (dropped by ``portable``)."""
+
+    document: Document
+    stage: str  # "analyze" | "extract"
+    error: str
+    exception: BaseException | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, document: Document, stage: str, exception: BaseException) -> StageFailure:
+        return cls(document, stage, f"{type(exception).__name__}: {exception}", exception)
+
+    def portable(self) -> StageFailure:
+        return StageFailure(self.document, self.stage, self.error) if self.exception is not None else self
 
 
 # ---------------------------------------------------------------------------------------------------- incidents

@@ -205,7 +205,7 @@ def test_a_text_of_one_word_lines_is_bounded(tmp_path):
 
 
 def test_a_long_document_is_parsed_in_pieces_with_the_same_text(nlp):
-    from faultlines.pipeline import LONG_DOC_CHARS, parse_long, pieces
+    from faultlines.worker import LONG_DOC_CHARS, parse_long, pieces
 
     text = "".join(f"Paragraph {i}: gunmen attacked a checkpoint in Ramadi.\n\n" for i in range(1500))
     assert len(text) > LONG_DOC_CHARS
@@ -330,7 +330,7 @@ def test_a_report_repeating_one_event_is_resolved_without_scoring_every_pair(mon
 
 def test_a_timeout_is_not_swallowed_by_an_except_exception_inside_a_stage():
     from faultlines.ingest.documents import make_document
-    from faultlines.pipeline import StageTimeout
+    from faultlines.worker import StageTimeout
 
     class Careless:  # like a stage that guards its own work with ``except Exception``
         def __call__(self, analysis):
@@ -353,4 +353,4 @@ def test_a_timeout_is_not_swallowed_by_an_except_exception_inside_a_stage():
     t0 = time.perf_counter()
     [res] = list(pipe.extract([make_document(raw_text="text", name="careless.txt")]))
     assert time.perf_counter() - t0 < 1.5
-    assert res[1] == "extract" and isinstance(res[2], StageTimeout)
+    assert res.stage == "extract" and isinstance(res.exception, StageTimeout)

@@ -68,10 +68,10 @@ def test_two_workers_give_the_same_database_as_one(tmp_path, demo, one_worker_db
 
 def test_parquet_partitions_hold_the_same_events_and_incidents(tmp_path, demo, one_worker_db, analyzer, extractor):
     pq = pytest.importorskip("pyarrow.parquet", reason="Parquet output needs the 'parquet' extra")
-    from faultlines.distributed import resolve_parquet, run_batch, write_parquet_partitions
+    from faultlines.export.partitions import resolve_parquet, write_parquet_partitions
     from faultlines.ingest import read_paths
     from faultlines.model import Document
-    from faultlines.pipeline import Pipeline
+    from faultlines.worker import Pipeline, run_batch
 
     corpus, manifest = demo
     docs = [d for d in read_paths([corpus], manifest=manifest) if isinstance(d, Document)]

@@ -14,6 +14,7 @@ def test_all_names_exist_and_are_exported():
     public = {n for n in dir(faultlines) if not n.startswith("_")}
     modules = {"config", "errors", "model", "pipeline", "store", "ingest", "clean", "analyze", "extract", "resolve",
                "export", "serve", "demo", "cli", "distributed", "annotations", "logging", "version", "limits", "spans", "geo",
+               "worker", "training",
                "PackageNotFoundError"}
     assert public - set(faultlines.__all__) <= modules
 

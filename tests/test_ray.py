@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from faultlines.config import Settings
-from faultlines.model import Document, Event, Extraction
+from faultlines.model import Document, Event, Extraction, StageFailure
 
 ray = pytest.importorskip("ray", reason="the Ray engine needs the 'ray' extra (pip install 'faultlines[ray]')")
 
@@ -43,7 +43,7 @@ class EchoWorker:
     def extract(self, documents):
         for d in documents:
             if "BOOM" in d.clean_text:
-                yield d, "extract", ValueError("boom")
+                yield StageFailure.of(d, "extract", ValueError("boom"))
             else:
                 yield Extraction(d, [Event("Battles", "Armed clash", d.clean_text, 0, len(d.clean_text),
                                            trigger=str(self.pid))])
@@ -60,7 +60,7 @@ def _docs(make_doc, texts):
 def _key(res):
     """What must agree between engines: per document, the events and relations as plain tuples."""
     if not isinstance(res, Extraction):
-        return (res[0].id, "failed", res[1])
+        return (res.document.id, "failed", res.stage)
     return (res.document.id,
             sorted((e.sub_event_type, e.quote, e.start, e.end, e.factuality, e.killed.low, e.killed.high,
                     tuple(p.actor.id for p in e.perpetrators), e.location.place.name if e.location else None,
@@ -87,9 +87,9 @@ def test_ray_pool_keeps_order_bounds_flight_and_records_failures(ray_local, make
     for res in extract_batches_ray(lazy(), Settings(workers=2), factory=echo_factory, in_flight=2):
         out.append(res)
         seen_batches.append(len(pulled))
-    assert [r.document.id if isinstance(r, Extraction) else r[0].id for r in out] == [d.id for d in docs]
+    assert [r.document.id for r in out] == [d.id for d in docs]
     failed = [r for r in out if not isinstance(r, Extraction)]
-    assert len(failed) == 1 and failed[0][0].name == "7.txt" and "boom" in failed[0][2]
+    assert len(failed) == 1 and failed[0].document.name == "7.txt" and "boom" in failed[0].error
     # the first result arrives before the whole input was pulled: batches are streamed, not all submitted at once
     assert seen_batches[0] < len(batches)
     # both actors worked (each built its worker once, in its own process)

@@ -132,7 +132,7 @@ def test_a_stage_that_hangs_is_stopped_and_recorded(monkeypatch):
 
     from faultlines.config import Settings
     from faultlines.ingest.documents import make_document
-    from faultlines.pipeline import Pipeline, StageTimeout
+    from faultlines.worker import Pipeline, StageTimeout
 
     class Slow:
         def __call__(self, analysis):
@@ -151,7 +151,7 @@ def test_a_stage_that_hangs_is_stopped_and_recorded(monkeypatch):
     t0 = time.perf_counter()
     [res] = list(pipe.extract([make_document(raw_text="text", name="slow.txt")]))
     assert time.perf_counter() - t0 < 3
-    assert res[1] == "extract" and isinstance(res[2], StageTimeout)
+    assert res.stage == "extract" and isinstance(res.exception, StageTimeout) and res.error.startswith("_Timeout")
 
 
 def test_mentions_without_date_or_subnational_place_are_not_coded_as_incidents(store):

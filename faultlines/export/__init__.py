@@ -15,6 +15,7 @@ from faultlines.errors import FaultlinesError, OptionalDependencyMissing
 from faultlines.export.formats import incidents_geojson as incidents_geojson_of
 from faultlines.export.formats import to_csv
 from faultlines.limits import xml_safe
+from faultlines.model import DATE_PRECISIONS, PLACE_PRECISIONS
 from faultlines.store import Store, queries
 
 FORMATS = ("jsonl", "csv", "geojson", "gexf", "graphml", "parquet", "framing")
@@ -31,8 +32,17 @@ ACLED_COLUMNS = [
     "fatalities", "fatalities_low", "fatalities_high", "injured_low", "injured_high", "disputed", "date_end",
     "date_precision", "sources", "corrected", "faultlines_id", "source_titles",
 ]
-TIME_PRECISION = {"day": 1, "week": 2, "part-of-month": 2, "month": 3, "range": 3, "year": 3}
-GEO_PRECISION = {"point": 1, "city": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 3}
+
+
+def _acled_codes(order: tuple[str, ...], exact: str, near: str) -> dict[str, int]:
+    """ACLED's precision codes over our one order of precisions: 1 as precise as ``exact``, 2 as ``near``, 3 wider
+    (unknown has no code)."""
+    rank = {p: i for i, p in enumerate(order)}
+    return {p: 1 if rank[p] <= rank[exact] else 2 if rank[p] <= rank[near] else 3 for p in order if p != "unknown"}
+
+
+TIME_PRECISION = _acled_codes(DATE_PRECISIONS, "day", "part-of-month")  # day 1; week, part of month 2; wider 3
+GEO_PRECISION = _acled_codes(PLACE_PRECISIONS, "city", "admin2")  # town 1; district 2; province or wider 3
 
 
 def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:

@@ -38,10 +38,8 @@ from itertools import combinations
 from typing import Any
 
 from faultlines.geo import SAME_TOWN_KM, km_between
-from faultlines.model import coded_subtype
+from faultlines.model import DATE_RANK, PLACE_RANK, WITHIN_PROVINCE, coded_subtype
 
-PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "unknown": 6}
-DATE_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "range": 4, "year": 5, "unknown": 6}
 TYPE_AFFINITY = {
     frozenset({"Violence against civilians", "Explosions/Remote violence"}): 0.5,
     frozenset({"Battles", "Explosions/Remote violence"}): 0.5,
@@ -110,7 +108,7 @@ def codable(ev: EventRecord) -> bool:
 
     (The store applies the same rule in SQL: ``faultlines.store.queries.FACTUAL``.)
     """
-    return ev.date_start is not None or PRECISION_RANK.get(ev.place_precision, 6) <= PRECISION_RANK["admin1"]
+    return ev.date_start is not None or PLACE_RANK.get(ev.place_precision, 6) <= PLACE_RANK["admin1"]
 
 
 @dataclass
@@ -153,12 +151,12 @@ def _place_score(a: EventRecord, b: EventRecord, max_km: float) -> tuple[float |
         return 1.0, f"same place ({a.place_name})"
     if unlisted_place(a) and unlisted_place(a) == unlisted_place(b):
         return 1.0, f"same place, not in the gazetteer ({a.place_name})"
-    ra, rb = PRECISION_RANK.get(a.place_precision, 6), PRECISION_RANK.get(b.place_precision, 6)
-    if max(ra, rb) >= PRECISION_RANK["country"]:
+    ra, rb = PLACE_RANK.get(a.place_precision, 6), PLACE_RANK.get(b.place_precision, 6)
+    if max(ra, rb) >= PLACE_RANK["country"]:
         return 0.5, "same country"
     if a.admin1 and b.admin1 and a.admin1 != b.admin1:
         return None, "different provinces"
-    if max(ra, rb) >= PRECISION_RANK["admin2"]:
+    if max(ra, rb) >= PLACE_RANK["admin2"]:
         return 0.75, f"one place lies in the other's province ({a.admin1 or b.admin1})"
     km = _km(a, b)
     if km is None:
@@ -343,7 +341,7 @@ def clear_caches() -> None:
 
 def _fine(ev: EventRecord) -> bool:
     """Placed within a province (so it only meets mentions of that province, or of no known province)."""
-    return bool(ev.admin1 and ev.country_code) and PRECISION_RANK.get(ev.place_precision, 6) < PRECISION_RANK["country"]
+    return bool(ev.admin1 and ev.country_code) and ev.place_precision in WITHIN_PROVINCE
 
 
 def unlisted_place(ev: EventRecord) -> str | None:
@@ -629,7 +627,7 @@ def _pick_place(evs: list[EventRecord]) -> tuple[EventRecord | None, bool]:
     placed = [e for e in evs if e.country_code]
     if not placed:
         return None, False
-    best = min(placed, key=lambda e: (PRECISION_RANK.get(e.place_precision, 6), -e.salience, e.id))
+    best = min(placed, key=lambda e: (PLACE_RANK.get(e.place_precision, 6), -e.salience, e.id))
     disputed = any(
         (e.country_code != best.country_code) or (e.admin1 and best.admin1 and e.admin1 != best.admin1)
         for e in placed)

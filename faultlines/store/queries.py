@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from faultlines.model import Document, OffsetMap
+from faultlines.model import WITHIN_PROVINCE, Document, OffsetMap
 
 INCIDENT_SORTS = {  # each ends with a unique tie-breaker, in the direction the matching index is built
     "date": "i.date_start IS NULL, i.date_start, i.id",
@@ -519,7 +519,6 @@ def _lineage(actor_id: str, parents: dict[str, str]) -> tuple[str, ...]:
 LONG_SPAN_DAYS = 60  # yearly blocks hold mentions spanning at least this (for date windows up to 30 days)
 SHORT_SPAN_DAYS = 14  # mentions dated to a day, a week or a fortnight: the narrow candidate range; the others are
 # in the events_spanning_dates index, whose condition (date_span_days > 14) the queries repeat word for word
-FINE_PRECISIONS = ("point", "city", "admin2", "admin1", "region")  # placed within a province (resolve.incidents)
 
 
 def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: int = 31,
@@ -586,8 +585,8 @@ def _candidate_parts(ev: Any, window: int, recent_days: int, undated_days: int,
                 (ev.date_start - timedelta(days=window)).isoformat()]
         if (end - ev.date_start).days + 2 * window <= 120:  # weekly blocks: a shared ISO week, same province
             province, pargs = "", []
-            if cc and ev.admin1 and ev.place_precision in FINE_PRECISIONS:  # fine: same province, or not fine
-                fine = ", ".join(f"'{p}'" for p in FINE_PRECISIONS)
+            if cc and ev.admin1 and ev.place_precision in WITHIN_PROVINCE:  # fine: same province, or not fine
+                fine = ", ".join(f"'{p}'" for p in WITHIN_PROVINCE)
                 province = (" AND (e.admin1 = ? OR e.admin1 IS NULL OR e.admin1 = '' OR e.place_precision IS NULL "
                             f"OR e.place_precision NOT IN ({fine}))")
                 pargs = [ev.admin1]
