@@ -126,7 +126,7 @@ def test_shipped_members_read_the_parse_vectors(nlp):
 def test_shared_tokens_score_as_each_members_own_pipeline():
     """A model on the words only tokenizes once (with the first member) for all members: every member must give
     the same probability as when it tokenizes the text itself."""
-    from faultlines.extract import train_causal as tc
+    from faultlines.training import causal as tc
     from faultlines.extract.causal_model import CAUSAL, CausalModel, Example
 
     rows = [Example(f"r{i}", t, "because" in t or "forced" in t) for i, t in enumerate(SENTENCES * 2)]
@@ -138,7 +138,7 @@ def test_shared_tokens_score_as_each_members_own_pipeline():
 @pytest.fixture(scope="module")
 def parse_model(nlp, tmp_path_factory):
     """A small model on the parse's token vectors (``--arch parse``), trained here, saved and loaded back."""
-    from faultlines.extract import train_causal as tc
+    from faultlines.training import causal as tc
     from faultlines.extract.causal_model import META_FILE, CausalModel, Example
 
     rows = [Example(f"r{i}", text, "because" in text or "forced" in text or "after" in text or "as" in text.split())
@@ -258,7 +258,7 @@ def test_heldout_split_is_deterministic():
 def test_distillation_teachers_never_see_the_rows_they_label(monkeypatch):
     """Each row's soft target comes from a teacher trained on the other groups only (its CNC fold, or our own
     sentences as one group), and mixes the label and the teacher's probability by ``alpha``."""
-    from faultlines.extract import train_causal as tc
+    from faultlines.training import causal as tc
     from faultlines.extract.causal_model import Example, split_of
 
     rows = [Example(f"row-{i}", f"sentence number {i}", i % 3 == 0) for i in range(40)]
@@ -290,7 +290,7 @@ def test_distillation_teachers_never_see_the_rows_they_label(monkeypatch):
 
 def test_soft_targets_train_a_textcat():
     """spaCy's textcat only accepts 0/1 categories; training on soft targets must still work."""
-    from faultlines.extract import train_causal as tc
+    from faultlines.training import causal as tc
     from faultlines.extract.causal_model import CausalModel, Example
 
     rows = [Example(f"r{i}", text, label) for i, (text, label) in enumerate(

@@ -101,7 +101,7 @@ def test_a_lower_cased_killer_the_rules_miss(run) -> None:
 
 
 def test_the_retrain_command_writes_a_model_the_extractor_loads(tmp_path) -> None:
-    from faultlines.extract.train_roles import main
+    from faultlines.training.roles import main
 
     stories = [
         ("urban commandos burned a bus in the capital on friday.", "urban commandos", "bus"),

@@ -5,7 +5,7 @@ how the model was trained) and one blank-English spaCy pipeline per ensemble mem
 component (labels ``causal`` and ``other``).
 
 The shipped members read the words only (a bag of n-grams and a small CNN of their own). Members trained with
-``train_causal --arch parse`` (tried, not shipped: ``docs/causal-model.md``) read the parse's own token vectors
+``training.causal --arch parse`` (tried, not shipped: ``docs/causal-model.md``) read the parse's own token vectors
 instead (``Doc.tensor``, set by the English pipeline's ``tok2vec`` that the analysis runs anyway) next to a small
 hash embedding of the words (``faultlines.ParseFeatures.v1``). Such a model scores a sentence straight from its
 span of the parsed document; a bare text (``predict``, ``score``) is first run through that ``tok2vec``.

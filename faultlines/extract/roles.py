@@ -10,7 +10,7 @@ rules made of it, the event's sub-type and where the phrase stands in the articl
 The shipped weights (``models/roles.json``) were trained on the MUC-3/4 training documents (terrorist incidents
 in Latin America, 1989-1991, released free of charge by NIST courtesy of FBIS), with the thresholds chosen on a
 part of those training documents held out from fitting; ``docs/roles-model.md`` records the data, the figures and
-the command that retrains them (``python -m faultlines.extract.train_roles``).
+the command that retrains them (``python -m faultlines.training.roles``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Train the causal-sentence classifier shipped in ``faultlines/extract/models/causal``.
 
-    python -m faultlines.extract.train_causal --data train_subtask1.csv --out faultlines/extract/models/causal
+    python -m faultlines.training.causal --data train_subtask1.csv --out faultlines/extract/models/causal
 
 Split (deterministic): sha1(index) % 5 == 0 is held out and never read here; fold 1 is the development fold used
 to pick the number of epochs and the decision thresholds; the final models are then trained on folds 1-4 plus

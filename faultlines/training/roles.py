@@ -1,6 +1,6 @@
 """Train the role filler (``extract.roles``) on MUC-3/4 style documents and write ``models/roles.json``.
 
-    python -m faultlines.extract.train_roles --data PATH/train.json [--out faultlines/extract/models/roles.json]
+    python -m faultlines.training.roles --data PATH/train.json [--out faultlines/extract/models/roles.json]
 
 ``--data`` is a JSON Lines file of documents as the GRIT authors processed MUC-3/4 (``docid``, ``doctext``,
 ``extracts`` with ``PerpInd``, ``PerpOrg``, ``Target`` and ``Victim``: lists of entities, each a list of
