@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -18,15 +17,12 @@ from starlette.routing import BaseRoute, Route
 from faultlines.errors import FaultlinesError, NotFound
 from faultlines.model import RELATION_TYPES
 from faultlines.serve import params as P
+from faultlines.serve.context import conn
 from faultlines.serve.formats import INCIDENT_COLUMNS, incidents_geojson, to_csv
 from faultlines.store import queries as Q
 from faultlines.store import queries_web as W
 
 COUNT_CAP = 10_000  # totals above this are reported as the cap with total_exact false
-
-
-def conn(request: Request) -> sqlite3.Connection:
-    return request.app.state.db.connect()
 
 
 def page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
 from starlette.applications import Starlette
@@ -18,11 +17,12 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from faultlines.errors import StoreError
+from faultlines.serve.context import render
 from faultlines.serve.security import (
     BodyLimitMiddleware,
     RateLimitMiddleware,
@@ -89,15 +89,6 @@ def make_env() -> Environment:
                       lstrip_blocks=True)
     env.filters["num"] = lambda v: "" if v is None else f"{v:,}" if isinstance(v, int) else str(v)
     return env
-
-
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A page rendered with autoescaping; every template gets the app's flags."""
-    app = request.app
-    html = app.state.env.get_template(template).render(
-        request=request, allow_edits=app.state.allow_edits, has_vendor=app.state.has_vendor,
-        tile_url=app.state.settings.tile_url, path=request.url.path, **context)
-    return HTMLResponse(html, status_code=status_code)
 
 
 def _wants_json(request: Request) -> bool:

@@ -211,7 +211,7 @@ def schema_endpoint(request: Request) -> Response:
 
 
 def docs_endpoint(request: Request) -> Response:
-    from faultlines.serve.app import render
+    from faultlines.serve.context import render
 
     spec = build_schema()
     ops = []

@@ -12,8 +12,8 @@ from starlette.routing import BaseRoute, Route
 
 from faultlines.model import RELATION_TYPES
 from faultlines.serve import params as P
-from faultlines.serve.api import COUNT_CAP, conn
-from faultlines.serve.app import render
+from faultlines.serve.api import COUNT_CAP
+from faultlines.serve.context import conn, render
 from faultlines.serve.highlight import Span, highlight, mark_in_context
 from faultlines.store import queries as Q
 from faultlines.store import queries_web as W
