@@ -8,6 +8,7 @@ All character offsets (``start``/``end``) index a document's **clean text** unle
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,6 +91,11 @@ class OffsetMap:
     """
 
     segments: tuple[tuple[int, int, int], ...] = ()
+    # the segments' clean starts, built once (``to_raw`` is asked for every mention of a document)
+    _starts: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(s[0] for s in self.segments))
 
     @classmethod
     def identity(cls, length: int) -> OffsetMap:
@@ -98,8 +104,7 @@ class OffsetMap:
     def to_raw(self, offset: int) -> int:
         if not self.segments:
             return offset
-        starts = [s[0] for s in self.segments]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self._starts, offset) - 1
         if i < 0:
             return self.segments[0][1]
         c, r, n = self.segments[i]
@@ -338,6 +343,8 @@ class Claim:
     effect_span: tuple[int, int] | None = None
     score: float = 1.0
     actors: tuple[str, ...] = ()  # actor ids named in the claim
+    cause_concept: str = ""  # the normalised key of each end (``extract.claims.concept_key``), set by the extractor
+    effect_concept: str = ""
 
 
 @dataclass(frozen=True)
@@ -388,6 +395,61 @@ class StageFailure:
 
 
 # ---------------------------------------------------------------------------------------------------- incidents
+
+# the words of a quote that compare two reports of one event (four letters or more, not the commonest)
+_QUOTE_WORD = re.compile(r"[a-z]{4,}")
+_QUOTE_STOP = frozenset("that this with from were have been their they which while after before into about said would "
+                  "could there other these those than when where what also more most some such only over under "
+                  "against between during people".split())
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """What incident resolution needs to know about one factual event mention (slots: a store holds many of
+    them). The store reads them from its events table; ``resolve.incidents`` clusters them."""
+
+    id: str
+    document_id: str
+    document: str
+    event_type: str
+    sub_event_type: str
+    quote: str = ""
+    outlet: str | None = None
+    published: str | None = None
+    date_start: date | None = None
+    date_end: date | None = None
+    date_precision: str = "unknown"
+    date_text: str | None = None
+    place_name: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    place_precision: str = "unknown"
+    perpetrators: tuple[str, ...] = ()  # actor ids
+    targets: tuple[str, ...] = ()
+    perpetrator_names: tuple[str, ...] = ()
+    target_names: tuple[str, ...] = ()
+    # each specific perpetrator (not generic, not civilians) as its id followed by its ``part_of`` ancestors
+    perpetrator_lines: tuple[tuple[str, ...], ...] = ()
+    killed_low: int | None = None
+    killed_high: int | None = None
+    injured_low: int | None = None
+    injured_high: int | None = None
+    salience: float = 0.0
+    start: int = 0
+    end: int = 0
+    doc_event: int | None = None  # which distinct event of its document it tells (``extract.structure``)
+    words: frozenset[str] = field(init=False, repr=False, compare=False)  # the quote's content words
+
+    def __post_init__(self) -> None:
+        words = frozenset(w for w in _QUOTE_WORD.findall(self.quote.lower()) if w not in _QUOTE_STOP) if self.quote else _NO_WORDS
+        object.__setattr__(self, "words", words)
+
+
+_NO_WORDS: frozenset[str] = frozenset()
+
 
 
 @dataclass(frozen=True)

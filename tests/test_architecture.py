@@ -84,3 +84,26 @@ def test_training_code_stays_out_of_the_run_time_path() -> None:
     users = sorted(m for m, deps in graph.items() if any(d.startswith("faultlines.training") for d in deps)
                    and not m.startswith("faultlines.training"))
     assert users == []
+
+
+def test_sql_runs_only_in_the_store() -> None:
+    """Nothing outside ``faultlines.store`` executes a statement or holds a cursor."""
+    calls = []
+    for name, path in _modules().items():
+        if name == "faultlines.store" or name.startswith("faultlines.store."):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+                    "execute", "executemany", "executescript", "cursor"):
+                calls.append(f"{name}:{node.lineno}")
+    assert calls == []
+
+
+def test_the_store_reads_and_writes_no_other_stage() -> None:
+    """The store takes and gives the shapes of ``model``: it calls no analysis, extraction or resolution."""
+    graph = _imports(_modules())
+    stages = ("faultlines.analyze", "faultlines.extract", "faultlines.resolve", "faultlines.serve",
+              "faultlines.pipeline", "faultlines.worker", "faultlines.distributed")
+    reach = sorted(f"{m} -> {d}" for m, deps in graph.items() if m.startswith("faultlines.store")
+                   for d in deps if d.startswith(stages))
+    assert reach == []

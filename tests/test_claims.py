@@ -126,8 +126,8 @@ def test_shipped_members_read_the_parse_vectors(nlp):
 def test_shared_tokens_score_as_each_members_own_pipeline():
     """A model on the words only tokenizes once (with the first member) for all members: every member must give
     the same probability as when it tokenizes the text itself."""
-    from faultlines.training import causal as tc
     from faultlines.extract.causal_model import CAUSAL, CausalModel, Example
+    from faultlines.training import causal as tc
 
     rows = [Example(f"r{i}", t, "because" in t or "forced" in t) for i, t in enumerate(SENTENCES * 2)]
     model = CausalModel([tc.train(rows, "ensemble", 1, width=16, seed=seed)[0] for seed in (1, 2)])
@@ -138,8 +138,8 @@ def test_shared_tokens_score_as_each_members_own_pipeline():
 @pytest.fixture(scope="module")
 def parse_model(nlp, tmp_path_factory):
     """A small model on the parse's token vectors (``--arch parse``), trained here, saved and loaded back."""
-    from faultlines.training import causal as tc
     from faultlines.extract.causal_model import META_FILE, CausalModel, Example
+    from faultlines.training import causal as tc
 
     rows = [Example(f"r{i}", text, "because" in text or "forced" in text or "after" in text or "as" in text.split())
             for i, text in enumerate(SENTENCES * 3)]
@@ -258,8 +258,8 @@ def test_heldout_split_is_deterministic():
 def test_distillation_teachers_never_see_the_rows_they_label(monkeypatch):
     """Each row's soft target comes from a teacher trained on the other groups only (its CNC fold, or our own
     sentences as one group), and mixes the label and the teacher's probability by ``alpha``."""
-    from faultlines.training import causal as tc
     from faultlines.extract.causal_model import Example, split_of
+    from faultlines.training import causal as tc
 
     rows = [Example(f"row-{i}", f"sentence number {i}", i % 3 == 0) for i in range(40)]
     rows += [Example(f"extra-{i}", f"our sentence {i}", False) for i in range(5)]
@@ -290,8 +290,8 @@ def test_distillation_teachers_never_see_the_rows_they_label(monkeypatch):
 
 def test_soft_targets_train_a_textcat():
     """spaCy's textcat only accepts 0/1 categories; training on soft targets must still work."""
-    from faultlines.training import causal as tc
     from faultlines.extract.causal_model import CausalModel, Example
+    from faultlines.training import causal as tc
 
     rows = [Example(f"r{i}", text, label) for i, (text, label) in enumerate(
         [("The strike was called because wages fell.", True), ("The market opened at nine.", False)] * 6)]

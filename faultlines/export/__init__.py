@@ -89,7 +89,7 @@ def export_jsonl(store: Store, out: Path) -> dict[str, int]:
 
 def acled_rows(conn: Any) -> Iterable[dict[str, Any]]:
     """One row per incident with ACLED's column names (plus faultlines' ranges, disputes and provenance)."""
-    types = {r["name"]: r["type"] for r in conn.execute("SELECT name, type FROM actors")}
+    types = queries.actor_types_by_name(conn)
     for inc in incident_export_rows(conn, (*SOURCE_KEYS, "title")):
         perps, targs = inc["actors"]["perpetrators"], inc["actors"]["targets"]
         i1 = INTER_CODES.get(types.get(perps[0], ""), 0) if perps else 0
@@ -162,7 +162,7 @@ def network_graph(conn: Any) -> Any:
     rels = queries.list_relations(conn)
     ids = {r["subject_id"] for r in rels} | {r["object_id"] for r in rels}
     x = xml_safe  # GEXF and GraphML are XML: a control character in an outlet or a quote would break the file
-    for a in conn.execute("SELECT id, name, type, country FROM actors"):
+    for a in queries.actor_nodes(conn):
         if a["id"] in ids:
             g.add_node(x(a["id"]), label=x(a["name"]), type=x(a["type"]), country=x(a["country"] or ""))
     sign = {"supports": 1, "allied": 1, "member_of": 1, "leads": 1, "controls": 1,

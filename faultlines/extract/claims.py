@@ -388,6 +388,8 @@ class ClaimExtractor:
             effect_span=effect_span,
             score=round(float(prob), 4),
             actors=actors,
+            cause_concept=concept_key(cause, ()),
+            effect_concept=concept_key(effect, ()),
         )
 
 

@@ -50,7 +50,7 @@ def resolve_all(store: Store, settings: Settings | None = None) -> int:
     records = queries.event_records(store.conn)
     rows = resolve(records, threshold=s.merge_threshold, window=s.date_window_days, max_km=s.max_place_km,
                    constraints=load_constraints(store))
-    old = [r[0] for r in store.conn.execute("SELECT id FROM incidents")]
+    old = queries.incident_ids(store.conn)
     store.replace_incidents(old, rows)
     return len(rows)
 
@@ -79,7 +79,7 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
     hop = 0
     while layer or pending:
         # every incident a mention of this layer belongs to joins whole, its members at the same distance
-        fresh = (pending | _incidents_of(conn, [e.id for e in layer])) - closed
+        fresh = (pending | queries.incidents_of_events(conn, [e.id for e in layer])) - closed
         pending = set()
         closed |= fresh
         members = _records(conn, [m for m in queries.incident_member_ids(conn, fresh) if m not in affected])
@@ -124,16 +124,6 @@ def clear_caches() -> None:
     """Drop the resolver's memo tables (ISO weeks of date ranges, parsed dates); they refill on the next run."""
     incidents.clear_caches()
     queries.clear_caches()
-
-
-def _incidents_of(conn: Any, ids: list[str]) -> set[str]:
-    out: set[str] = set()
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk:chunk + 500]
-        out |= {r[0] for r in conn.execute(
-            f"SELECT DISTINCT incident_id FROM events WHERE incident_id IS NOT NULL AND id IN "
-            f"({','.join('?' * len(part))})", part)}
-    return out
 
 
 def _records(conn: Any, ids: list[str]) -> list[EventRecord]:

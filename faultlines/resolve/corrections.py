@@ -12,7 +12,7 @@ from typing import Any
 
 from faultlines.errors import FaultlinesError, InputError, NotFound
 from faultlines.ingest.dates import PRECISIONS
-from faultlines.store import Store
+from faultlines.store import Store, queries
 
 EDITABLE = {
     "event_type": str, "sub_event_type": str, "date_start": str, "date_end": str, "date_precision": str,
@@ -77,17 +77,14 @@ def edit_value(field: str, value: Any) -> Any:
 
 
 def _members(store: Store, incident_id: str) -> list[tuple[str, str, str]]:
-    rows = store.conn.execute(
-        "SELECT e.id, d.name, d.id FROM events e JOIN documents d ON d.id = e.document_id WHERE e.incident_id = ? "
-        "ORDER BY e.id", (incident_id,)).fetchall()
+    rows = queries.incident_members(store.conn, incident_id)
     if not rows:
         raise NotFound(f"no incident {incident_id}")
-    return [(r[0], r[1], r[2]) for r in rows]
+    return rows
 
 
 def _incident_of(store: Store, event_id: str) -> str:
-    row = store.conn.execute("SELECT incident_id FROM events WHERE id = ?", (event_id,)).fetchone()
-    return str(row[0]) if row and row[0] else ""
+    return queries.incident_of_event(store.conn, event_id)
 
 
 def _reresolve(store: Store, incidents: list[str]) -> None:
@@ -126,7 +123,9 @@ def edit_incident(store: Store, incident_id: str, field: str, value: Any, note: 
     members = _members(store, incident_id)
     parsed = edit_value(field, value)
     pairs = {"killed_low": "killed_high", "injured_low": "injured_high", "date_start": "date_end"}
-    row = store.conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+    row = queries.incident_values(store.conn, incident_id)
+    if row is None:
+        raise NotFound(f"no incident {incident_id}")
     for low, high in pairs.items():
         lo = parsed if field == low else row[low]
         hi = parsed if field == high else row[high]

@@ -29,7 +29,6 @@ import dataclasses
 import functools
 import gc
 import hashlib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from itertools import combinations
 from typing import Any
 
 from faultlines.geo import SAME_TOWN_KM, km_between
-from faultlines.model import DATE_RANK, PLACE_RANK, WITHIN_PROVINCE, coded_subtype
+from faultlines.model import DATE_RANK, PLACE_RANK, WITHIN_PROVINCE, EventRecord, coded_subtype
 
 TYPE_AFFINITY = {
     frozenset({"Violence against civilians", "Explosions/Remote violence"}): 0.5,
@@ -50,57 +49,6 @@ TYPE_AFFINITY = {
     frozenset({"Battles", "Strategic developments"}): 0.3,
 }
 WEIGHTS = {"date": 0.30, "place": 0.25, "type": 0.15, "actors": 0.15, "casualties": 0.05, "text": 0.10}
-_WORD = re.compile(r"[a-z]{4,}")
-_STOP = frozenset("that this with from were have been their they which while after before into about said would "
-                  "could there other these those than when where what also more most some such only over under "
-                  "against between during people".split())
-
-
-@dataclass(frozen=True, slots=True)
-class EventRecord:
-    """What the resolver needs to know about one factual event mention (slots: a store holds many of them)."""
-
-    id: str
-    document_id: str
-    document: str
-    event_type: str
-    sub_event_type: str
-    quote: str = ""
-    outlet: str | None = None
-    published: str | None = None
-    date_start: date | None = None
-    date_end: date | None = None
-    date_precision: str = "unknown"
-    date_text: str | None = None
-    place_name: str | None = None
-    geonameid: int | None = None
-    lat: float | None = None
-    lon: float | None = None
-    country_code: str | None = None
-    admin1: str | None = None
-    place_precision: str = "unknown"
-    perpetrators: tuple[str, ...] = ()  # actor ids
-    targets: tuple[str, ...] = ()
-    perpetrator_names: tuple[str, ...] = ()
-    target_names: tuple[str, ...] = ()
-    # each specific perpetrator (not generic, not civilians) as its id followed by its ``part_of`` ancestors
-    perpetrator_lines: tuple[tuple[str, ...], ...] = ()
-    killed_low: int | None = None
-    killed_high: int | None = None
-    injured_low: int | None = None
-    injured_high: int | None = None
-    salience: float = 0.0
-    start: int = 0
-    end: int = 0
-    doc_event: int | None = None  # which distinct event of its document it tells (``extract.structure``)
-    words: frozenset[str] = field(init=False, repr=False, compare=False)  # the quote's content words
-
-    def __post_init__(self) -> None:
-        words = frozenset(w for w in _WORD.findall(self.quote.lower()) if w not in _STOP) if self.quote else _NONE
-        object.__setattr__(self, "words", words)
-
-
-_NONE: frozenset[str] = frozenset()
 
 
 def codable(ev: EventRecord) -> bool:

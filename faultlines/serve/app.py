@@ -29,6 +29,7 @@ from faultlines.serve.security import (
     SecurityMiddleware,
     content_security_policy,
 )
+from faultlines.store.sqlite import connect_read_only
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +74,7 @@ class Database:
         """This thread's connection, with a fresh time budget for the request that asks for it."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False, timeout=30)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA busy_timeout = 30000")
-            conn.execute("PRAGMA query_only = ON")
-            if self.query_timeout > 0:
-                conn.set_progress_handler(lambda: int(self._over_budget()), 20_000)
+            conn = connect_read_only(self.path, self._over_budget if self.query_timeout > 0 else None)
             self._local.conn = conn
         self._local.deadline = time.monotonic() + self.query_timeout if self.query_timeout > 0 else None
         return conn

@@ -459,7 +459,7 @@ FACTUAL = ("e.factuality IN ('asserted', 'reported') AND (e.date_start IS NOT NU
 
 def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
     """Factual event mentions as resolver input (``EventRecord``), filtered by an SQL condition on ``e``."""
-    from faultlines.resolve.incidents import EventRecord
+    from faultlines.model import EventRecord
 
     rows = conn.execute(
         "SELECT e.*, d.name AS document, d.outlet, d.published FROM events e JOIN documents d ON d.id = e.document_id "
@@ -543,7 +543,7 @@ def candidate_light(conn: sqlite3.Connection, ev: Any, window: int, recent_days:
     """The mentions of ``candidate_ids`` (less those in ``skip``) that ``score_pair`` may link to ``ev``: dated ones
     only within ``window`` days of it. Light ``EventRecord``s: the columns that blocking and the date, place and
     type scores read, without participants, quote or document name."""
-    from faultlines.resolve.incidents import EventRecord
+    from faultlines.model import EventRecord
 
     cols = ", ".join(f"e.{c}" for c in LIGHT_COLUMNS)
     seen: set[str] = set()
@@ -682,3 +682,48 @@ def actor_ties(conn: sqlite3.Connection, actor_id: str) -> dict[str, list[dict[s
     for rows in out.values():
         rows.sort(key=lambda x: (-x["documents"], x["actor"] or ""))
     return out
+
+
+# ---------------------------------------------------------------------------------------------------- small reads
+# (for the resolver's corrections, the exports and the resolver: the store runs every statement)
+def incident_ids(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT id FROM incidents")]
+
+
+def incidents_of_events(conn: sqlite3.Connection, event_ids: list[str]) -> set[str]:
+    """The incidents the given event mentions belong to."""
+    out: set[str] = set()
+    for chunk in range(0, len(event_ids), 500):
+        part = event_ids[chunk:chunk + 500]
+        out |= {r[0] for r in conn.execute(
+            f"SELECT DISTINCT incident_id FROM events WHERE incident_id IS NOT NULL AND id IN "
+            f"({','.join('?' * len(part))})", part)}
+    return out
+
+
+def incident_members(conn: sqlite3.Connection, incident_id: str) -> list[tuple[str, str, str]]:
+    """(event id, document name, document id) of each mention of an incident, by event id."""
+    rows = conn.execute(
+        "SELECT e.id, d.name, d.id FROM events e JOIN documents d ON d.id = e.document_id WHERE e.incident_id = ? "
+        "ORDER BY e.id", (incident_id,)).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def incident_of_event(conn: sqlite3.Connection, event_id: str) -> str:
+    row = conn.execute("SELECT incident_id FROM events WHERE id = ?", (event_id,)).fetchone()
+    return str(row[0]) if row and row[0] else ""
+
+
+def incident_values(conn: sqlite3.Connection, incident_id: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+    return row
+
+
+def actor_types_by_name(conn: sqlite3.Connection) -> dict[str, str]:
+    return {r["name"]: r["type"] for r in conn.execute("SELECT name, type FROM actors")}
+
+
+def actor_nodes(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every actor's id, name, type and country (the nodes of the network exports)."""
+    return list(conn.execute("SELECT id, name, type, country FROM actors"))
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +38,19 @@ def event_id(document_id: str, event: Event) -> str:
 
     key = f"{document_id}:{event.start}:{event.end}:{event.sub_event_type}:{event.trigger}"
     return "ev-" + hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def connect_read_only(path: str, interrupt: Callable[[], bool] | None = None) -> sqlite3.Connection:
+    """A read-only connection to the SQLite file at ``path`` for a reader beside a writer (WAL), such as one web
+    server thread: rows by name, queries only; ``interrupt`` is asked every 20,000 steps whether to stop the
+    statement running (it then fails with "interrupted")."""
+    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False, timeout=30)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute("PRAGMA query_only = ON")
+    if interrupt is not None:
+        conn.set_progress_handler(lambda: int(interrupt()), 20_000)
+    return conn
 
 
 class Store:
@@ -256,14 +269,12 @@ class Store:
                      r.factuality, r.quote, r.start, r.end, rs, re_),
                 )
             for cl in ex.claims:
-                from faultlines.extract.claims import concept_key
-
                 rs, re_ = doc.to_raw(cl.start, cl.end)
                 c.execute(
                     "INSERT INTO claims (document_id, cause, effect, cue, score, cause_concept, effect_concept, actors, "
                     "quote, start, end, raw_start, raw_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (doc.id, cl.cause, cl.effect, cl.cue, cl.score, concept_key(cl.cause, ()),
-                     concept_key(cl.effect, ()), json.dumps(list(cl.actors)), cl.quote, cl.start, cl.end, rs, re_),
+                    (doc.id, cl.cause, cl.effect, cl.cue, cl.score, cl.cause_concept, cl.effect_concept,
+                     json.dumps(list(cl.actors)), cl.quote, cl.start, cl.end, rs, re_),
                 )
             for f in ex.framing:
                 actors[f.actor.id] = f.actor
