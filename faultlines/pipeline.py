@@ -149,7 +149,7 @@ def ingest(
 ) -> IngestReport:
     """Read, store, analyse, extract and resolve ``paths`` into the database ``db`` (a path or a Store)."""
     from faultlines.ingest import read_paths
-    from faultlines.store import Store
+    from faultlines.store import Store, queries
 
     s = settings or Settings()
     t0 = time.perf_counter()
@@ -200,9 +200,11 @@ def ingest(
         store.record_failure(failure, report.run_id, stage=stage)
         store.mark_failed(doc.id, error)
 
+    replaced: set[str] = set()  # incidents whose member mentions a re-extraction replaced: re-resolve them
     for res in extract_batches(batches(), s, pipeline):
         if isinstance(res, Extraction):
             try:
+                replaced |= queries.incidents_of_document(store.conn, res.document.id)
                 store.save_extraction(res)
             except Exception as exc:  # noqa: BLE001 - this document's results cannot be stored: recorded
                 log.warning("storing the extraction of %s failed", printable(res.document.name), exc_info=True)
@@ -210,10 +212,10 @@ def ingest(
                 continue
             report.extracted += 1
             if report.extracted % RESOLVE_EVERY == 0:  # keep the unresolved set (and memory) bounded
-                report.incidents += _resolve_pending(store, s, report)
+                report.incidents += _resolve_pending(store, s, report, replaced)
         else:
             fail(res.document, res.stage, res.error)
-    report.incidents += _resolve_pending(store, s, report)
+    report.incidents += _resolve_pending(store, s, report, replaced)
     store.finish_run(report.run_id, report.stored, report.duplicates, len(report.failures))
     report.seconds = time.perf_counter() - t0
     return report
@@ -222,8 +224,10 @@ def ingest(
 RESOLVE_EVERY = 2000  # documents between incremental incident resolutions during a long ingest
 
 
-def _resolve_pending(store: Any, settings: Settings, report: IngestReport | None = None) -> int:
-    """Resolve every codable mention that has no incident yet (new ones, or ones a killed run left behind).
+def _resolve_pending(store: Any, settings: Settings, report: IngestReport | None = None,
+                     replaced: set[str] | None = None) -> int:
+    """Resolve every codable mention that has no incident yet (new ones, or ones a killed run left behind), and
+    the incidents in ``replaced`` (emptied once they are resolved).
 
     A resolution that fails is recorded (stage ``resolve``) and retried by the next ingest; the stored documents
     and mentions stay.
@@ -233,7 +237,7 @@ def _resolve_pending(store: Any, settings: Settings, report: IngestReport | None
 
     unresolved = queries.unresolved_event_ids(store.conn)
     try:
-        touched = resolve_new(store, unresolved, settings, dirty_incidents=store.dirty_incidents)
+        touched = resolve_new(store, unresolved, settings, dirty_incidents=replaced or ())
     except Exception as exc:  # noqa: BLE001
         log.exception("incident resolution failed")
         failure = IngestFailure("incident resolution", "resolve-error", f"{type(exc).__name__}: {exc}"[:500])
@@ -241,7 +245,8 @@ def _resolve_pending(store: Any, settings: Settings, report: IngestReport | None
             report.failures.append(failure)
             store.record_failure(failure, report.run_id, stage="resolve")
         return 0
-    store.dirty_incidents.clear()
+    if replaced is not None:
+        replaced.clear()
     release_memory()
     return touched
 

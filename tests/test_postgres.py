@@ -50,8 +50,8 @@ def _snapshot(store: Store) -> dict:
 def _fill(store: Store) -> None:
     for ex in _reports():
         store.add_document(ex.document)
-        resolve_new(store, store.save_extraction(ex), dirty_incidents=store.dirty_incidents)
-        store.dirty_incidents.clear()
+        replaced = queries.incidents_of_document(store.conn, ex.document.id)
+        resolve_new(store, store.save_extraction(ex), dirty_incidents=replaced)
 
 
 def test_same_results_as_sqlite(pg_dsn, tmp_path):

@@ -27,9 +27,9 @@ def store(tmp_path):
 def _ingest(store: Store, extractions) -> None:
     for ex in extractions:
         store.add_document(ex.document)
+        replaced = queries.incidents_of_document(store.conn, ex.document.id)
         ids = store.save_extraction(ex)
-        resolve_new(store, ids, dirty_incidents=store.dirty_incidents)
-        store.dirty_incidents.clear()
+        resolve_new(store, ids, dirty_incidents=replaced)
 
 
 def _reports():

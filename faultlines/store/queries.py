@@ -686,6 +686,12 @@ def actor_ties(conn: sqlite3.Connection, actor_id: str) -> dict[str, list[dict[s
 
 # ---------------------------------------------------------------------------------------------------- small reads
 # (for the resolver's corrections, the exports and the resolver: the store runs every statement)
+def incidents_of_document(conn: sqlite3.Connection, document_id: str) -> set[str]:
+    """The incidents the document's stored mentions belong to (re-resolved when they are replaced)."""
+    return {r[0] for r in conn.execute(
+        "SELECT DISTINCT incident_id FROM events WHERE document_id = ? AND incident_id IS NOT NULL", (document_id,))}
+
+
 def incident_ids(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT id FROM incidents")]
 

@@ -59,7 +59,6 @@ class Store:
     def __init__(self, path: str | Path = ":memory:", *, readonly: bool = False) -> None:
         self.path = str(path)
         self.readonly = readonly
-        self.dirty_incidents: set[str] = set()  # incidents whose member mentions were replaced; re-resolve them
         from faultlines.store.postgres import PGConnection, is_postgres_url
 
         self.dialect = "postgresql" if is_postgres_url(self.path) else "sqlite"
@@ -235,8 +234,6 @@ class Store:
         doc = ex.document
         ids: list[str] = []
         with self.transaction() as c:
-            self.dirty_incidents |= {r[0] for r in c.execute(
-                "SELECT DISTINCT incident_id FROM events WHERE document_id = ? AND incident_id IS NOT NULL", (doc.id,))}
             for table in ("mentions", "relations", "claims", "framing"):
                 c.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc.id,))
             c.execute("DELETE FROM event_participants WHERE event_id IN (SELECT id FROM events WHERE document_id = ?)",
