@@ -149,7 +149,7 @@ def ingest(
 ) -> IngestReport:
     """Read, store, analyse, extract and resolve ``paths`` into the database ``db`` (a path or a Store)."""
     from faultlines.ingest import read_paths
-    from faultlines.store import Store, queries
+    from faultlines.store import Store, resolution
 
     s = settings or Settings()
     t0 = time.perf_counter()
@@ -204,7 +204,7 @@ def ingest(
     for res in extract_batches(batches(), s, pipeline):
         if isinstance(res, Extraction):
             try:
-                replaced |= queries.incidents_of_document(store.conn, res.document.id)
+                replaced |= resolution.incidents_of_document(store.conn, res.document.id)
                 store.save_extraction(res)
             except Exception as exc:  # noqa: BLE001 - this document's results cannot be stored: recorded
                 log.warning("storing the extraction of %s failed", printable(res.document.name), exc_info=True)
@@ -233,9 +233,9 @@ def _resolve_pending(store: Any, settings: Settings, report: IngestReport | None
     and mentions stay.
     """
     from faultlines.resolve import resolve_new
-    from faultlines.store import queries
+    from faultlines.store import resolution
 
-    unresolved = queries.unresolved_event_ids(store.conn)
+    unresolved = resolution.unresolved_event_ids(store.conn)
     try:
         touched = resolve_new(store, unresolved, settings, dirty_incidents=replaced or ())
     except Exception as exc:  # noqa: BLE001

@@ -72,7 +72,7 @@ def _finish(cmd: list[str]) -> None:
 
 
 def _check_recovered(db: Path, reference: dict[str, object], history: list[str]) -> None:
-    from faultlines.store import Store, queries
+    from faultlines.store import Store, resolution
 
     with Store(db, readonly=True) as st:
         assert st.integrity_check() == "ok", history
@@ -81,7 +81,7 @@ def _check_recovered(db: Path, reference: dict[str, object], history: list[str])
         pending = st.conn.execute("SELECT count(*) FROM documents WHERE status = 'stored'").fetchone()[0]
         assert pending == 0, history
         orphans = st.conn.execute(  # codable factual mentions that no incident holds
-            f"SELECT count(*) FROM events e WHERE e.incident_id IS NULL AND {queries.FACTUAL}"
+            f"SELECT count(*) FROM events e WHERE e.incident_id IS NULL AND {resolution.FACTUAL}"
         ).fetchone()[0]
         assert orphans == 0, history
     got = snapshot(db)

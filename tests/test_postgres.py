@@ -8,7 +8,7 @@ import pytest
 
 from faultlines.resolve import resolve_all, resolve_new
 from faultlines.resolve.corrections import merge_incidents, split_incident
-from faultlines.store import Store, queries
+from faultlines.store import Store, queries, resolution
 from faultlines.store.postgres import translate
 from tests.pg_server import postgres_server, why_unavailable
 from tests.test_store import _reports
@@ -50,7 +50,7 @@ def _snapshot(store: Store) -> dict:
 def _fill(store: Store) -> None:
     for ex in _reports():
         store.add_document(ex.document)
-        replaced = queries.incidents_of_document(store.conn, ex.document.id)
+        replaced = resolution.incidents_of_document(store.conn, ex.document.id)
         resolve_new(store, store.save_extraction(ex), dirty_incidents=replaced)
 
 

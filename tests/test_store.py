@@ -12,7 +12,7 @@ from faultlines.errors import StoreError
 from faultlines.model import Count
 from faultlines.resolve import resolve_all, resolve_new
 from faultlines.resolve.corrections import edit_incident, merge_incidents, split_incident
-from faultlines.store import Store, queries
+from faultlines.store import Store, queries, resolution
 from faultlines.store.schema import MIGRATIONS
 from tests.factories import DIYALA, MOSUL, report
 
@@ -27,7 +27,7 @@ def store(tmp_path):
 def _ingest(store: Store, extractions) -> None:
     for ex in extractions:
         store.add_document(ex.document)
-        replaced = queries.incidents_of_document(store.conn, ex.document.id)
+        replaced = resolution.incidents_of_document(store.conn, ex.document.id)
         ids = store.save_extraction(ex)
         resolve_new(store, ids, dirty_incidents=replaced)
 
@@ -289,16 +289,16 @@ def test_candidate_lookup_covers_the_blocking_rule_and_incremental_equals_full(t
     s = Store(tmp_path / "c.db")
     _ingest(s, reps)
     window = Settings().date_window_days
-    records = queries.event_records(s.conn)
+    records = resolution.event_records(s.conn)
     assert len(records) > 80
     settings = Settings()
     reachable = 0
     for ev in records:
         want = {c.id for c in records if may_match(ev, c, window)}
-        got = set(queries.candidate_ids(s.conn, ev, window, RECENT_DAYS))
+        got = set(resolution.candidate_ids(s.conn, ev, window, RECENT_DAYS))
         assert want <= got, ev.id
         # the light lookup of incremental resolution: every pair that can score, and the bound never lies
-        light = {c.id for c in queries.candidate_light(s.conn, ev, window, RECENT_DAYS)}
+        light = {c.id for c in resolution.candidate_light(s.conn, ev, window, RECENT_DAYS)}
         for c in records:
             if c.id == ev.id or not may_match(ev, c, window):
                 continue

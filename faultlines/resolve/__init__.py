@@ -19,7 +19,7 @@ from faultlines.resolve.incidents import (
     resolve,
     score_pair,
 )
-from faultlines.store import Store, queries
+from faultlines.store import Store, resolution
 
 
 def load_constraints(store: Store) -> Constraints:
@@ -47,10 +47,10 @@ def load_constraints(store: Store) -> Constraints:
 def resolve_all(store: Store, settings: Settings | None = None) -> int:
     """Re-resolve every incident from scratch (same result as incremental runs); returns the incident count."""
     s = settings or Settings()
-    records = queries.event_records(store.conn)
+    records = resolution.event_records(store.conn)
     rows = resolve(records, threshold=s.merge_threshold, window=s.date_window_days, max_km=s.max_place_km,
                    constraints=load_constraints(store))
-    old = queries.incident_ids(store.conn)
+    old = resolution.incident_ids(store.conn)
     store.replace_incidents(old, rows)
     return len(rows)
 
@@ -79,10 +79,10 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
     hop = 0
     while layer or pending:
         # every incident a mention of this layer belongs to joins whole, its members at the same distance
-        fresh = (pending | queries.incidents_of_events(conn, [e.id for e in layer])) - closed
+        fresh = (pending | resolution.incidents_of_events(conn, [e.id for e in layer])) - closed
         pending = set()
         closed |= fresh
-        members = _records(conn, [m for m in queries.incident_member_ids(conn, fresh) if m not in affected])
+        members = _records(conn, [m for m in resolution.incident_member_ids(conn, fresh) if m not in affected])
         affected.update((e.id, e) for e in members)
         known.update((e.id, e) for e in members)
         layer = layer + members
@@ -92,7 +92,7 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
         for ev in layer:
             # the blocking rule of the full run (the same links, so the same incidents), then a bound from
             # dates, places and types, both on light rows: full records only for pairs that may link
-            ids = [c.id for c in queries.candidate_light(conn, ev, w, RECENT_DAYS, skip=affected,
+            ids = [c.id for c in resolution.candidate_light(conn, ev, w, RECENT_DAYS, skip=affected,
                                                         undated_days=UNDATED_PAIR_DAYS)
                    if may_match(ev, c, w) and may_reach(ev, c, th, window=w, max_km=km)]
             known.update((e.id, e) for e in _records(conn, [i for i in ids if i not in known]))
@@ -123,14 +123,14 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
 def clear_caches() -> None:
     """Drop the resolver's memo tables (ISO weeks of date ranges, parsed dates); they refill on the next run."""
     incidents.clear_caches()
-    queries.clear_caches()
+    resolution.clear_caches()
 
 
 def _records(conn: Any, ids: list[str]) -> list[EventRecord]:
     out: list[EventRecord] = []
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]
-        out += queries.event_records(conn, f"e.id IN ({','.join('?' * len(part))})", part)
+        out += resolution.event_records(conn, f"e.id IN ({','.join('?' * len(part))})", part)
     return out
 
 

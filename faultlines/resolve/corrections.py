@@ -12,7 +12,7 @@ from typing import Any
 
 from faultlines.errors import FaultlinesError, InputError, NotFound
 from faultlines.ingest.dates import PRECISIONS
-from faultlines.store import Store, queries
+from faultlines.store import Store, resolution
 
 EDITABLE = {
     "event_type": str, "sub_event_type": str, "date_start": str, "date_end": str, "date_precision": str,
@@ -77,14 +77,14 @@ def edit_value(field: str, value: Any) -> Any:
 
 
 def _members(store: Store, incident_id: str) -> list[tuple[str, str, str]]:
-    rows = queries.incident_members(store.conn, incident_id)
+    rows = resolution.incident_members(store.conn, incident_id)
     if not rows:
         raise NotFound(f"no incident {incident_id}")
     return rows
 
 
 def _incident_of(store: Store, event_id: str) -> str:
-    return queries.incident_of_event(store.conn, event_id)
+    return resolution.incident_of_event(store.conn, event_id)
 
 
 def _reresolve(store: Store, incidents: list[str]) -> None:
@@ -123,7 +123,7 @@ def edit_incident(store: Store, incident_id: str, field: str, value: Any, note: 
     members = _members(store, incident_id)
     parsed = edit_value(field, value)
     pairs = {"killed_low": "killed_high", "injured_low": "injured_high", "date_start": "date_end"}
-    row = queries.incident_values(store.conn, incident_id)
+    row = resolution.incident_values(store.conn, incident_id)
     if row is None:
         raise NotFound(f"no incident {incident_id}")
     for low, high in pairs.items():

@@ -54,7 +54,7 @@ WEIGHTS = {"date": 0.30, "place": 0.25, "type": 0.15, "actors": 0.15, "casualtie
 def codable(ev: EventRecord) -> bool:
     """Whether a factual mention can become an incident: a known date or a place finer than a country.
 
-    (The store applies the same rule in SQL: ``faultlines.store.queries.FACTUAL``.)
+    (The store applies the same rule in SQL: ``faultlines.store.resolution.FACTUAL``.)
     """
     return ev.date_start is not None or PLACE_RANK.get(ev.place_precision, 6) <= PLACE_RANK["admin1"]
 
@@ -295,7 +295,7 @@ def _fine(ev: EventRecord) -> bool:
 def unlisted_place(ev: EventRecord) -> str | None:
     """The name of a town or site the gazetteer does not list (no id, no province: "the fishing settlement of
     Baga"), which stands for its province when undated reports are compared; None otherwise. The store's
-    candidate SQL uses the same test (``store.queries._candidate_parts``)."""
+    candidate SQL uses the same test (``store.resolution._candidate_parts``)."""
     if ev.geonameid is None and not ev.admin1 and ev.place_name and ev.place_precision in ("city", "point"):
         return ev.place_name
     return None
