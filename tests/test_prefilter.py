@@ -62,12 +62,13 @@ def test_word_starts_follow_the_lexicon_anchor():
 
 
 def _lexicon_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    from faultlines.extract.events import _case_sensitive, load_lexicon
+    from faultlines.extract.events import load_lexicon
+    from faultlines.extract.prefilter import case_sensitive
 
     lexicon = load_lexicon()
     out = []
     for first, rx in [(c.first, c.phrases) for c in lexicon.cues] + [(lexicon.non_conflict_first, lexicon.non_conflict)]:
-        fast = _case_sensitive(rx)
+        fast = case_sensitive(rx)
         if fast is not None:
             out.append((first, fast))
     return out
@@ -99,3 +100,31 @@ def test_no_trigger_pattern_is_skipped_where_it_matches():
                 skipped += 1
                 assert not hit, (rx.pattern[:80], text)
     assert matched > 500 and skipped > 10000
+
+
+def test_the_cue_matcher_finds_what_a_plain_search_finds():
+    """The event lexicon's matcher: the triggers it lets through and their spans are those of a plain
+    case-insensitive search, in lower-cased and in mixed-case sentences written for the test."""
+    from faultlines.extract.events import load_lexicon
+    from faultlines.extract.prefilter import CueMatcher, lowered
+
+    lx = load_lexicon()
+    matcher = CueMatcher([c.phrases for c in lx.cues], [c.first if c.phrases is not None else frozenset()
+                                                        for c in lx.cues], lx.non_conflict, lx.non_conflict_first)
+    sentences = ["Gunmen ambushed a convoy near Kalemie and killed six soldiers.",
+                 "jets bombed the market of the town on friday, killing 12 people.",
+                 "A fire in a textile factory killed 30 workers, the police said.",
+                 "The earthquake destroyed 200 houses and killed 40 people.",
+                 "Protesters marched to the governor's office; police fired tear gas.",
+                 "İstanbul: a car bomb exploded near a police station."]  # lower-casing changes the length
+    offs = 0
+    for text in sentences:
+        low = lowered(text)
+        ids, maybe_off = matcher.candidates(low)
+        for i, cue in enumerate(lx.cues):
+            plain = [m.span() for m in cue.phrases.finditer(text)] if cue.phrases is not None else []
+            assert (matcher.spans(i, text, low) if i in ids else []) == plain, (cue.sub, text)
+        off = lx.non_conflict.search(text) is not None
+        assert (maybe_off and matcher.off_topic(text, low)) == off, text
+        offs += off
+    assert offs >= 1  # the off-topic pattern is exercised too

@@ -25,7 +25,7 @@ from faultlines.analyze.nlp import doc_memo, span_ents, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties, victims_noun
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, established, kind_of
-from faultlines.extract.prefilter import StartIndex, starts
+from faultlines.extract.prefilter import CueMatcher, lowered, search, starts
 from faultlines.extract.roles import DocumentStats, Overlaps, candidates, features, shipped_model
 from faultlines.extract.structure import structure, told_generally
 from faultlines.model import (
@@ -68,28 +68,6 @@ def _starts(patterns: list[str] | None) -> frozenset[str] | None:
     return starts(alt) if alt and alt == alt.lower() else None
 
 
-@functools.lru_cache(maxsize=512)
-def _case_sensitive(rx: re.Pattern[str]) -> re.Pattern[str] | None:
-    """The pattern without re.IGNORECASE, for text already in lower case (2-3x faster in Python's re); None when
-    the pattern has upper-case letters of its own. (re.IGNORECASE also equates a few letters that lower-casing
-    keeps apart, such as the long s and s; news text does not use them.)"""
-    if rx.pattern != rx.pattern.lower():
-        return None
-    return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
-
-
-def _lowered(text: str) -> str:
-    """``text`` in lower case, or "" when lower-casing changes its length (offsets would shift): the patterns are
-    then searched case-insensitively in ``text`` itself."""
-    low = text.lower()
-    return low if len(low) == len(text) else ""
-
-
-def _search(rx: re.Pattern[str], text: str, low: str) -> bool:
-    fast = _case_sensitive(rx) if low else None
-    return (fast.search(low) if fast is not None else rx.search(text)) is not None
-
-
 @dataclass(frozen=True)
 class Cue:
     """One trigger rule of events.yaml."""
@@ -105,7 +83,6 @@ class Cue:
     target_decides: bool = False
     protest: bool = False
     first: frozenset[str] | None = None  # what a trigger match begins with (``prefilter``); None: always scan
-    fast: re.Pattern[str] | None = None  # ``phrases`` without re.IGNORECASE, for lower-cased text (``_case_sensitive``)
 
 
 @dataclass
@@ -138,7 +115,7 @@ def load_lexicon(path: str | None = None) -> EventLexicon:
             unless=_rx(raw.get("unless")), context=_rx(raw.get("context")), object=raw.get("object"),
             actor=raw.get("actor"), alternative=raw.get("alternative"),
             target_decides=bool(raw.get("target_decides")), protest=bool(raw.get("protest")),
-            first=_starts(raw.get("phrases")), fast=_case_sensitive(phrases) if phrases is not None else None,
+            first=_starts(raw.get("phrases")),
         ))
     classes = {k: frozenset(str(w).lower() for w in v) for k, v in (data.get("classes") or {}).items()}
     protest = {k: _rx(v) for k, v in (data.get("protest_modifiers") or {}).items()}
@@ -170,9 +147,10 @@ class EventExtractor:
                                               suffer_verbs=self.lexicon.classes.get("suffer_verbs", frozenset()),
                                               wield_verbs=self.lexicon.classes.get("wield_verbs", frozenset()))
         self._toll_cue = Cue("Attack", 30, None, target_decides=True)
-        # the cues that can fire in a sentence, by the beginnings of its words; last: the off-topic pattern
-        firsts = [c.first if c.phrases is not None else frozenset() for c in self.lexicon.cues]
-        self._starts = StartIndex([*firsts, self.lexicon.non_conflict_first])
+        lx = self.lexicon
+        self.matcher = CueMatcher([c.phrases for c in lx.cues],
+                                  [c.first if c.phrases is not None else frozenset() for c in lx.cues],
+                                  lx.non_conflict, lx.non_conflict_first)
 
     def __call__(self, analysis: Analysis) -> list[Event]:
         sdoc = analysis.spacy_doc
@@ -209,28 +187,20 @@ class EventExtractor:
     def hits(self, sent: Any, analysis: Analysis | None = None) -> list[_Hit]:
         """Every cue that fires in the sentence, strongest first."""
         text = span_text(sent)
-        low = _lowered(text)
+        low = lowered(text)
         out: list[_Hit] = []
         cues = self.lexicon.cues
-        # only the cues whose triggers can occur are scanned (``prefilter``); without ``low``, all of them
-        ids = self._starts.candidates(low) if low else [*range(len(cues)), len(cues)]
-        may_be_off_topic = bool(ids) and ids[-1] == len(cues)
-        if may_be_off_topic:
-            ids.pop()
+        ids, maybe_off_topic = self.matcher.candidates(low)  # only the cues whose triggers can occur
         # disasters, accidents, crime: only protests and riots remain
-        off_topic = may_be_off_topic and self._off_topic(sent, low)
+        off_topic = maybe_off_topic and self.matcher.off_topic(text, low)
         for i in ids:
             cue = cues[i]
             if off_topic and SUB_EVENT_TYPES[cue.sub] not in ("Protests", "Riots"):
                 continue
-            if cue.phrases is None:
+            found = self.matcher.spans(i, text, low)  # the trigger first: most cues never fire on a sentence
+            if not found or (cue.unless and search(cue.unless, text, low)):
                 continue
-            # the trigger first: most cues never fire on a sentence
-            rx = cue.fast if low and cue.fast is not None else cue.phrases
-            found = [m.span() for m in rx.finditer(low if rx is cue.fast else text)]
-            if not found or (cue.unless and _search(cue.unless, text, low)):
-                continue
-            if cue.context and not _search(cue.context, text, low):
+            if cue.context and not search(cue.context, text, low):
                 continue
             for start, end in found:
                 tok = _token_at(sent, start, end)
@@ -494,11 +464,8 @@ class EventExtractor:
     def _off_topic(self, sent: Any, low: str | None = None) -> bool:
         """The sentence is about something else (a disaster, an accident, ordinary crime). ``low``: the sentence
         lower-cased, when the caller has it."""
-        nc = self.lexicon.non_conflict
-        if nc is None:
-            return False
         text = span_text(sent)
-        return _search(nc, text, _lowered(text) if low is None else low)
+        return self.matcher.off_topic(text, lowered(text) if low is None else low)
 
     def _event(self, hit: _Hit, hits: list[_Hit], sent: Any, analysis: Analysis,
                figures: CasualtyFigures) -> Event | None:

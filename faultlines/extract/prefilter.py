@@ -12,9 +12,10 @@ the letters before it as the start.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 _c: Any
@@ -172,4 +173,72 @@ def may_match(first: frozenset[str] | None, keys: frozenset[str]) -> bool:
     return first is None or not first.isdisjoint(keys)
 
 
-__all__ = ["K", "StartIndex", "lengths_of", "may_match", "starts", "word_starts"]
+# ---------------------------------------------------------------------------------------------------- the cue matcher
+def lowered(text: str) -> str:
+    """``text`` in lower case, or "" when lower-casing changes its length (offsets would shift): the patterns are
+    then searched case-insensitively in ``text`` itself."""
+    low = text.lower()
+    return low if len(low) == len(text) else ""
+
+
+@functools.lru_cache(maxsize=512)
+def case_sensitive(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The pattern without re.IGNORECASE, for text already in lower case (2-3x faster in Python's re); None when
+    the pattern has upper-case letters of its own. (re.IGNORECASE also equates a few letters that lower-casing
+    keeps apart, such as the long s and s; news text does not use them.)"""
+    if rx.pattern != rx.pattern.lower():
+        return None
+    return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+
+
+def search(rx: re.Pattern[str], text: str, low: str) -> bool:
+    """``rx`` occurs in ``text`` (``low``: its ``lowered`` form, "" when there is none)."""
+    fast = case_sensitive(rx) if low else None
+    return (fast.search(low) if fast is not None else rx.search(text)) is not None
+
+
+def _all_spans(rx: re.Pattern[str], fast: re.Pattern[str] | None, text: str, low: str) -> list[tuple[int, int]]:
+    if low and fast is not None:
+        return [m.span() for m in fast.finditer(low)]
+    return [m.span() for m in rx.finditer(text)]
+
+
+class CueMatcher:
+    """The event lexicon's trigger patterns and its off-topic pattern, searched in one sentence.
+
+    ``candidates`` tells with one look-up per word beginning which triggers can match and whether the off-topic
+    pattern can (``StartIndex``: exact, nothing that can match is skipped); ``spans`` and ``off_topic`` search a
+    pattern in the lower-cased text without re.IGNORECASE when it has no capitals of its own, else
+    case-insensitively in the text.
+    """
+
+    def __init__(self, triggers: Sequence[re.Pattern[str] | None], trigger_starts: Sequence[frozenset[str] | None],
+                 off_topic: re.Pattern[str] | None = None, off_topic_starts: frozenset[str] | None = None) -> None:
+        self.triggers = list(triggers)
+        self._fast = [case_sensitive(rx) if rx is not None else None for rx in self.triggers]
+        self.off_topic_pattern = off_topic
+        self._index = StartIndex([*trigger_starts, off_topic_starts])
+
+    def candidates(self, low: str) -> tuple[list[int], bool]:
+        """The triggers (their positions, ascending) that may match the sentence, and whether the off-topic
+        pattern may; without ``low`` (see ``lowered``), all of them."""
+        n = len(self.triggers)
+        ids = self._index.candidates(low) if low else [*range(n), n]
+        maybe_off_topic = bool(ids) and ids[-1] == n
+        if maybe_off_topic:
+            ids.pop()
+        return ids, maybe_off_topic and self.off_topic_pattern is not None
+
+    def spans(self, i: int, text: str, low: str) -> list[tuple[int, int]]:
+        """Where trigger ``i`` matches the sentence (character offsets in ``text``)."""
+        rx = self.triggers[i]
+        return _all_spans(rx, self._fast[i], text, low) if rx is not None else []
+
+    def off_topic(self, text: str, low: str) -> bool:
+        """The off-topic pattern (disasters, accidents, ordinary crime) occurs in the sentence."""
+        rx = self.off_topic_pattern
+        return rx is not None and search(rx, text, low)
+
+
+__all__ = ["K", "CueMatcher", "StartIndex", "case_sensitive", "lengths_of", "lowered", "may_match", "search",
+           "starts", "word_starts"]
