@@ -200,16 +200,19 @@ def classify_factuality(
 ) -> str:
     """The factuality of the event mention triggered by ``trigger`` (default: the span's root) in ``span``.
 
-    ``span`` is a spaCy Span (usually the sentence); ``event_date`` and ``specific`` (a concrete place and action)
-    decide between a dated past incident and a background reference.
+    ``span`` is a spaCy Span (usually the sentence) or a whole Doc; ``event_date`` and ``specific`` (a concrete
+    place and action) decide between a dated past incident and a background reference.
     """
     cues = load_cues()
-    sent = span.sent if hasattr(span, "sent") else span
+    if hasattr(span, "doc"):
+        sent = span.sent
+    else:  # a whole Doc: read as one span
+        span = sent = span[:]
     token = trigger if trigger is not None else span.root
     chain = clause_chain(token)
     text = span_text(sent)
     lower = text.lower()
-    memo = doc_memo(sent.doc, "factuality") if hasattr(sent, "doc") else None
+    memo = doc_memo(sent.doc, "factuality")
     # (dependency, lower case, tag) of each chain token's children, read once: the tests below look at them often
     kids = [[(c.dep_, c.lower_, c.tag_) for c in t.children] for t in chain]
     # hypothetical: conditions, questions, counterfactual frames

@@ -48,7 +48,7 @@ def _attribution_matches(sent: Any) -> tuple[tuple[int, int, bool, bool], ...]:
     """(start, end, responsibility?, attributed?) of each ``_ATTRIBUTION`` match in the sentence; remembered with
     the document, as every event of a sentence asks again."""
     text = span_text(sent)
-    memo = doc_memo(sent.doc, "attribution") if hasattr(sent, "doc") else {}
+    memo = doc_memo(sent.doc, "attribution")
     found = memo.get(text)
     if found is None:
         found = memo[text] = tuple((m.start(), m.end(), bool(m.group("resp")), bool(m.group("attr")))
