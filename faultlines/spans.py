@@ -40,6 +40,27 @@ class ByStart:
         return self.items[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
 
 
+class Overlaps:
+    """Which items (``.start``/``.end``) overlap a character span, in their list order, in log time: a ``ByStart``
+    index read back as far as the longest item reaches."""
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.by_start = ByStart(list(enumerate(items)), key=lambda pair: pair[1].start)
+        self.longest = max((item.end - item.start for item in items), default=0)
+
+    def _pairs(self, start: int, end: int) -> list[tuple[int, Any]]:
+        found = [pair for pair in self.by_start.between(start - self.longest, end) if pair[1].end > start]
+        return sorted(found, key=lambda pair: pair[0])
+
+    def of(self, start: int, end: int) -> list[Any]:
+        """The items overlapping ``[start, end)``."""
+        return [item for _, item in self._pairs(start, end)]
+
+    def positions(self, start: int, end: int) -> list[int]:
+        """The list positions of the items overlapping ``[start, end)``, ascending."""
+        return [i for i, _ in self._pairs(start, end)]
+
+
 _LAST: list[Any] = [None, -1, None]  # (the mention list, its length, its cover): the list asked about last
 
 

@@ -26,7 +26,7 @@ from faultlines.extract.casualties import CasualtyFigures, parse_casualties, vic
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, established, kind_of
 from faultlines.extract.prefilter import CueMatcher, lowered, search, starts
-from faultlines.extract.roles import DocumentStats, Overlaps, candidates, features, shipped_model
+from faultlines.extract.roles import DocumentStats, candidates, features, heads, shipped_model
 from faultlines.extract.structure import structure, told_generally
 from faultlines.model import (
     DATE_RANK,
@@ -43,7 +43,7 @@ from faultlines.model import (
     TimeExpression,
     coded_subtype,
 )
-from faultlines.spans import ByStart, SpanCover
+from faultlines.spans import ByStart, Overlaps, SpanCover
 
 log = logging.getLogger(__name__)
 
@@ -396,17 +396,16 @@ class EventExtractor:
         if model is None or not factual:
             return events
         stats = DocumentStats(analysis)
-        told_by = Overlaps([_Span(events[k].start, events[k].end, k) for k in factual])
+        told_by = Overlaps([events[k] for k in factual])
         property_words = self.lexicon.classes.get("property", frozenset())
         added: dict[int, tuple[list[Participant], list[Participant], list[PropertyTarget]]] = {}
         for index, sent in enumerate(sdoc.sents):
-            found = candidates(sent)
-            told = [span.index for span in told_by.of(sent.start_char, sent.end_char)]
+            told = [factual[i] for i in told_by.positions(sent.start_char, sent.end_char)]
             if not told:
-                stats.seen.update(c.head.lemma_.lower() for c in found)
+                stats.seen.update(t.lemma_.lower() for t in heads(sent))
                 continue
             told_events = [events[k] for k in told]
-            for c in found:
+            for c in candidates(sent):
                 _, perp, target = model.probabilities(features(c, sent, index, told_events, analysis, stats))
                 if max(perp, target) < min(model.perpetrator, model.target):
                     continue
@@ -959,14 +958,12 @@ def _in_name(analysis: Analysis | None, start: int, end: int) -> bool:
     National Liberation Front"; not "warplanes" in "coalition warplanes", nor a generic mention such as "bombers")."""
     if analysis is None or not analysis.actors:
         return False
-    def build() -> tuple[ByStart, int]:
-        named = [m for m in analysis.actors if not m.actor.generic and m.how not in ("generic", "demonym")
-                 and kind_of(m.actor) != "civilian" and m.actor.type != "rioters"]  # "protest movement": people
-        return ByStart(named), max((m.end - m.start for m in named), default=0)
+    def build() -> Overlaps:
+        return Overlaps([m for m in analysis.actors if not m.actor.generic and m.how not in ("generic", "demonym")
+                         and kind_of(m.actor) != "civilian" and m.actor.type != "rioters"])  # "protest movement": people
 
-    index, longest = _per_document(analysis, "named_actors", (analysis.actors,), build)
-    return any(m.start <= start and end < m.end and m.text[end - m.start:].strip()
-               for m in index.between(start - longest, start + 1))
+    index: Overlaps = _per_document(analysis, "named_actors", (analysis.actors,), build)
+    return any(m.start <= start and end < m.end and m.text[end - m.start:].strip() for m in index.of(start, start + 1))
 
 
 def _strikes_things(sub: str) -> bool:
@@ -1113,13 +1110,6 @@ def _salience(e: Event, length: int) -> float:
 
 
 __all__ = ["Cue", "EventExtractor", "EventLexicon", "load_lexicon"]
-
-
-@dataclass(frozen=True)
-class _Span:
-    start: int
-    end: int
-    index: int  # of the event in its list
 
 
 def _nearest(told: list[int], events: list[Event], c: Any, sent: Any) -> int:

@@ -20,13 +20,13 @@ import json
 import logging
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from faultlines.model import Analysis, Event
-from faultlines.spans import ByStart
+from faultlines.spans import Overlaps
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +61,22 @@ class Candidate:
         return str(self.head.doc[self.left:self.right + 1].text)
 
 
-def candidates(sent: Any) -> list[Candidate]:
-    """Every noun phrase of the sentence, by its head (nouns, names and personal pronouns), without its
-    determiner: "the 6th infantry brigade" gives "6th infantry brigade"."""
-    out = []
+def heads(sent: Any) -> Iterator[Any]:
+    """The tokens that head the sentence's noun phrases: nouns and names (not inside a compound), personal
+    pronouns."""
     for t in sent:
         if t.pos_ not in ("NOUN", "PROPN", "PRON") or t.dep_ in ("compound", "flat"):
             continue
         if t.pos_ == "PRON" and t.lower_ not in _PERSONAL:
             continue
+        yield t
+
+
+def candidates(sent: Any) -> list[Candidate]:
+    """Every noun phrase of the sentence, by its head (nouns, names and personal pronouns), without its
+    determiner: "the 6th infantry brigade" gives "6th infantry brigade"."""
+    out = []
+    for t in heads(sent):
         left = min([t.i] + [c.left_edge.i for c in t.lefts if c.dep_ not in _LEFT_DROP])
         while left < t.i and t.doc[left].dep_ in _LEFT_TRIM:
             left += 1
@@ -79,19 +86,6 @@ def candidates(sent: Any) -> list[Candidate]:
                 right = c.right_edge.i
         out.append(Candidate(t, left, right))
     return out
-
-
-class Overlaps:
-    """Which items (``.start``/``.end``) overlap a character span, in their list order, in log time: asked once
-    per sentence or phrase, a scan of all of them made long reports quadratic."""
-
-    def __init__(self, items: Sequence[Any]) -> None:
-        self.by_start = ByStart(list(enumerate(items)), key=lambda pair: pair[1].start)
-        self.longest = max((item.end - item.start for item in items), default=0)
-
-    def of(self, start: int, end: int) -> list[Any]:
-        found = [pair for pair in self.by_start.between(start - self.longest, end) if pair[1].end > start]
-        return [item for _, item in sorted(found, key=lambda pair: pair[0])]
 
 
 class DocumentStats:
@@ -198,4 +192,4 @@ def shipped_model() -> RoleModel | None:
     return RoleModel.load()
 
 
-__all__ = ["Candidate", "DocumentStats", "Overlaps", "RoleModel", "candidates", "features", "shipped_model"]
+__all__ = ["Candidate", "DocumentStats", "RoleModel", "candidates", "features", "heads", "shipped_model"]

@@ -35,7 +35,9 @@ from faultlines.extract.roles import (
     RoleModel,
     candidates,
     features,
+    heads,
 )
+from faultlines.spans import Overlaps
 
 ROLE_KEYS = {PERPETRATOR: ("PerpInd", "PerpOrg"), TARGET: ("Target", "Victim")}
 
@@ -82,13 +84,13 @@ def examples(rows: Sequence[dict[str, Any]], keep: frozenset[str] = frozenset())
                 kept[row["docid"]] = result
             events = [e for e in result.events if e.is_event]
             stats = DocumentStats(analysis)
+            told_by = Overlaps(events)
             for index, sent in enumerate(analysis.spacy_doc.sents):
-                found = candidates(sent)
-                told = [e for e in events if e.start < sent.end_char and sent.start_char < e.end]
+                told = told_by.of(sent.start_char, sent.end_char)
                 if not told:
-                    stats.seen.update(c.head.lemma_.lower() for c in found)
+                    stats.seen.update(t.lemma_.lower() for t in heads(sent))
                     continue
-                for c in found:
+                for c in candidates(sent):
                     text = norm(c.text)
                     label = PERPETRATOR if matches(text, gold[PERPETRATOR]) else \
                         TARGET if matches(text, gold[TARGET]) else NONE
