@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 TYPES = {
@@ -45,11 +46,12 @@ QUERIES = [
 
 def build(path: Path, n: int, seed: int = 7) -> None:
     """N synthetic incidents through the store (batched transactions)."""
+    from faultlines.model import Incident, IncidentSource
     from faultlines.store.sqlite import Store
 
     rng = random.Random(seed)
     store = Store(path)
-    batch: list[dict] = []
+    batch: list[Incident] = []
     for i in range(n):
         typ = rng.choice(list(TYPES))
         name, admin1, cc, lat, lon = rng.choice(PLACES)
@@ -57,15 +59,15 @@ def build(path: Path, n: int, seed: int = 7) -> None:
         year, rest = 2014 + day // 365, day % 365
         d = f"{year}-{1 + rest // 31:02d}-{1 + rest % 28:02d}"
         killed = rng.choice([None, rng.randrange(0, 60)])
-        batch.append({
-            "id": f"inc-{i:08d}", "event_ids": [], "event_type": typ, "sub_event_type": rng.choice(TYPES[typ]),
-            "date_start": d, "date_end": d, "date_precision": "day", "place_name": name, "admin1": admin1,
-            "country_code": cc, "lat": lat + rng.uniform(-0.2, 0.2), "lon": lon + rng.uniform(-0.2, 0.2),
-            "place_precision": "city", "killed_low": killed, "killed_high": killed,
-            "perpetrators": ["Group A"], "targets": ["Civilians"],
-            "disputed": ["killed"] if rng.random() < 0.1 else [], "source_count": 1 + rng.randrange(4),
-            "outlets": ["Outlet"], "reasons": [],
-        })
+        batch.append(Incident(
+            id=f"inc-{i:08d}", event_type=typ, sub_event_type=rng.choice(TYPES[typ]),
+            date_start=date.fromisoformat(d), date_end=date.fromisoformat(d), date_precision="day", place_name=name,
+            admin1=admin1, country_code=cc, lat=lat + rng.uniform(-0.2, 0.2), lon=lon + rng.uniform(-0.2, 0.2),
+            geonameid=None, place_precision="city", killed_low=killed, killed_high=killed, injured_low=None,
+            injured_high=None, perpetrators=("Group A",), targets=("Civilians",),
+            disputed=("killed",) if rng.random() < 0.1 else (),
+            sources=tuple(IncidentSource(f"doc-{i}-{k}", f"doc-{i}-{k}", "Outlet", ())
+                          for k in range(1 + rng.randrange(4)))))
         if len(batch) == 20_000:
             store.replace_incidents([], batch)
             batch = []

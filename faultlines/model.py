@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -452,31 +452,93 @@ _NO_WORDS: frozenset[str] = frozenset()
 
 
 
-@dataclass(frozen=True)
+# what an analyst may correct on an incident (``faultlines edit``, the web's edit form): column names of the incidents
+# table, each with the type of its value
+INCIDENT_EDITABLE: dict[str, type] = {
+    "event_type": str, "sub_event_type": str, "date_start": str, "date_end": str, "date_precision": str,
+    "place_name": str, "admin1": str, "country_code": str, "lat": float, "lon": float,
+    "killed_low": int, "killed_high": int, "injured_low": int, "injured_high": int,
+}
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentSource:
-    """One document's report of an incident, with that document's own figures."""
+    """One document's report of an incident: the mentions it gives and its own figures (the largest it reports)."""
 
     document_id: str
-    document_name: str
-    event: Event
-    outlet: str | None = None
+    document: str  # the document's name
+    outlet: str | None
+    event_ids: tuple[str, ...]
+    killed: Count = Count()
+    injured: Count = Count()
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Incident:
-    """A real-world event merged across every document (and mention) that reports it."""
+    """A real-world event: the resolver's cluster of the mentions that tell it, merged across the documents.
+
+    The merged values are one row of the store's incidents table, field for field; each source keeps its own
+    figures, and ``disputed`` names the fields the sources disagree on.
+    """
 
     id: str
     event_type: str
     sub_event_type: str
-    date: TimeExpression
-    location: Place | None
-    location_precision: str
-    perpetrators: list[str]  # canonical actor names
-    targets: list[str]
-    killed: Count
-    injured: Count
-    disputed: list[str]
-    sources: list[IncidentSource]
-    reasons: list[dict[str, Any]] = field(default_factory=list)  # why members were merged
+    date_start: date | None
+    date_end: date | None
+    date_precision: str
+    place_name: str | None
+    admin1: str | None
+    country_code: str | None
+    lat: float | None
+    lon: float | None
+    geonameid: int | None
+    place_precision: str
+    killed_low: int | None
+    killed_high: int | None
+    injured_low: int | None
+    injured_high: int | None
+    perpetrators: tuple[str, ...]  # canonical actor names, the most reported first
+    targets: tuple[str, ...]
+    disputed: tuple[str, ...]
+    sources: tuple[IncidentSource, ...]
+    reasons: tuple[dict[str, Any], ...] = ()  # why members were merged: one entry per link, with its score
     corrected: bool = False
+
+    @property
+    def event_ids(self) -> tuple[str, ...]:
+        return tuple(i for s in self.sources for i in s.event_ids)
+
+    @property
+    def source_count(self) -> int:
+        return len(self.sources)
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({s.outlet for s in self.sources if s.outlet})
+
+    def edited(self, fields: dict[str, Any]) -> Incident:
+        """This incident with an analyst's edits (``INCIDENT_EDITABLE`` fields; ISO dates as text) applied."""
+        values: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key not in INCIDENT_EDITABLE:
+                continue
+            if key in ("date_start", "date_end") and isinstance(value, str):
+                value = date.fromisoformat(value)
+            values[key] = value
+        return replace(self, **values, corrected=True)
+
+    def row(self) -> dict[str, Any]:
+        """The incidents-table row: ISO dates, lists for the list fields, ``corrected`` as 0/1."""
+        return {
+            "id": self.id, "event_type": self.event_type, "sub_event_type": self.sub_event_type,
+            "date_start": self.date_start.isoformat() if self.date_start else None,
+            "date_end": self.date_end.isoformat() if self.date_end else None, "date_precision": self.date_precision,
+            "place_name": self.place_name, "admin1": self.admin1, "country_code": self.country_code,
+            "lat": self.lat, "lon": self.lon, "geonameid": self.geonameid, "place_precision": self.place_precision,
+            "killed_low": self.killed_low, "killed_high": self.killed_high,
+            "injured_low": self.injured_low, "injured_high": self.injured_high,
+            "perpetrators": list(self.perpetrators), "targets": list(self.targets), "disputed": list(self.disputed),
+            "source_count": self.source_count, "outlets": self.outlets, "reasons": list(self.reasons),
+            "corrected": int(self.corrected),
+        }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from faultlines.ingest.documents import make_document
 from faultlines.model import (
@@ -12,6 +13,8 @@ from faultlines.model import (
     Event,
     Extraction,
     FramingMention,
+    Incident,
+    IncidentSource,
     Participant,
     Place,
     PlaceMention,
@@ -44,3 +47,24 @@ def report(name: str, text: str, *, published: date = date(2014, 8, 24), outlet:
     claim = Claim("the raid", "more anger", text, 0, len(text), cue="led to")
     framing = FramingMention(perp, "militia", 0, len(text), ("death squads",), -0.5)
     return Extraction(document=doc, events=[event], relations=[rel], claims=[claim], framing=[framing])
+
+
+def incident(iid: str, event_ids: list[str] | tuple[str, ...] = (), *, source_count: int = 1,
+             outlets: list[str] | tuple[str, ...] = (), **row: Any) -> Incident:
+    """A stored incident written by hand: ``row`` holds incidents-table columns (ISO dates, lists), as a test reads
+    them back; there are ``source_count`` sources (at least one per outlet), the first holding ``event_ids``."""
+    n = max(source_count, len(outlets), 1)
+    sources = tuple(IncidentSource(f"{iid}-doc{k}", f"{iid}-doc{k}", outlets[k] if k < len(outlets) else None,
+                                   tuple(event_ids) if k == 0 else ()) for k in range(n))
+    for key in ("date_start", "date_end"):
+        if isinstance(row.get(key), str):
+            row[key] = date.fromisoformat(row[key])
+    for key in ("perpetrators", "targets", "disputed", "reasons"):
+        row[key] = tuple(row.get(key) or ())
+    row["corrected"] = bool(row.get("corrected"))
+    values: dict[str, Any] = {
+        "event_type": "Battles", "sub_event_type": "Armed clash", "date_start": None, "date_end": None,
+        "date_precision": "day", "place_name": None, "admin1": None, "country_code": None, "lat": None, "lon": None,
+        "geonameid": None, "place_precision": "city", "killed_low": None, "killed_high": None, "injured_low": None,
+        "injured_high": None, **row}
+    return Incident(id=iid, sources=sources, **values)

@@ -42,16 +42,19 @@ def test_merged_values_keep_each_source_and_flag_disputes():
     a = ev("e1", "a.txt", place="Diyala", pprec="admin1", gid=None, killed=(41, None))
     b = ev("e2", "b.txt", killed=(64, 75))
     [inc] = resolve([a, b])
-    assert inc["killed_low"] == 41 and inc["killed_high"] == 75
-    assert "killed" in inc["disputed"]
-    assert inc["place_name"] == "Baqubah"  # the most precise consistent place
-    assert inc["source_count"] == 2 and sorted(inc["event_ids"]) == ["e1", "e2"]
-    assert inc["reasons"] and inc["reasons"][0]["score"] >= 0.6
+    assert inc.killed_low == 41 and inc.killed_high == 75
+    assert "killed" in inc.disputed
+    assert inc.place_name == "Baqubah"  # the most precise consistent place
+    assert inc.source_count == 2 and sorted(inc.event_ids) == ["e1", "e2"]
+    assert inc.reasons and inc.reasons[0]["score"] >= 0.6
+    # each source keeps its own figure
+    assert [(s.document, s.killed.low, s.killed.high) for s in inc.sources] == [("a.txt", 41, None), ("b.txt", 64, 75)]
 
 
 def test_year_precision_is_kept_not_turned_into_a_day():
     [inc] = resolve([ev("e1", "a.txt", d="2013-01-01", d_end="2013-12-31", prec="year")])
-    assert inc["date_precision"] == "year" and inc["date_start"] == "2013-01-01" and inc["date_end"] == "2013-12-31"
+    assert inc.date_precision == "year" and inc.date_start == date(2013, 1, 1) and inc.date_end == date(2013, 12, 31)
+    assert inc.row()["date_start"] == "2013-01-01" and inc.row()["date_end"] == "2013-12-31"
 
 
 def _corpus(n: int, seed: int = 7) -> list[EventRecord]:
@@ -67,7 +70,7 @@ def _corpus(n: int, seed: int = 7) -> list[EventRecord]:
 
 
 def _clusters(rows):
-    return sorted(tuple(sorted(r["event_ids"])) for r in rows)
+    return sorted(tuple(sorted(r.event_ids)) for r in rows)
 
 
 def test_result_does_not_depend_on_order():
@@ -86,7 +89,7 @@ def test_split_and_merge_constraints():
     far = ev("e3", "c.txt", d="2014-12-01")
     cons = Constraints(must_link=[("e1", "e3")])
     rows = resolve([a, far], constraints=cons)
-    assert len(rows) == 1 and rows[0]["corrected"] == 1
+    assert len(rows) == 1 and rows[0].corrected
 
 
 def test_blocking_keys_are_few_for_vague_dates():
@@ -154,9 +157,9 @@ def test_undated_and_dated_reports_of_one_unlisted_town_are_compared():
 def test_a_ceiling_alone_sets_no_minimum():
     from faultlines.resolve.incidents import _merge_range
 
-    low, high, disputed = _merge_range({"a": (200, None), "b": (1, 2000), "c": (100, 100)})
+    low, high, disputed = _merge_range([(200, None), (1, 2000), (100, 100)])
     assert (low, high, disputed) == (100, 2000, True)
-    assert _merge_range({"b": (1, 2000)})[:2] == (1, 2000)
+    assert _merge_range([(1, 2000)])[:2] == (1, 2000)
 
 
 def test_two_towns_apart_are_two_places():

@@ -14,7 +14,7 @@ from faultlines.resolve import resolve_all, resolve_new
 from faultlines.resolve.corrections import edit_incident, merge_incidents, split_incident
 from faultlines.store import Store, queries, resolution
 from faultlines.store.schema import MIGRATIONS
-from tests.factories import DIYALA, MOSUL, report
+from tests.factories import DIYALA, MOSUL, incident, report
 
 
 @pytest.fixture()
@@ -179,7 +179,7 @@ def _random_incidents(rng, n):
         else:
             start_s = end_s = start.isoformat()
         killed = rng.choice([None, rng.randrange(50)])
-        rows.append({"id": f"inc-{i:04d}", "event_ids": [], "event_type": rng.choice(["Battles", "Riots"]),
+        rows.append({"id": f"inc-{i:04d}", "event_type": rng.choice(["Battles", "Riots"]),
                      "sub_event_type": "Armed clash", "date_start": start_s, "date_end": end_s,
                      "date_precision": "day", "place_precision": "city", "country_code": rng.choice(["IQ", "SY"]),
                      "killed_low": killed, "killed_high": killed, "source_count": 1 + rng.randrange(3),
@@ -196,7 +196,7 @@ def test_incident_filters_and_sorts_match_a_plain_scan(tmp_path):
     rng = random.Random(5)
     store = Store(tmp_path / "s.db")
     rows = _random_incidents(rng, 400)
-    store.replace_incidents([], [dict(r) for r in rows])
+    store.replace_incidents([], [incident(r["id"], **{k: v for k, v in r.items() if k != "id"}) for r in rows])
     assert queries.max_span_days(store.conn) == 700
 
     def expected(f):
@@ -239,7 +239,7 @@ def test_longest_span_is_measured_for_a_store_made_before_it_was_kept(tmp_path):
 
     store = Store(tmp_path / "old.db")
     rows = _random_incidents(__import__("random").Random(2), 50)
-    store.replace_incidents([], [dict(r) for r in rows])
+    store.replace_incidents([], [incident(r["id"], **{k: v for k, v in r.items() if k != "id"}) for r in rows])
     store.conn.execute("DELETE FROM store_meta")  # as if written by a version that did not keep it
     assert queries.max_span_days(store.conn) is None
     store.close()

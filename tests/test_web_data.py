@@ -16,6 +16,7 @@ from faultlines.model import (
     Event,
     Extraction,
     FramingMention,
+    Incident,
     Participant,
     Place,
     PlaceMention,
@@ -23,6 +24,7 @@ from faultlines.model import (
     TimeExpression,
 )
 from faultlines.store.sqlite import Store
+from tests.factories import incident
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=alert(1)>"
@@ -107,10 +109,8 @@ def _save(store: Store, ex: Extraction) -> list[str]:
         return ids
 
 
-def _incident(iid: str, ev_ids: list[str], **fields: Any) -> dict[str, Any]:
-    row = {"id": iid, "event_ids": ev_ids, "date_precision": "day", "place_precision": "city", "corrected": 0}
-    row.update(fields)
-    return row
+def _incident(iid: str, ev_ids: list[str], **fields: Any) -> Incident:
+    return incident(iid, ev_ids, **fields)
 
 
 def build_db(path: str | Path, *, xss: bool = True) -> dict[str, Any]:
@@ -204,7 +204,7 @@ def build_db(path: str | Path, *, xss: bool = True) -> dict[str, Any]:
             reasons=[{"why": XSS_SCRIPT, XSS_IMG: [XSS_SCRIPT]}]))
     store.replace_incidents([], incidents)
     store.close()
-    ids["incidents"] = [i["id"] for i in incidents]
+    ids["incidents"] = [i.id for i in incidents]
     return ids
 
 

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from test_web_data import XSS_IMG, XSS_SCRIPT, build_db
 
 from faultlines.serve.app import ServeSettings, create_app
+from tests.factories import incident
 
 PAYLOADS = [
     "' OR '1'='1", "1; DROP TABLE incidents; --", "\" OR 1=1 --", "%' UNION SELECT name FROM sqlite_master --",
@@ -203,9 +204,7 @@ def test_slow_queries_are_interrupted_with_503(tmp_path):
 
     build_db(tmp_path / "slow.db", xss=False)
     store = Store(tmp_path / "slow.db")
-    store.replace_incidents([], [{"id": f"bulk-{i}", "event_ids": [], "event_type": "Battles",
-                                  "sub_event_type": "Armed clash", "date_start": f"2019-01-{1 + i % 28:02d}"}
-                                 for i in range(5000)])
+    store.replace_incidents([], [incident(f"bulk-{i}", date_start=f"2019-01-{1 + i % 28:02d}") for i in range(5000)])
     store.close()
     slow = TestClient(create_app(str(tmp_path / "slow.db"), settings=ServeSettings(query_timeout=1e-9)),
                       raise_server_exceptions=False)

@@ -164,7 +164,8 @@ def resolve_parquet(out_dir: str | Path, settings: Settings | None = None) -> in
     records.sort(key=lambda e: e.id)
     rows = resolve(records, threshold=s.merge_threshold, window=s.date_window_days, max_km=s.max_place_km)
     (out / "incidents").mkdir(parents=True, exist_ok=True)
-    flat = [{k: (json.dumps(v) if k == "reasons" else v) for k, v in r.items()} for r in rows]
+    flat = [{**{k: (json.dumps(v) if k == "reasons" else v) for k, v in r.row().items()}, "event_ids": list(r.event_ids)}
+            for r in rows]
     target = out / "incidents" / "part-00000.parquet"
     tmp = target.with_suffix(".parquet.tmp")
     pq.write_table(pa.Table.from_pylist(flat), tmp)

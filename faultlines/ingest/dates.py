@@ -5,16 +5,15 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime
-from typing import get_args
 
-from faultlines.model import DatePrecision
+from faultlines.model import DATE_PRECISIONS, DatePrecision
 
 log = logging.getLogger(__name__)
 
 # publication dates outside this range are refused (the document is kept without one): placeholders such as
 # 0001-01-01 and 9999-12-31 are not dates, and date arithmetic near them overflows
 EARLIEST, LATEST = date(1800, 1, 1), date(2199, 12, 31)
-PRECISIONS: frozenset[str] = frozenset(get_args(DatePrecision))
+PRECISIONS: frozenset[str] = frozenset(DATE_PRECISIONS)
 _MONTHS = {m: i for i, names in enumerate(
     (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
      ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),

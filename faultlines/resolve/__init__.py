@@ -48,11 +48,11 @@ def resolve_all(store: Store, settings: Settings | None = None) -> int:
     """Re-resolve every incident from scratch (same result as incremental runs); returns the incident count."""
     s = settings or Settings()
     records = resolution.event_records(store.conn)
-    rows = resolve(records, threshold=s.merge_threshold, window=s.date_window_days, max_km=s.max_place_km,
-                   constraints=load_constraints(store))
+    found = resolve(records, threshold=s.merge_threshold, window=s.date_window_days, max_km=s.max_place_km,
+                    constraints=load_constraints(store))
     old = resolution.incident_ids(store.conn)
-    store.replace_incidents(old, rows)
-    return len(rows)
+    store.replace_incidents(old, found)
+    return len(found)
 
 
 def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | None = None,

@@ -11,14 +11,10 @@ from datetime import date
 from typing import Any
 
 from faultlines.errors import FaultlinesError, InputError, NotFound
-from faultlines.ingest.dates import PRECISIONS
+from faultlines.model import DATE_PRECISIONS, INCIDENT_EDITABLE
 from faultlines.store import Store, resolution
 
-EDITABLE = {
-    "event_type": str, "sub_event_type": str, "date_start": str, "date_end": str, "date_precision": str,
-    "place_name": str, "admin1": str, "country_code": str, "lat": float, "lon": float,
-    "killed_low": int, "killed_high": int, "injured_low": int, "injured_high": int,
-}
+EDITABLE = INCIDENT_EDITABLE
 
 
 MAX_COUNT = 10_000_000  # more people than any one incident can kill or injure (and sums stay in range)
@@ -71,8 +67,8 @@ def edit_value(field: str, value: Any) -> Any:
         if not DATE_RANGE[0] <= day <= DATE_RANGE[1] or len(text) != 10:
             raise InputError(f"{field} must be a YYYY-MM-DD date from {DATE_RANGE[0]} to {DATE_RANGE[1]}")
         return day.isoformat()
-    if field == "date_precision" and text not in PRECISIONS:
-        raise InputError(f"date_precision must be one of {', '.join(sorted(PRECISIONS))}")
+    if field == "date_precision" and text not in DATE_PRECISIONS:
+        raise InputError(f"date_precision must be one of {', '.join(sorted(DATE_PRECISIONS))}")
     return text
 
 

@@ -37,7 +37,16 @@ from itertools import combinations
 from typing import Any
 
 from faultlines.geo import SAME_TOWN_KM, km_between
-from faultlines.model import DATE_RANK, PLACE_RANK, WITHIN_PROVINCE, EventRecord, coded_subtype
+from faultlines.model import (
+    DATE_RANK,
+    PLACE_RANK,
+    WITHIN_PROVINCE,
+    Count,
+    EventRecord,
+    Incident,
+    IncidentSource,
+    coded_subtype,
+)
 
 TYPE_AFFINITY = {
     frozenset({"Violence against civilians", "Explosions/Remote violence"}): 0.5,
@@ -530,31 +539,31 @@ def incident_id(member_ids: Iterable[str]) -> str:
     return "inc-" + hashlib.sha1(min(member_ids).encode()).hexdigest()[:12]
 
 
-def _per_document_range(evs: list[EventRecord], low: str, high: str) -> dict[str, tuple[int | None, int | None]]:
-    """Each document's own figure: the largest it reports (tolls are revised upwards within an article)."""
-    out: dict[str, tuple[int | None, int | None]] = {}
+def _document_range(evs: Iterable[EventRecord], low: str, high: str) -> tuple[int | None, int | None] | None:
+    """One document's own figure: the largest it reports (tolls are revised upwards within an article)."""
+    out: tuple[int | None, int | None] | None = None
     for e in evs:
         lo, hi = getattr(e, low), getattr(e, high)
         if lo is None and hi is None:
             continue
-        cur = out.get(e.document)
-        if cur is None or (hi or lo or 0) > (cur[1] or cur[0] or 0):
-            out[e.document] = (lo, hi)
+        if out is None or (hi or lo or 0) > (out[1] or out[0] or 0):
+            out = (lo, hi)
     return out
 
 
-def _merge_range(per_doc: dict[str, tuple[int | None, int | None]]) -> tuple[int | None, int | None, bool]:
+def _merge_range(per_doc: list[tuple[int | None, int | None]]) -> tuple[int | None, int | None, bool]:
+    """The incident's range from each source's own figure, and whether the sources' figures differ."""
     if not per_doc:
         return None, None, False
-    lows = [lo for lo, _ in per_doc.values() if lo is not None]
+    lows = [lo for lo, _ in per_doc if lo is not None]
     # a source giving only a ceiling ("as many as 2,000": 1 to 2,000) sets no minimum below the others' figures
-    firm = [lo for lo, hi in per_doc.values() if lo is not None and not (lo <= 1 and hi is not None and hi > 1)]
-    figures = [x for pair in per_doc.values() for x in pair if x is not None]
+    firm = [lo for lo, hi in per_doc if lo is not None and not (lo <= 1 and hi is not None and hi > 1)]
+    figures = [x for pair in per_doc for x in pair if x is not None]
     low = min(firm or lows) if lows else None
     # the highest figure any source gives: an open-ended "at least 6" is 6 at most as far as the sources go
     # (Iraq Body Count's minimum and maximum), and several sources' figures span the range
     high = max(figures) if figures else None
-    disputed = len(set(per_doc.values())) > 1
+    disputed = len(set(per_doc)) > 1
     return low, high, disputed
 
 
@@ -597,10 +606,29 @@ def perpetrators_disputed(evs: Iterable[EventRecord]) -> bool:
     return False
 
 
+def _sources(evs: list[EventRecord]) -> tuple[IncidentSource, ...]:
+    """Each document's report: its mentions and its own killed and injured figures."""
+    by_doc: dict[str, list[EventRecord]] = defaultdict(list)
+    for e in evs:
+        by_doc[e.document].append(e)
+    out = []
+    for name in sorted(by_doc):
+        mine = by_doc[name]
+        killed = _document_range(mine, "killed_low", "killed_high")
+        injured = _document_range(mine, "injured_low", "injured_high")
+        out.append(IncidentSource(
+            document_id=mine[0].document_id, document=name, outlet=next((e.outlet for e in mine if e.outlet), None),
+            event_ids=tuple(e.id for e in mine), killed=Count(*killed) if killed else _NO_COUNT,
+            injured=Count(*injured) if injured else _NO_COUNT))
+    return tuple(out)
+
+
+_NO_COUNT = Count()
+
+
 def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits: dict[str, Any] | None = None
-                   ) -> dict[str, Any]:
-    """The incidents-table row (plus ``event_ids``) for one cluster of mentions."""
-    ids = [e.id for e in evs]
+                   ) -> Incident:
+    """The incident one cluster of mentions tells: its merged values, its sources, the fields they dispute."""
     # the most reported sub-type; "Armed clash", what generic fighting words give, counts half against a more
     # specific one ("excessive force against protesters"), as a coder takes the specific one
     sub = coded_subtype((e.sub_event_type, e.salience) for e in evs)
@@ -614,8 +642,9 @@ def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits:
     place, pdisp = _pick_place(evs)
     if pdisp:
         disputed.append("location")
-    kl, kh, kd = _merge_range(_per_document_range(evs, "killed_low", "killed_high"))
-    il, ih, idp = _merge_range(_per_document_range(evs, "injured_low", "injured_high"))
+    sources = _sources(evs)
+    kl, kh, kd = _merge_range([(s.killed.low, s.killed.high) for s in sources if s.killed.known])
+    il, ih, idp = _merge_range([(s.injured.low, s.injured.high) for s in sources if s.injured.known])
     if kd:
         disputed.append("killed")
     if idp:
@@ -624,27 +653,17 @@ def build_incident(evs: list[EventRecord], reasons: list[dict[str, Any]], edits:
         disputed.append("perpetrators")
     perps = Counter(n for e in evs for n in e.perpetrator_names)
     targs = Counter(n for e in evs for n in e.target_names)
-    docs = sorted({e.document for e in evs})
-    row: dict[str, Any] = {
-        "id": incident_id(ids), "event_type": etype, "sub_event_type": sub,
-        "date_start": d0.isoformat() if d0 else None, "date_end": d1.isoformat() if d1 else None,
-        "date_precision": dprec,
-        "place_name": place.place_name if place else None, "admin1": place.admin1 if place else None,
-        "country_code": place.country_code if place else None, "lat": place.lat if place else None,
-        "lon": place.lon if place else None, "geonameid": place.geonameid if place else None,
-        "place_precision": place.place_precision if place else "unknown",
-        "killed_low": kl, "killed_high": kh, "injured_low": il, "injured_high": ih,
-        "perpetrators": [n for n, _ in perps.most_common()], "targets": [n for n, _ in targs.most_common()],
-        "disputed": disputed, "source_count": len(docs),
-        "outlets": sorted({e.outlet for e in evs if e.outlet}), "reasons": reasons, "corrected": 0,
-        "event_ids": ids,
-    }
-    if edits:
-        for k, v in edits.items():
-            if k in row and k not in ("id", "event_ids"):
-                row[k] = v
-        row["corrected"] = 1
-    return row
+    incident = Incident(
+        id=incident_id(e.id for e in evs), event_type=etype, sub_event_type=sub,
+        date_start=d0, date_end=d1, date_precision=dprec,
+        place_name=place.place_name if place else None, admin1=place.admin1 if place else None,
+        country_code=place.country_code if place else None, lat=place.lat if place else None,
+        lon=place.lon if place else None, geonameid=place.geonameid if place else None,
+        place_precision=place.place_precision if place else "unknown",
+        killed_low=kl, killed_high=kh, injured_low=il, injured_high=ih,
+        perpetrators=tuple(n for n, _ in perps.most_common()), targets=tuple(n for n, _ in targs.most_common()),
+        disputed=tuple(disputed), sources=sources, reasons=tuple(reasons))
+    return incident.edited(edits) if edits else incident
 
 
 @contextlib.contextmanager
@@ -661,14 +680,14 @@ def gc_paused() -> Iterator[None]:
 
 
 def resolve(events: Sequence[EventRecord], *, threshold: float = 0.6, window: int = 3, max_km: float = 60.0,
-            constraints: Constraints | None = None, scores: Scores | None = None) -> list[dict[str, Any]]:
-    """Incidents (table rows with ``event_ids``) for a set of factual event mentions."""
+            constraints: Constraints | None = None, scores: Scores | None = None) -> list[Incident]:
+    """The incidents a set of factual event mentions tells."""
     with gc_paused():
         return _resolve(events, threshold, window, max_km, constraints or Constraints(), scores)
 
 
 def _resolve(events: Sequence[EventRecord], threshold: float, window: int, max_km: float, cons: Constraints,
-             scores: Scores | None) -> list[dict[str, Any]]:
+             scores: Scores | None) -> list[Incident]:
     out = []
     for members, reasons in cluster(events, threshold=threshold, window=window, max_km=max_km, constraints=cons,
                                     scores=scores):
@@ -676,9 +695,9 @@ def _resolve(events: Sequence[EventRecord], threshold: float, window: int, max_k
         edits: dict[str, Any] = {}
         for e in evs:
             edits.update(cons.edits.get(e.id, {}))
-        row = build_incident(evs, reasons, edits or None)
+        incident = build_incident(evs, reasons, edits or None)
         if any(a in {e.id for e in evs} for pair in cons.must_link for a in pair) or any(
                 e.id in {x for pair in cons.cannot_link for x in pair} for e in evs):
-            row["corrected"] = 1
-        out.append(row)
+            incident = dataclasses.replace(incident, corrected=True)
+        out.append(incident)
     return out

@@ -18,6 +18,7 @@ from faultlines.model import (
     Document,
     Event,
     Extraction,
+    Incident,
     IngestFailure,
 )
 from faultlines.store import queries
@@ -341,25 +342,25 @@ class Store:
         )
 
     # ------------------------------------------------------------------------------------------ incidents
-    def replace_incidents(self, remove_ids: Iterable[str], incidents: Iterable[dict[str, Any]]) -> None:
-        """Swap a set of incidents for re-resolved ones in one transaction (rows as built by the resolver)."""
+    def replace_incidents(self, remove_ids: Iterable[str], incidents: Iterable[Incident]) -> None:
+        """Swap a set of incidents for re-resolved ones in one transaction."""
         spans = [0]  # the longest date range written: date filters use it as an index bound
         with self.transaction() as c:
             for iid in remove_ids:
                 c.execute("UPDATE events SET incident_id = NULL WHERE incident_id = ?", (iid,))
                 c.execute("DELETE FROM incidents WHERE id = ?", (iid,))
-            for inc in incidents:
-                members = inc.pop("event_ids")
-                if "reasons" in inc:
-                    inc["reasons"] = queries.cap_reasons(inc["reasons"])
+            for incident in incidents:
+                inc = incident.row()
+                inc["reasons"] = queries.cap_reasons(inc["reasons"])
                 cols = list(inc)
                 c.execute(
                     f"INSERT OR REPLACE INTO incidents ({', '.join(cols)}, updated_at) VALUES "
                     f"({', '.join('?' for _ in cols)}, ?)",
                     [*(json.dumps(v) if isinstance(v, list | dict) else v for v in inc.values()), _now()],
                 )
-                c.executemany("UPDATE events SET incident_id = ? WHERE id = ?", [(inc["id"], e) for e in members])
-                span = queries.span_days(inc.get("date_start"), inc.get("date_end"))
+                c.executemany("UPDATE events SET incident_id = ? WHERE id = ?",
+                              [(incident.id, e) for e in incident.event_ids])
+                span = queries.span_days(inc["date_start"], inc["date_end"])
                 if span > spans[0]:
                     spans[0] = span
             if spans[0] > (queries.max_span_days(c) or 0):
