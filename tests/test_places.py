@@ -224,11 +224,11 @@ def test_offset_quick_test_never_skips_a_match():
 ])
 def test_analysis_text_is_the_parsed_text(analyzer, text):
     """The analysis takes the document's text as the parse's text (spaCy keeps it exactly): the same string."""
-    from faultlines.analyze.nlp import doc_text
+    from faultlines.analyze.parsed import parsed
     from faultlines.ingest.documents import make_document
 
     analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
-    assert doc_text(analysis.spacy_doc) == analysis.spacy_doc.text == text
+    assert parsed(analysis.spacy_doc).text == analysis.spacy_doc.text == text
 
 
 @pytest.mark.parametrize(("text", "name", "cc"), [

@@ -51,11 +51,11 @@ class Analyzer:
 
     def analyze_parsed(self, document: Document, sdoc: Any) -> Analysis:
         """The analysis of ``document`` from ``sdoc``, this analyzer's parse of ``document.clean_text``."""
-        from faultlines.analyze.nlp import TEXT_KEY, doc_text
+        from faultlines.analyze.parsed import Parsed
 
-        # a spaCy Doc's text is the text it was made from: no need to rebuild it from the tokens
-        sdoc.user_data.setdefault(TEXT_KEY, document.clean_text)
-        text = doc_text(sdoc)
+        # the view every later reader uses, made once the pipeline has run; a spaCy Doc's text is the text it was
+        # made from: no need to rebuild it from the tokens
+        text = Parsed.attach(sdoc, document.clean_text).text
         sentences = [Sentence(s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in sdoc.sents]
         actors = self.recognize_actors(sdoc, document)
         places = self.resolve_places(sdoc, document, actors)

@@ -24,7 +24,7 @@ from faultlines.analyze.actor_kb import (
     name_key,
     normalize_name,
 )
-from faultlines.analyze.nlp import doc_ents, doc_text
+from faultlines.analyze.parsed import parsed
 from faultlines.model import Actor, ActorMention, Document
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class ActorRecognizer:
 
     def __call__(self, sdoc: Any, document: Document | None = None) -> list[ActorMention]:
         """Actor mentions of ``sdoc`` (parsed clean text), sorted by start and never overlapping."""
-        text = doc_text(sdoc)
+        text = parsed(sdoc).text
         words = list(iter_words(text))
         state = _State(text, sdoc, words, lowercase=not _CASE_SENSITIVE_LOWER.search(text))
         state.author = normalize_name(document.author) if document is not None and document.author else ""
@@ -259,7 +259,7 @@ class ActorRecognizer:
         """Surnames resolve to the full name of a person mentioned earlier in the same document."""
         people: dict[str, tuple[int, Actor]] = {}
         place_names = st.place_names()
-        for ent in doc_ents(st.sdoc):
+        for ent in parsed(st.sdoc).ents:
             if ent.label_ == "PERSON" and len(ent) > 1 and not st.overlaps(ent.start_char, ent.end_char):
                 name = _strip_titles(ent.text)
                 if (len(name_key(name)) > 1 and name[:1].isupper() and not self._looks_like_place(ent, place_names)
@@ -461,7 +461,7 @@ class ActorRecognizer:
             key = name_key(m.text)
             if m.how == "new" and 2 <= len(key) <= 3 and key[-1] not in surnames:
                 surnames[key[-1]] = (m.end, m.actor)
-        for ent in doc_ents(st.sdoc):
+        for ent in parsed(st.sdoc).ents:
             label = ent.label_
             if label not in ("ORG", "PERSON", "NORP", "GPE"):
                 continue
@@ -667,7 +667,7 @@ class _State:
 
     def place_names(self) -> set[str]:
         """Normalized names spaCy tagged as places somewhere in the document."""
-        return {normalize_name(e.text) for e in doc_ents(self.sdoc) if e.label_ in ("GPE", "LOC", "FAC")}
+        return {normalize_name(e.text) for e in parsed(self.sdoc).ents if e.label_ in ("GPE", "LOC", "FAC")}
 
     def token_at(self, char: int) -> Any:
         tok = self._tok_at.get(char)

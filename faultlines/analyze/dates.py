@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import doc_ents, doc_text
+from faultlines.analyze.parsed import parsed
 from faultlines.model import Document, TimeExpression
 
 log = logging.getLogger(__name__)
@@ -495,7 +495,7 @@ class TimeResolver:
         self.patterns = _patterns(self.lexicon)
 
     def __call__(self, sdoc: Any, document: Document | None = None) -> list[TimeExpression]:
-        text = doc_text(sdoc)
+        text = parsed(sdoc).text
         anchor = document.published if document is not None else None
         precision = document.published_precision if document is not None else "unknown"
         if anchor is not None and precision == "unknown":
@@ -514,7 +514,7 @@ class TimeResolver:
             if expr is not None:
                 out.append(expr)
                 spans.append((expr.char_start or start, expr.char_end or end))
-        for ent in doc_ents(sdoc) if hasattr(sdoc, "ents") else ():
+        for ent in parsed(sdoc).ents if hasattr(sdoc, "ents") else ():
             if ent.label_ not in ("DATE", "TIME"):
                 continue
             if any(s < ent.end_char and ent.start_char < e for s, e in spans):

@@ -33,7 +33,7 @@ from spacy.attrs import ENT_TYPE, IDX, POS
 from spacy.symbols import ADJ, NOUN, PROPN
 
 from faultlines.analyze.gazetteer import DATA_DIR, Gazetteer, light_name, normalize_name
-from faultlines.analyze.nlp import doc_ents, doc_text
+from faultlines.analyze.parsed import parsed
 from faultlines.model import ActorMention, Document, Place, PlaceMention
 from faultlines.spans import actor_cover
 
@@ -212,14 +212,14 @@ class PlaceResolver:
             if picked is None:
                 continue
             best_id, score = picked
-            relation, dist = self._offset(doc_text(sdoc), start)
+            relation, dist = self._offset(parsed(sdoc).text, start)
             if weight < 1.0:
                 relation, dist, final = role, None, weight
             else:
                 final = 0.5 + 0.5 * min(1.0, max(0.0, score / 10))
-            out.append(PlaceMention(doc_text(sdoc)[start:end], start, end, self.gazetteer.place(best_id), relation, dist,
+            out.append(PlaceMention(parsed(sdoc).text[start:end], start, end, self.gazetteer.place(best_id), relation, dist,
                                     round(final, 3)))
-        out.extend(self._unlisted(doc_text(sdoc), out, countries))
+        out.extend(self._unlisted(parsed(sdoc).text, out, countries))
         out.sort(key=lambda m: (m.start, m.end))
         return out
 
@@ -359,9 +359,9 @@ class PlaceResolver:
         """Every span that may be a place, with its lookup text, hint ("admin"/"settlement"/None) and weight."""
         spans: list[Candidate] = []
         taken: set[int] = set()
-        person_words = {t.lower_ for e in doc_ents(sdoc) if e.label_ == "PERSON" and len(e) > 1 for t in e}
-        dates = {i for e in doc_ents(sdoc) if e.label_ in ("DATE", "TIME") for i in range(e.start_char, e.end_char)}
-        for ent in doc_ents(sdoc):
+        person_words = {t.lower_ for e in parsed(sdoc).ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        dates = {i for e in parsed(sdoc).ents if e.label_ in ("DATE", "TIME") for i in range(e.start_char, e.end_char)}
+        for ent in parsed(sdoc).ents:
             label = ent.label_
             toks = list(ent)
             while toks and toks[0].lower_ == "the":
@@ -389,7 +389,7 @@ class PlaceResolver:
                 spans.append(cand)
                 taken.update(range(cand[1], cand[2]))
         # news datelines in capitals ("MOSUL, Iraq -", "BAGHDAD (Reuters) -"), which the model rarely tags
-        for mt in _DATELINE_RE.finditer(doc_text(sdoc)):
+        for mt in _DATELINE_RE.finditer(parsed(sdoc).text):
             start, end = mt.span(1)
             if not taken.intersection(range(start, end)) and self._strong(mt.group(1), exact=True) \
                     and not self._inside_actor(start, end, actors) \
@@ -410,7 +410,7 @@ class PlaceResolver:
                     spans.append(cand)
             run = []
         # demonyms the model did not tag as NORP ("Slovak officials")
-        text = doc_text(sdoc)
+        text = parsed(sdoc).text
         for i in range(len(pos)):
             if not ent_type[i] and idx[i] not in taken and text[idx[i]].isupper() and pos[i] in (ADJ, PROPN):
                 tok = sdoc[i]
@@ -431,7 +431,7 @@ class PlaceResolver:
     def _demonym(self, sdoc: Any, toks: list[Any]) -> Candidate | None:
         """ "Russian" / "South Korean" -> a low-weight candidate for the country or region it refers to."""
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
-        target = self.demonyms.get(doc_text(sdoc)[start:end].lower())
+        target = self.demonyms.get(parsed(sdoc).text[start:end].lower())
         if target is None or not self.gazetteer.lookup_ids(target):
             return None
         return target, start, end, None, DEMONYM_WEIGHT, "demonym"
@@ -445,7 +445,7 @@ class PlaceResolver:
                     continue
                 if k > 0 and (toks[k - 1].text == "-" or toks[k - 1].lower_ in ARTICLES):
                     continue  # a piece of a hyphenated name ("al-Abadi"), not a place inside a name
-                text = doc_text(sdoc)[part[0].idx:part[-1].idx + len(part[-1])]
+                text = parsed(sdoc).text[part[0].idx:part[-1].idx + len(part[-1])]
                 if self._strong(text, exact=True):
                     start, end = part[0].idx, part[-1].idx + len(part[-1])
                     if self._inside_actor(start, end, actors):
@@ -461,7 +461,7 @@ class PlaceResolver:
                         need_cue: bool = False, need_strong: bool = False) -> Candidate | None:
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
         hint: str | None = None
-        full = doc_text(sdoc)[start:end]
+        full = parsed(sdoc).text[start:end]
         last = toks[-1].lower_
         if len(toks) > 1 and last in ADMIN_WORDS | SETTLEMENT_WORDS and not self.gazetteer.lookup_ids(full):
             hint, toks = ("admin" if last in ADMIN_WORDS else "settlement"), toks[:-1]
@@ -476,7 +476,7 @@ class PlaceResolver:
                 and sdoc[first.i - 1].idx == sdoc[first.i - 2].idx + len(sdoc[first.i - 2]):
             toks = [sdoc[first.i - 2], sdoc[first.i - 1], *toks]  # "Al-Fallujah" tokenized as Al / - / Fallujah
             start = min(start, toks[0].idx)
-        text = doc_text(sdoc)[toks[0].idx:toks[-1].idx + len(toks[-1])]
+        text = parsed(sdoc).text[toks[0].idx:toks[-1].idx + len(toks[-1])]
         key = normalize_name(text)
         if not key or key in self.stop_names or not self.gazetteer.lookup_ids(text):
             return None

@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import span_text
+from faultlines.analyze.parsed import span_text
 from faultlines.model import Count
 
 log = logging.getLogger(__name__)

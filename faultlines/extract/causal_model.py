@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from faultlines.analyze.nlp import doc_memo, load_nlp
+from faultlines.analyze.nlp import load_nlp
+from faultlines.analyze.parsed import parsed
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +243,7 @@ class SpanInput:
 
     def to_array(self, attrs: Any) -> Any:
         span = self.span
-        memo = doc_memo(span.doc, "causal_arrays")
+        memo = parsed(span.doc).memo("causal_arrays")
         key = attrs if isinstance(attrs, str | int) else tuple(attrs)
         arr = memo.get(key)
         if arr is None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import char_span, doc_words
+from faultlines.analyze.parsed import parsed
 from faultlines.model import Analysis, Claim
 from faultlines.spans import ByStart
 
@@ -102,7 +102,7 @@ class CueMatcher:
         """Every cue match in a span of tokens (a sentence), strongest and earliest first, non-overlapping."""
         span = hasattr(tokens, "start")  # a Span (else the whole Doc)
         off, n = (tokens.start, len(tokens)) if span else (0, len(tokens))
-        lowers, lemmas = doc_words(tokens.doc if span else tokens)
+        lowers, lemmas = parsed(tokens.doc if span else tokens).words
         by_first = self.by_first
         found: list[CueMatch] = []
         for i in range(n):
@@ -299,7 +299,7 @@ class ClaimExtractor:
         doc = analysis.spacy_doc
         out: list[tuple[Any, list[CueMatch]] | None] = []
         for sentence in analysis.sentences:
-            span = char_span(doc, sentence.start, sentence.end) if doc is not None else None
+            span = parsed(doc).span(sentence.start, sentence.end) if doc is not None else None
             if span is None or not len(span) or not has_clause(span):
                 out.append(None)
             else:

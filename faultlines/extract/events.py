@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import doc_memo, span_ents, span_text
+from faultlines.analyze.parsed import parsed, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties, victims_noun
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import ParticipantFinder, established, kind_of
@@ -250,7 +250,7 @@ class EventExtractor:
         if parse_casualties(sent).any:
             return False
         if analysis is None:
-            return not any(e.label_ in ("GPE", "FAC", "DATE", "TIME") for e in span_ents(sent))
+            return not any(e.label_ in ("GPE", "FAC", "DATE", "TIME") for e in parsed(sent.doc).ents_in(sent))
         if _times_in(analysis, sent):
             return False
         return not any(p.place.precision in ("point", "city", "admin2", "admin1")
@@ -984,7 +984,7 @@ def _per_document(analysis: Analysis, name: str, sources: tuple[Any, ...], build
     """``build()``, made once per document and kept with its parse while ``sources`` (the lists it is made
     from) are the same objects: asked per sentence or per event, a scan of the document made long reports
     quadratic."""
-    memo = doc_memo(analysis.spacy_doc, name) if analysis.spacy_doc is not None else {}
+    memo = parsed(analysis.spacy_doc).memo(name) if analysis.spacy_doc is not None else {}
     got = memo.get("value")
     if got is None or len(got[0]) != len(sources) or any(a is not b for a, b in zip(got[0], sources, strict=True)):
         got = memo["value"] = (sources, build())

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import doc_memo, span_ents, span_text
+from faultlines.analyze.parsed import parsed, span_text
 from faultlines.extract.casualties import parse_casualties
 from faultlines.model import TimeExpression
 
@@ -137,7 +137,7 @@ def _is_habitual_present(sent: Any, chain: list[Any], analysis: Any, cues: _Cues
         return False  # "forces report ...": a present-tense report of a past event
     if not span_text(sent).rstrip().endswith((".", "!", ";")):
         return False  # headlines use the present for past events
-    if any(e.label_ in ("GPE", "LOC", "FAC", "DATE", "TIME") for e in span_ents(sent)):
+    if any(e.label_ in ("GPE", "LOC", "FAC", "DATE", "TIME") for e in parsed(sent.doc).ents_in(sent)):
         return False
     if analysis is not None:
         s, e = sent.start_char, sent.end_char
@@ -212,7 +212,7 @@ def classify_factuality(
     chain = clause_chain(token)
     text = span_text(sent)
     lower = text.lower()
-    memo = doc_memo(sent.doc, "factuality")
+    memo = parsed(sent.doc).memo("factuality")
     # (dependency, lower case, tag) of each chain token's children, read once: the tests below look at them often
     kids = [[(c.dep_, c.lower_, c.tag_) for c in t.children] for t in chain]
     # hypothetical: conditions, questions, counterfactual frames

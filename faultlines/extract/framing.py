@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import char_span, doc_text, doc_words
+from faultlines.analyze.parsed import parsed
 from faultlines.model import ActorMention, Analysis, FramingMention
 from faultlines.spans import ByStart
 
@@ -84,7 +84,7 @@ class FramingAnalyzer:
             mentions = [m for m in by_start.between(sentence.start, sentence.end) if m.end <= sentence.end]
             if not mentions:
                 continue
-            span = char_span(doc, sentence.start, sentence.end)
+            span = parsed(doc).span(sentence.start, sentence.end)
             if span is None:
                 continue
             terms = self._terms(span)
@@ -98,7 +98,7 @@ class FramingAnalyzer:
     def _terms(self, span: Any) -> list[tuple[int, int, str, str]]:
         """Loaded terms of the sentence: (first token, end token, text, category), hedges marked "hedge"."""
         s0 = span.start
-        words = doc_words(span.doc)[0][s0:span.end]
+        words = parsed(span.doc).words[0][s0:span.end]
         found: list[tuple[int, int, str, str]] = []
         i = 0
         while i < len(words):
@@ -133,13 +133,13 @@ class FramingAnalyzer:
         hedged_label = False
         signals: list[float] = []
         for m in group:
-            mspan = char_span(doc, m.start, m.end)
+            mspan = parsed(doc).span(m.start, m.end)
             if mspan is None or not len(mspan):
                 labels.append(m.text)
                 continue
             lo, hi = self._label_bounds(mspan)
             label_span = doc[lo:hi]  # its text sliced from the document's (``Span.text`` joins every token)
-            labels.append(doc_text(doc)[label_span.start_char:label_span.end_char])
+            labels.append(parsed(doc).text[label_span.start_char:label_span.end_char])
             hedged_label = hedged_label or any(lo - 1 <= h <= lo for h in hedges)
             linked = self._linked_tokens(mspan)
             for t0, t1, text, cat in terms:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from faultlines.analyze.actors import names_a_weapon as _names_a_weapon
-from faultlines.analyze.nlp import doc_memo, span_text
+from faultlines.analyze.parsed import parsed, span_text
 from faultlines.model import Actor, ActorMention, Analysis, Participant, PropertyTarget
 
 STATE_TYPES = frozenset({"state forces", "state", "external/other forces", "coalition", "state military"})
@@ -48,7 +48,7 @@ def _attribution_matches(sent: Any) -> tuple[tuple[int, int, bool, bool], ...]:
     """(start, end, responsibility?, attributed?) of each ``_ATTRIBUTION`` match in the sentence; remembered with
     the document, as every event of a sentence asks again."""
     text = span_text(sent)
-    memo = doc_memo(sent.doc, "attribution")
+    memo = parsed(sent.doc).memo("attribution")
     found = memo.get(text)
     if found is None:
         found = memo[text] = tuple((m.start(), m.end(), bool(m.group("resp")), bool(m.group("attr")))

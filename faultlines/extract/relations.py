@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from faultlines.analyze.nlp import char_span, doc_words
+from faultlines.analyze.parsed import parsed
 from faultlines.model import RELATION_TYPES, ActorMention, Analysis, Relation
 from faultlines.spans import ByStart
 
@@ -142,7 +142,7 @@ class RelationExtractor:
             mentions = [m for m in by_start.between(sentence.start, sentence.end) if m.end <= sentence.end]
             if not mentions:  # one mention can still hold two actors ("Iran-backed militias")
                 continue
-            span = char_span(doc, sentence.start, sentence.end)
+            span = parsed(doc).span(sentence.start, sentence.end)
             if span is None:
                 continue
             if sentence.text.rstrip().endswith("?"):
@@ -176,7 +176,7 @@ class _MentionIndex:
         self.by_token: dict[int, ActorMention] = {}
         self.roots: dict[int, ActorMention] = {}
         for m in mentions:
-            span = char_span(doc, m.start, m.end)
+            span = parsed(doc).span(m.start, m.end)
             if span is None or not len(span):
                 continue
             for tok in span:
@@ -284,7 +284,7 @@ class _Sentence:
 
     def relations(self) -> Iterator[Found]:
         lex = self.lex
-        lowers, lemmas = doc_words(self.doc)
+        lowers, lemmas = parsed(self.doc).words
         for i in range(self.span.start, self.span.end):
             lower, lemma = lowers[i], lemmas[i]
             if not (lemma in lex.verbs or lemma in lex.nouns or lower in lex.nouns or lower in lex.hyphen
@@ -476,7 +476,7 @@ class _Sentence:
     def _lower_words(self) -> list[str]:
         """``Token.lower_`` of the sentence's tokens (read once per document)."""
         if self._words is None:
-            self._words = doc_words(self.doc)[0][self.span.start:self.span.end]
+            self._words = parsed(self.doc).words[0][self.span.start:self.span.end]
         return self._words
 
     def _alongside(self) -> Iterator[Found]:
