@@ -38,6 +38,11 @@ PLACE_RANK: dict[str, int] = {p: i for i, p in enumerate(PLACE_PRECISIONS)}
 DATE_RANK: dict[str, int] = {p: i for i, p in enumerate(DATE_PRECISIONS)}
 # placed within one province (a town, a district, the province itself): what incident resolution blocks on
 WITHIN_PROVINCE: tuple[str, ...] = PLACE_PRECISIONS[: PLACE_RANK["admin1"] + 1]
+# the reach of incident resolution's blocking rule (``resolve.incidents.may_match``), which both the resolver's
+# in-memory blocks and the store's candidate SQL (``store.resolution``) cover
+RECENT_DAYS = 31  # an undated report may tell an event dated up to this many days before its publication
+UNDATED_PAIR_DAYS = 7  # two undated reports of one province published this close may tell one event
+WEEKLY_BLOCK_DAYS = 120  # a date, widened by the window, spanning more than this is blocked by years, not weeks
 RelationType = Literal[
     "supports", "allied", "fights", "attacks", "opposes", "rivals", "controls", "leads", "member_of"
 ]

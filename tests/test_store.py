@@ -282,7 +282,7 @@ def _random_reports(rng, n):
 def test_candidate_lookup_covers_the_blocking_rule_and_incremental_equals_full(tmp_path):
     """Index-friendly candidate queries never miss a pair the full run would compare, so both runs agree."""
     from faultlines.config import Settings
-    from faultlines.resolve.incidents import RECENT_DAYS, may_match, may_reach, score_pair
+    from faultlines.resolve.incidents import may_match, may_reach, score_pair
 
     rng = random.Random(11)
     reps = _random_reports(rng, 120)
@@ -295,10 +295,10 @@ def test_candidate_lookup_covers_the_blocking_rule_and_incremental_equals_full(t
     reachable = 0
     for ev in records:
         want = {c.id for c in records if may_match(ev, c, window)}
-        got = set(resolution.candidate_ids(s.conn, ev, window, RECENT_DAYS))
+        got = set(resolution.candidate_ids(s.conn, ev, window))
         assert want <= got, ev.id
         # the light lookup of incremental resolution: every pair that can score, and the bound never lies
-        light = {c.id for c in resolution.candidate_light(s.conn, ev, window, RECENT_DAYS)}
+        light = {c.id for c in resolution.candidate_light(s.conn, ev, window)}
         for c in records:
             if c.id == ev.id or not may_match(ev, c, window):
                 continue

@@ -6,10 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from faultlines.config import Settings
-from faultlines.resolve import incidents
 from faultlines.resolve.incidents import (
-    RECENT_DAYS,
-    UNDATED_PAIR_DAYS,
     Constraints,
     EventRecord,
     build_incident,
@@ -92,8 +89,7 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
         for ev in layer:
             # the blocking rule of the full run (the same links, so the same incidents), then a bound from
             # dates, places and types, both on light rows: full records only for pairs that may link
-            ids = [c.id for c in resolution.candidate_light(conn, ev, w, RECENT_DAYS, skip=affected,
-                                                        undated_days=UNDATED_PAIR_DAYS)
+            ids = [c.id for c in resolution.candidate_light(conn, ev, w, skip=affected)
                    if may_match(ev, c, w) and may_reach(ev, c, th, window=w, max_km=km)]
             known.update((e.id, e) for e in _records(conn, [i for i in ids if i not in known]))
             for cand_id in ids:
@@ -116,14 +112,7 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
     out = resolve(records, threshold=th, window=w, max_km=km, constraints=load_constraints(store), scores=scores)
     store.replace_incidents(closed, out)
     store.drop_orphan_incidents()
-    clear_caches()  # a long ingest resolves every 2,000 documents: keep nothing between runs
     return len(out)
-
-
-def clear_caches() -> None:
-    """Drop the resolver's memo tables (ISO weeks of date ranges, parsed dates); they refill on the next run."""
-    incidents.clear_caches()
-    resolution.clear_caches()
 
 
 def _records(conn: Any, ids: list[str]) -> list[EventRecord]:

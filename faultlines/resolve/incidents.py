@@ -40,6 +40,9 @@ from faultlines.geo import SAME_TOWN_KM, km_between
 from faultlines.model import (
     DATE_RANK,
     PLACE_RANK,
+    RECENT_DAYS,
+    UNDATED_PAIR_DAYS,
+    WEEKLY_BLOCK_DAYS,
     WITHIN_PROVINCE,
     Count,
     EventRecord,
@@ -157,9 +160,7 @@ def _casualty_score(a: EventRecord, b: EventRecord) -> tuple[float, str]:
     return (1.0, "tolls compatible") if ratio >= 0.4 else (0.3, "tolls differ widely")
 
 
-RECENT_DAYS = 31
 FRESH_DAYS = 1  # an undated report published this soon after another mention's date is news of that day
-UNDATED_PAIR_DAYS = 7  # two undated reports of one province published this close may tell one event
 
 
 def _same_document_event(a: EventRecord, b: EventRecord) -> bool | None:
@@ -273,27 +274,24 @@ def score_pair(a: EventRecord, b: EventRecord, *, window: int = 3, max_km: float
 
 
 # ---------------------------------------------------------------------------------------------------- blocking
-def _weeks(ev: EventRecord, window: int) -> list[tuple[int, int]] | None:
+def _weeks(ev: EventRecord, window: int) -> tuple[tuple[int, int], ...] | None:
     """ISO weeks the widened date touches; None for vague dates (over ~4 months), which use yearly blocks."""
     assert ev.date_start is not None
     return _weeks_of(ev.date_start, ev.date_end or ev.date_start, window)
 
 
-@functools.lru_cache(maxsize=65536)
-def _weeks_of(first: date, last: date, window: int) -> list[tuple[int, int]] | None:
+# a memo of bounded size (a few megabytes), kept between runs: the weeks of a date range do not change
+@functools.lru_cache(maxsize=16384)
+def _weeks_of(first: date, last: date, window: int) -> tuple[tuple[int, int], ...] | None:
     start = first - timedelta(days=window)
     end = last + timedelta(days=window)
-    if (end - start).days > 120:
+    if (end - start).days > WEEKLY_BLOCK_DAYS:
         return None
     out, d = [], start - timedelta(days=start.weekday())
     while d <= end:
         out.append(d.isocalendar()[:2])
         d += timedelta(days=7)
-    return out
-
-
-def clear_caches() -> None:
-    _weeks_of.cache_clear()
+    return tuple(out)
 
 
 def _fine(ev: EventRecord) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from faultlines.model import WITHIN_PROVINCE
+from faultlines.model import RECENT_DAYS, UNDATED_PAIR_DAYS, WEEKLY_BLOCK_DAYS, WITHIN_PROVINCE
 
 
 def unresolved_event_ids(conn: Any) -> list[str]:
@@ -91,15 +91,14 @@ SHORT_SPAN_DAYS = 14  # mentions dated to a day, a week or a fortnight: the narr
 # in the events_spanning_dates index, whose condition (date_span_days > 14) the queries repeat word for word
 
 
-def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int, recent_days: int = 31,
-                  undated_days: int = 7) -> list[str]:
+def candidate_ids(conn: sqlite3.Connection, ev: Any, window: int) -> list[str]:
     """Ids of the factual mentions that may share a block with ``ev``: a superset of ``resolve.incidents.may_match``.
 
     Every part is one index range (document; country and start date; vaguely dated mentions of the country;
     undated mentions of the province), so the cost follows the size of the block, not of the store.
     """
     ids: set[str] = set()
-    for where, args in _candidate_parts(ev, window, recent_days, undated_days):
+    for where, args in _candidate_parts(ev, window):
         ids.update(r[0] for r in conn.execute(f"SELECT e.id FROM events e WHERE {FACTUAL} AND {where}", args))
     return sorted(ids)
 
@@ -108,8 +107,7 @@ LIGHT_COLUMNS = ("id", "document_id", "event_type", "sub_event_type", "date_star
                  "country_code", "admin1", "place_precision", "geonameid", "lat", "lon", "published", "doc_event")
 
 
-def candidate_light(conn: sqlite3.Connection, ev: Any, window: int, recent_days: int = 31,
-                    skip: Any = (), undated_days: int = 7) -> list[Any]:
+def candidate_light(conn: sqlite3.Connection, ev: Any, window: int, skip: Any = ()) -> list[Any]:
     """The mentions of ``candidate_ids`` (less those in ``skip``) that ``score_pair`` may link to ``ev``: dated ones
     only within ``window`` days of it. Light ``EventRecord``s: the columns that blocking and the date, place and
     type scores read, without participants, quote or document name."""
@@ -118,7 +116,7 @@ def candidate_light(conn: sqlite3.Connection, ev: Any, window: int, recent_days:
     cols = ", ".join(f"e.{c}" for c in LIGHT_COLUMNS)
     seen: set[str] = set()
     out = []
-    for where, args in _candidate_parts(ev, window, recent_days, undated_days, linkable=True):
+    for where, args in _candidate_parts(ev, window, linkable=True):
         for r in conn.execute(f"SELECT {cols} FROM events e WHERE {FACTUAL} AND {where}", args):
             if r[0] in seen or r[0] in skip:
                 continue
@@ -131,17 +129,12 @@ def candidate_light(conn: sqlite3.Connection, ev: Any, window: int, recent_days:
     return out
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)  # bounded, kept between runs: a date's text always parses alike
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def clear_caches() -> None:
-    _day.cache_clear()
-
-
-def _candidate_parts(ev: Any, window: int, recent_days: int, undated_days: int,
-                     linkable: bool = False) -> list[tuple[str, list[Any]]]:
+def _candidate_parts(ev: Any, window: int, linkable: bool = False) -> list[tuple[str, list[Any]]]:
     """The index ranges of ``candidate_ids``; with ``linkable``, dated mentions only when their dates come within
     ``window`` days of ``ev``'s (farther apart, ``score_pair`` rules a pair out)."""
     parts: list[tuple[str, list[Any]]] = [("e.document_id = ?", [ev.document_id])]
@@ -153,7 +146,7 @@ def _candidate_parts(ev: Any, window: int, recent_days: int, undated_days: int,
         if linkable:  # the other's range reaches back to within the window (its start is bounded below)
             gap, gap_args = " AND coalesce(e.date_end, e.date_start) >= ?", [
                 (ev.date_start - timedelta(days=window)).isoformat()]
-        if (end - ev.date_start).days + 2 * window <= 120:  # weekly blocks: a shared ISO week, same province
+        if (end - ev.date_start).days + 2 * window <= WEEKLY_BLOCK_DAYS:  # weekly blocks: a shared ISO week, same province
             province, pargs = "", []
             if cc and ev.admin1 and ev.place_precision in WITHIN_PROVINCE:  # fine: same province, or not fine
                 fine = ", ".join(f"'{p}'" for p in WITHIN_PROVINCE)
@@ -175,7 +168,7 @@ def _candidate_parts(ev: Any, window: int, recent_days: int, undated_days: int,
             if linkable:
                 first, last = max(first, ev.date_start - timedelta(days=window)), min(last, end + timedelta(days=window))
             vague = (f"e.date_span_days > 14 AND e.date_span_days >= {LONG_SPAN_DAYS} AND "
-                     if 120 - 2 * window >= LONG_SPAN_DAYS else "")
+                     if WEEKLY_BLOCK_DAYS - 2 * window >= LONG_SPAN_DAYS else "")
             parts.append((f"{country[0]} AND {vague}e.date_start <= ? AND coalesce(e.date_end, e.date_start) >= ?",
                           [*country[1], last.isoformat(), first.isoformat()]))
         area, area_args = _area_sql(ev)
@@ -183,7 +176,7 @@ def _candidate_parts(ev: Any, window: int, recent_days: int, undated_days: int,
             parts.append((f"e.date_start IS NULL AND e.country_code = ? AND {area} AND e.published >= ? "
                           "AND e.published < ?",
                           [cc, *area_args, ev.date_start.isoformat(),
-                           (ev.date_start + timedelta(days=recent_days + 1)).isoformat()]))
+                           (ev.date_start + timedelta(days=RECENT_DAYS + 1)).isoformat()]))
     elif cc and _area_sql(ev)[0] and ev.published:  # undated: mentions of the province dated in the month before
         try:
             pub = date.fromisoformat(str(ev.published)[:10])
@@ -191,13 +184,13 @@ def _candidate_parts(ev: Any, window: int, recent_days: int, undated_days: int,
             pub = None
         if pub is not None:
             parts.append(("e.country_code = ? AND e.date_start >= ? AND e.date_start <= ?",
-                          [cc, (pub - timedelta(days=recent_days)).isoformat(), pub.isoformat()]))
+                          [cc, (pub - timedelta(days=RECENT_DAYS)).isoformat(), pub.isoformat()]))
             # undated reports of the province published within a week of this one
             area, area_args = _area_sql(ev)
             parts.append((f"e.date_start IS NULL AND e.country_code = ? AND {area} AND e.published >= ? "
                           "AND e.published < ?",
-                          [cc, *area_args, (pub - timedelta(days=undated_days)).isoformat(),
-                           (pub + timedelta(days=undated_days + 1)).isoformat()]))
+                          [cc, *area_args, (pub - timedelta(days=UNDATED_PAIR_DAYS)).isoformat(),
+                           (pub + timedelta(days=UNDATED_PAIR_DAYS + 1)).isoformat()]))
     return parts
 
 
