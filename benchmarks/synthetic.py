@@ -17,8 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from faultlines.model import ACLED_TYPES
-from faultlines.resolve.incidents import EventRecord
+from faultlines.model import ACLED_TYPES, EventRecord
 
 DATA = Path(__file__).resolve().parent.parent / "faultlines" / "data"
 START = date(2013, 1, 1)

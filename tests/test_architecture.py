@@ -4,6 +4,7 @@ inside functions; the training code is never imported at run time."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 
 import faultlines
@@ -107,3 +108,24 @@ def test_the_store_reads_and_writes_no_other_stage() -> None:
     reach = sorted(f"{m} -> {d}" for m, deps in graph.items() if m.startswith("faultlines.store")
                    for d in deps if d.startswith(stages))
     assert reach == []
+
+
+def _places(test: Callable[[ast.AST], bool]) -> list[str]:
+    out = []
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if test(node):
+                out.append(f"{name}:{node.lineno}")
+    return out
+
+
+def test_one_csv_writer_and_one_geojson_builder() -> None:
+    """The CLI's exports and the web's downloads write CSV and build GeoJSON in one place each."""
+    writers = _places(lambda n: isinstance(n, ast.Attribute) and n.attr in ("writer", "DictWriter")
+                      and isinstance(n.value, ast.Name) and n.value.id == "csv")
+    collections = _places(lambda n: isinstance(n, ast.Constant) and n.value == "FeatureCollection")
+    assert [w.split(":")[0] for w in writers] == ["faultlines.export.formats"]
+    # the builder, and the OpenAPI schema that describes what it returns
+    assert sorted({c.split(":")[0] for c in collections}) == ["faultlines.export.formats", "faultlines.serve.openapi"]
+    assert len([c for c in collections if c.startswith("faultlines.export.formats")]) == 1
+

@@ -10,9 +10,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from faultlines.export import export
-from faultlines.model import Actor, Participant
+from faultlines.model import Actor, EventRecord, Participant
 from faultlines.resolve import resolve_new
-from faultlines.resolve.incidents import EventRecord, perpetrators_disputed
+from faultlines.resolve.incidents import perpetrators_disputed
 from faultlines.serve.app import create_app
 from faultlines.store import Store
 from tests.factories import DIYALA, MILITIA, report

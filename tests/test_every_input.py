@@ -311,7 +311,8 @@ def test_a_report_repeating_one_event_is_resolved_without_scoring_every_pair(mon
     from datetime import date
 
     import faultlines.resolve.incidents as incidents
-    from faultlines.resolve.incidents import EventRecord, cluster
+    from faultlines.model import EventRecord
+    from faultlines.resolve.incidents import cluster
 
     calls = []
     real = incidents.raw_score

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from faultlines.resolve.incidents import Constraints, EventRecord, block_keys, resolve, score_pair
+from faultlines.model import EventRecord
+from faultlines.resolve.incidents import Constraints, block_keys, resolve, score_pair
 
 
 def ev(i: str, doc: str, *, d: str | None = "2014-08-22", d_end: str | None = None, prec: str = "day",

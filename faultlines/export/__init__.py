@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -126,15 +126,14 @@ def csv_text(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
 
 def incidents_geojson(conn: Any, **filters: Any) -> dict[str, Any]:
     """Every incident with coordinates as a GeoJSON FeatureCollection (the builder the web's download uses)."""
-    feats: list[dict[str, Any]] = []
-    offset = 0
-    while True:
-        rows = queries.list_incidents(conn, limit=1000, offset=offset, **filters)
-        if not rows:
-            break
-        offset += 1000
-        feats += incidents_geojson_of(rows)["features"]
-    return {"type": "FeatureCollection", "features": feats}
+
+    def pages() -> Iterator[dict[str, Any]]:
+        offset = 0
+        while rows := queries.list_incidents(conn, limit=1000, offset=offset, **filters):
+            offset += 1000
+            yield from rows
+
+    return incidents_geojson_of(pages())
 
 
 @functools.lru_cache(maxsize=1)

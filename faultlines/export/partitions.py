@@ -140,7 +140,8 @@ def resolve_parquet(out_dir: str | Path, settings: Settings | None = None) -> in
     import json
     from datetime import date
 
-    from faultlines.resolve.incidents import EventRecord, codable, resolve
+    from faultlines.model import EventRecord
+    from faultlines.resolve.incidents import codable, resolve
 
     pa, pq = _import_pyarrow()
     s = settings or Settings()

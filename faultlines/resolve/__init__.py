@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from faultlines.config import Settings
+from faultlines.model import EventRecord
 from faultlines.resolve.incidents import (
     Constraints,
-    EventRecord,
     build_incident,
     may_match,
     may_reach,

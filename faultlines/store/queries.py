@@ -412,7 +412,9 @@ def framing_table(conn: sqlite3.Connection, *, actor_id: str | None = None) -> l
 
 # ---------------------------------------------------------------------------------------------------- stats
 def stats(conn: sqlite3.Connection) -> dict[str, Any]:
-    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    def one(sql: str) -> Any:
+        return conn.execute(sql).fetchone()[0]
+
     return {
         "documents": one("SELECT count(*) FROM documents"),
         "documents_pending": one("SELECT count(*) FROM documents WHERE status = 'stored'"),

@@ -34,7 +34,9 @@ def timeline(conn: sqlite3.Connection, *, bucket: str = "month", **filters: Any)
 
 def filter_choices(conn: sqlite3.Connection) -> dict[str, list[str]]:
     """The values the filter forms offer (event types, outlets, countries present in the store)."""
-    one = lambda sql: [r[0] for r in conn.execute(sql) if r[0]]  # noqa: E731
+    def one(sql: str) -> list[str]:
+        return [r[0] for r in conn.execute(sql) if r[0]]
+
     return {
         "event_types": one("SELECT DISTINCT event_type FROM incidents ORDER BY 1"),
         "outlets": one("SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL ORDER BY 1"),

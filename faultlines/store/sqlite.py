@@ -371,7 +371,7 @@ class Store:
         with self.transaction() as c:
             cur = c.execute("DELETE FROM incidents WHERE id NOT IN "
                             "(SELECT DISTINCT incident_id FROM events WHERE incident_id IS NOT NULL)")
-            return cur.rowcount
+            return int(cur.rowcount)
 
     def add_correction(self, kind: str, payload: dict[str, Any], note: str | None = None) -> int:
         with self.transaction() as c:
