@@ -381,6 +381,122 @@ def incident_edit(db: str, incident_id: str, assignments: tuple[str, ...]) -> No
     click.echo(incident_id)
 
 
+@incident.command("history")
+@db_option
+@click.argument("incident_id")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def incident_history(db: str, incident_id: str, as_json: bool) -> None:
+    """Every change of an incident, oldest first, with its time and cause: created, a source joined or left, a value
+    changed (from, to, why), merged, split, an analyst's correction or undo.
+
+    \b
+    Example:
+        faultlines incident history --db conflict.db inc-3f2a9c0d1e2b
+    """
+    from faultlines.errors import NotFound
+    from faultlines.store import queries
+
+    with _store(db) as store:
+        current = queries.current_incident_id(store.conn, incident_id)
+        if current is None:
+            raise NotFound(f"no incident {incident_id}")
+        rows = queries.incident_history(store.conn, current)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return
+    if current != incident_id:
+        click.echo(f"{incident_id} was merged into {current}")
+    for r in rows:
+        click.echo(f"{r['at']}  {r['incident']}  {r['kind']}: {_change_str(r['detail'])}  [{r['cause']}]")
+
+
+def _change_str(d: dict[str, Any]) -> str:
+    if "field" in d:
+        return f"{d['field']} {d.get('from')!r} -> {d.get('to')!r} ({d.get('why')})"
+    parts = []
+    for key in ("document", "incident", "source", "kind", "correction", "note"):
+        if d.get(key) not in (None, ""):
+            parts.append(f"{key} {d[key]}")
+    if d.get("sources"):
+        parts.append("sources " + ", ".join(d["sources"]))
+    return "; ".join(parts)
+
+
+@incident.command("undo")
+@db_option
+@click.argument("incident_id")
+def incident_undo(db: str, incident_id: str) -> None:
+    """Undo the last analyst correction (merge, split or edit) of an incident; prints what was undone.
+
+    \b
+    Example:
+        faultlines incident undo --db conflict.db inc-aaaa
+    """
+    from faultlines.resolve.corrections import undo_last
+
+    with _store(db, readonly=False) as store:
+        c = undo_last(store, incident_id)
+    click.echo(f"undid {c['kind']} #{c['id']} of {c['created_at']}")
+
+
+@cli.group()
+def corrections() -> None:
+    """Share analysts' corrections: export them as JSON Lines, import them into another (or a rebuilt) database."""
+
+
+@corrections.command("export")
+@db_option
+@click.option("--out", default="-", show_default=True, help="File to write (- for stdout).")
+def corrections_export(db: str, out: str) -> None:
+    """Every correction, one JSON object per line.
+
+    \b
+    Example:
+        faultlines corrections export --db conflict.db --out corrections.jsonl
+    """
+    from faultlines.resolve.corrections import export_corrections
+
+    with _store(db) as store:
+        text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in export_corrections(store))
+    if out == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+
+
+@corrections.command("import")
+@db_option
+@click.argument("path")
+def corrections_import(db: str, path: str) -> None:
+    """Apply corrections exported from another database; those whose reports are not here are listed.
+
+    \b
+    Example:
+        faultlines corrections import --db rebuilt.db corrections.jsonl
+    """
+    from faultlines.errors import InputError
+    from faultlines.resolve.corrections import import_corrections
+
+    rows = []
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise InputError(f"{path}:{n}: not JSON: {exc}") from exc
+            if not isinstance(row, dict):
+                raise InputError(f"{path}:{n}: not a JSON object")
+            rows.append(row)
+    with _store(db, readonly=False) as store:
+        report = import_corrections(store, rows)
+    click.echo(f"{report['applied']} applied, {report['already_present']} already present, "
+               f"{len(report['not_applied'])} not applied")
+    for m in report["not_applied"]:
+        docs = ", ".join(m.get("documents") or [])
+        click.echo(f"  line {m['line']}: {m.get('kind', '?')}: {m['why']}" + (f" (missing: {docs})" if docs else ""))
+
+
 @cli.command()
 @db_option
 @click.option("--limit", type=int, default=100, show_default=True)

@@ -509,6 +509,9 @@ class Incident:
     sources: tuple[IncidentSource, ...]
     reasons: tuple[dict[str, Any], ...] = ()  # why members were merged: one entry per link, with its score
     corrected: bool = False
+    # the values the resolver computed for the fields an analyst set (the analyst's values win; these are kept to
+    # compare)
+    machine: tuple[tuple[str, Any], ...] = ()
 
     @property
     def event_ids(self) -> tuple[str, ...]:
@@ -525,13 +528,17 @@ class Incident:
     def edited(self, fields: dict[str, Any]) -> Incident:
         """This incident with an analyst's edits (``INCIDENT_EDITABLE`` fields; ISO dates as text) applied."""
         values: dict[str, Any] = {}
+        machine = dict(self.machine)
         for key, value in fields.items():
             if key not in INCIDENT_EDITABLE:
                 continue
             if key in ("date_start", "date_end") and isinstance(value, str):
                 value = date.fromisoformat(value)
             values[key] = value
-        return replace(self, **values, corrected=True)
+            if key not in machine:
+                old = getattr(self, key)
+                machine[key] = old.isoformat() if isinstance(old, date) else old
+        return replace(self, **values, corrected=True, machine=tuple(machine.items()))
 
     def row(self) -> dict[str, Any]:
         """The incidents-table row: ISO dates, lists for the list fields, ``corrected`` as 0/1."""
@@ -546,4 +553,15 @@ class Incident:
             "perpetrators": list(self.perpetrators), "targets": list(self.targets), "disputed": list(self.disputed),
             "source_count": self.source_count, "outlets": self.outlets, "reasons": list(self.reasons),
             "corrected": int(self.corrected),
+            "machine_values": dict(self.machine) if self.machine else None,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentChange:
+    """One entry of an incident's history: what changed (``kind``: created, source joined, source left, changed,
+    merged, merged into, split, split off) and its details (documents, field, from, to, why)."""
+
+    incident_id: str
+    kind: str
+    detail: dict[str, Any] = field(default_factory=dict)

@@ -88,7 +88,7 @@ def test_split_and_merge_constraints():
     cons = Constraints(cannot_link={frozenset(("e1", "e2"))})
     assert len(resolve([a, b], constraints=cons)) == 2
     far = ev("e3", "c.txt", d="2014-12-01")
-    cons = Constraints(must_link=[("e1", "e3")])
+    cons = Constraints(groups=[frozenset(("e1", "e3"))])
     rows = resolve([a, far], constraints=cons)
     assert len(rows) == 1 and rows[0].corrected
 

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from faultlines.config import Settings
-from faultlines.model import EventRecord
+from faultlines.model import EventRecord, Incident
+from faultlines.resolve import history
 from faultlines.resolve.incidents import (
     Constraints,
     build_incident,
@@ -20,40 +21,50 @@ from faultlines.store import Store, resolution
 
 
 def load_constraints(store: Store) -> Constraints:
-    """Analyst corrections as must-link / cannot-link / edit constraints over event ids; later ones win."""
+    """Analyst corrections (those not undone), in order, as groups, kept-apart pairs, values and kept ids."""
     cons = Constraints()
     for c in store.corrections():
+        if c.get("undone_at"):
+            continue
         p = c["payload"]
         if c["kind"] == "merge":
             left, right = set(p.get("members_a", [p["a"]])), set(p.get("members_b", [p["b"]]))
-            cons.cannot_link = {pair for pair in cons.cannot_link
-                                if not (len(pair & left) == 1 and len(pair & right) == 1)}
-            cons.must_link.append((p["a"], p["b"]))
+            cons.merge(left | right)
+            if p.get("incidents"):
+                cons.names.append((frozenset(left), p["incidents"][0]))
         elif c["kind"] == "split":
-            moved, kept = set(p["moved"]), set(p["kept"])
-            cons.must_link = [(a, b) for a, b in cons.must_link
-                              if not ({a, b} & moved and {a, b} & kept)]
-            for a in moved:
-                for b in kept:
-                    cons.cannot_link.add(frozenset((a, b)))
+            cons.split(p["moved"], p["kept"])
+            if p.get("incident"):
+                cons.names.append((frozenset(p["kept"]), p["incident"]))
         elif c["kind"] == "edit":
-            cons.edits.setdefault(p["anchor"], {}).update(p["fields"])
+            cons.edits.append((frozenset(p.get("members") or [p["anchor"]]), dict(p["fields"])))
     return cons
 
 
-def resolve_all(store: Store, settings: Settings | None = None) -> int:
+def resolve_all(store: Store, settings: Settings | None = None, cause: str = "resolve") -> int:
     """Re-resolve every incident from scratch (same result as incremental runs); returns the incident count."""
     s = settings or Settings()
     records = resolution.event_records(store.conn)
+    cons = load_constraints(store)
     found = resolve(records, threshold=s.merge_threshold, window=s.date_window_days, max_km=s.max_place_km,
-                    constraints=load_constraints(store))
-    old = resolution.incident_ids(store.conn)
-    store.replace_incidents(old, found)
+                    constraints=cons)
+    _replace(store, resolution.incident_ids(store.conn), found, cons, cause)
     return len(found)
 
 
+def _replace(store: Store, closed: Iterable[str], found: list[Incident], cons: Constraints, cause: str,
+             edited: Iterable[str] = ()) -> None:
+    """Write re-resolved incidents in place of ``closed``: stable ids, successors, and the history of the change."""
+    old_ids = list(closed)
+    stored = {i: history.Stored(i, values, members) for i, (values, members) in
+              resolution.stored_incidents(store.conn, old_ids, history.TRACKED).items()}
+    found, successors = history.identify(found, stored, reversed(cons.names),
+                                         lambda ids: resolution.taken_incident_ids(store.conn, ids) - set(old_ids))
+    store.replace_incidents(old_ids, found, successors, history.changes(found, stored, successors, edited), cause)
+
+
 def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | None = None,
-                dirty_incidents: Iterable[str] = ()) -> int:
+                dirty_incidents: Iterable[str] = (), cause: str = "ingest", edited: Iterable[str] = ()) -> int:
     """Merge new event mentions into the existing incidents without recomputing the corpus.
 
     The affected set starts with the new mentions and the members of ``dirty_incidents``. From there, links are
@@ -109,8 +120,9 @@ def resolve_new(store: Store, event_ids: Iterable[str], settings: Settings | Non
     if not affected and not closed:
         return 0
     records = sorted(affected.values(), key=lambda e: e.id)
-    out = resolve(records, threshold=th, window=w, max_km=km, constraints=load_constraints(store), scores=scores)
-    store.replace_incidents(closed, out)
+    cons = load_constraints(store)
+    out = resolve(records, threshold=th, window=w, max_km=km, constraints=cons, scores=scores)
+    _replace(store, closed, out, cons, cause, edited)
     store.drop_orphan_incidents()
     return len(out)
 

@@ -73,14 +73,58 @@ def codable(ev: EventRecord) -> bool:
 
 @dataclass
 class Constraints:
-    """Analyst corrections in terms of event ids: they survive re-ingestion and re-resolution."""
+    """Analyst corrections as the analyst meant them, in terms of event ids (they survive re-ingestion and
+    re-resolution): mentions that belong together, pairs kept apart, values set, ids kept."""
 
-    must_link: list[tuple[str, str]] = field(default_factory=list)
+    groups: list[frozenset[str]] = field(default_factory=list)  # each: one incident (disjoint sets)
     cannot_link: set[frozenset[str]] = field(default_factory=set)
-    edits: dict[str, dict[str, Any]] = field(default_factory=dict)  # anchor event id -> {field: value}
+    # (the incident's members when the analyst set the values, the values): the incident now holding most of those
+    # members takes them, later edits over earlier ones
+    edits: list[tuple[frozenset[str], dict[str, Any]]] = field(default_factory=list)
+    # (members, id): the incident holding most of those members keeps that id (a merge keeps A's), later pins first
+    names: list[tuple[frozenset[str], str]] = field(default_factory=list)
+
+    @property
+    def must_link(self) -> list[tuple[str, str]]:
+        """Each group as links from its first member to the others."""
+        out: list[tuple[str, str]] = []
+        for g in self.groups:
+            first, *rest = sorted(g)
+            out.extend((first, m) for m in rest)
+        return out
 
     def forbids(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.cannot_link
+
+    def touched(self) -> set[str]:
+        """Every event id a correction names."""
+        out: set[str] = set()
+        for g in self.groups:
+            out |= g
+        for pair in self.cannot_link:
+            out |= pair
+        for members, _ in self.edits:
+            out |= members
+        return out
+
+    def merge(self, members: Iterable[str]) -> None:
+        """``members`` belong to one incident, with every group any of them was in."""
+        union = set(members)
+        keep = []
+        for g in self.groups:
+            if g & union:
+                union |= g
+            else:
+                keep.append(g)
+        self.cannot_link = {pair for pair in self.cannot_link if not pair <= union}
+        self.groups = [*keep, frozenset(union)]
+
+    def split(self, moved: Iterable[str], kept: Iterable[str]) -> None:
+        """``moved`` leave the others of their incident (``kept``): two groups, never linked again."""
+        out, rest = set(moved), set(kept)
+        self.groups = [g for g in (frozenset(g - out - rest) for g in self.groups) if len(g) > 1]
+        self.groups += [g for g in (frozenset(out), frozenset(rest)) if len(g) > 1]
+        self.cannot_link |= {frozenset((a, b)) for a in out for b in rest}
 
 
 # ---------------------------------------------------------------------------------------------------- pair scoring
@@ -478,9 +522,12 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
         if res and res[0] >= threshold:
             links.append((i, j, res[0], res[1]))
     index = {e.id: i for i, e in enumerate(events)}
-    for a, b in cons.must_link:
-        if a in index and b in index:
-            links.append((index[a], index[b], 1.0, {"analyst": (1.0, "merged by an analyst")}))
+    unit: dict[int, int] = {}  # mention -> its analyst group, for the groups present here
+    for g, group in enumerate(cons.groups):
+        here = sorted(index[m] for m in group if m in index)
+        for k in here:
+            unit[k] = g
+        links.extend((here[0], k, 1.0, {"analyst": (1.0, "put together by an analyst")}) for k in here[1:])
     links.sort(key=lambda t: (-t[2], events[t[0]].id, events[t[1]].id))
     members: dict[int, set[int]] = {i: {i} for i in range(len(events))}
     fitting: dict[tuple[int, int], bool] = {}
@@ -499,9 +546,14 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
             kept.append((i, j, s, why))
             continue
         # single links join groups only when every cross pair is compatible (no chains across dates or places),
-        # and no analyst split separates them
-        if not all(fits(x, y) and not cons.forbids(events[x].id, events[y].id)
-                   for x in members[ri] for y in members[rj]) and "analyst" not in why:
+        # and no analyst split separates them; what an analyst put together counts as one: a report fits it when
+        # it fits one of its members
+        if "analyst" not in why and not (
+                _joinable(members[ri], members[rj], unit, fits) if unit else
+                all(fits(x, y) for x in members[ri] for y in members[rj])):
+            continue
+        if "analyst" not in why and cons.cannot_link and any(
+                cons.forbids(events[x].id, events[y].id) for x in members[ri] for y in members[rj]):
             continue
         parent[rj] = ri
         members[ri] |= members.pop(rj)
@@ -521,6 +573,23 @@ def cluster(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
         reasons[root].append({"more": f"{len(rest)} further merge reasons not listed",
                               "score": {"min": round(min(rest), 3), "max": round(max(rest), 3)}})
     return [(sorted(g, key=lambda i: events[i].id), reasons[root]) for root, g in groups.items()]
+
+
+def _joinable(a: set[int], b: set[int], unit: dict[int, int], fits: Any) -> bool:
+    """Every unit of ``a`` fits every unit of ``b``: a unit is a mention, or an analyst's group (which fits when one
+    of its members does)."""
+    def units(ms: set[int]) -> list[list[int]]:
+        grouped: dict[int, list[int]] = defaultdict(list)
+        single = []
+        for m in ms:
+            if m in unit:
+                grouped[unit[m]].append(m)
+            else:
+                single.append([m])
+        return single + list(grouped.values())
+
+    ua, ub = units(a), units(b)
+    return all(any(fits(x, y) for x in u for y in v) for u in ua for v in ub)
 
 
 MAX_REASONS = 100  # merge reasons listed per incident (a page of every pair of a large incident was 193 MB)
@@ -686,16 +755,22 @@ def resolve(events: Sequence[EventRecord], *, threshold: float = 0.6, window: in
 
 def _resolve(events: Sequence[EventRecord], threshold: float, window: int, max_km: float, cons: Constraints,
              scores: Scores | None) -> list[Incident]:
+    clusters = [([events[i] for i in members], reasons) for members, reasons in
+                cluster(events, threshold=threshold, window=window, max_km=max_km, constraints=cons, scores=scores)]
+    # each analyst edit goes to the incident holding most of the members it was made on (the smallest id on a tie)
+    edits: dict[int, dict[str, Any]] = {}
+    if cons.edits:
+        where = {e.id: k for k, (evs, _) in enumerate(clusters) for e in evs}
+        for members, fields in cons.edits:
+            counts = Counter(where[m] for m in members if m in where)
+            if counts:
+                k = min(counts, key=lambda c: (-counts[c], clusters[c][0][0].id))
+                edits.setdefault(k, {}).update(fields)
+    touched = cons.touched() if (cons.groups or cons.cannot_link) else set()
     out = []
-    for members, reasons in cluster(events, threshold=threshold, window=window, max_km=max_km, constraints=cons,
-                                    scores=scores):
-        evs = [events[i] for i in members]
-        edits: dict[str, Any] = {}
-        for e in evs:
-            edits.update(cons.edits.get(e.id, {}))
-        incident = build_incident(evs, reasons, edits or None)
-        if any(a in {e.id for e in evs} for pair in cons.must_link for a in pair) or any(
-                e.id in {x for pair in cons.cannot_link for x in pair} for e in evs):
+    for k, (evs, reasons) in enumerate(clusters):
+        incident = build_incident(evs, reasons, edits.get(k))
+        if touched and any(e.id in touched for e in evs):
             incident = dataclasses.replace(incident, corrected=True)
         out.append(incident)
     return out

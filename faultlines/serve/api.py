@@ -312,6 +312,27 @@ async def incident_edit(request: Request) -> Response:
     return _edited(is_form, {"incident": new_id, "field": field}, f"/incidents/{new_id}")
 
 
+async def incident_undo(request: Request) -> Response:
+    _data, is_form = await _edit_input(request)
+    iid = request.path_params["incident_id"]
+    from faultlines.resolve import corrections
+
+    def work(store: Any) -> dict[str, Any]:
+        c = corrections.undo_last(store, iid)
+        return {"undone": {"id": c["id"], "kind": c["kind"]}, "incident": corrections.current_id(store, iid)}
+
+    done = await _apply(request, work)
+    return _edited(is_form, done, f"/incidents/{done['incident']}")
+
+
+def incident_history(request: Request) -> Response:
+    c = conn(request)
+    current = Q.current_incident_id(c, request.path_params["incident_id"])
+    if current is None:
+        raise HTTPException(404, "No such incident.")
+    return JSONResponse({"incident": current, "items": Q.incident_history(c, current)})
+
+
 # ---------------------------------------------------------------------------------------------------- routes
 def routes() -> list[BaseRoute]:
     from faultlines.serve import openapi
@@ -324,9 +345,11 @@ def routes() -> list[BaseRoute]:
         get("/api/incidents.csv", incidents_csv),
         get("/api/incidents.geojson", incidents_geo),
         get("/api/incidents/{incident_id}", incident),
+        get("/api/incidents/{incident_id}/history", incident_history),
         Route("/api/incidents/{incident_id}/merge", incident_merge, methods=["POST"]),
         Route("/api/incidents/{incident_id}/split", incident_split, methods=["POST"]),
         Route("/api/incidents/{incident_id}/edit", incident_edit, methods=["POST"]),
+        Route("/api/incidents/{incident_id}/undo", incident_undo, methods=["POST"]),
         get("/api/timeline", timeline),
         get("/api/actors", actors),
         get("/api/actors.csv", actors_csv),

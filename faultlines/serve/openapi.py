@@ -74,7 +74,9 @@ def _get(summary: str, tag: str, parameters: list[dict[str, Any]], ok: dict[str,
 
 
 def _post(summary: str, fields: dict[str, dict[str, Any]], required: list[str]) -> dict[str, Any]:
-    body_schema = {"type": "object", "properties": {**fields, "token": {"type": "string"}}, "required": required}
+    body_schema: dict[str, Any] = {"type": "object", "properties": {**fields, "token": {"type": "string"}}}
+    if required:
+        body_schema["required"] = required
     return {"post": {
         "summary": summary, "operationId": summary.lower().replace(" ", "_"), "tags": ["corrections"],
         "parameters": [_path("incident_id", "Incident id."),
@@ -110,6 +112,10 @@ def build_schema() -> dict[str, Any]:
                                                                                        "FeatureCollection"}}}}),
         "/api/incidents/{incident_id}": _get("Get incident", "incidents", [_path("incident_id", "Incident id.")],
                                              _json("#/components/schemas/Incident"), not_found=True),
+        "/api/incidents/{incident_id}/history": _get(
+            "Incident history", "incidents", [_path("incident_id", "Incident id (or one merged into it).")],
+            _json("#/components/schemas/Object"), not_found=True),
+        "/api/incidents/{incident_id}/undo": _post("Undo the last correction", {}, []),
         "/api/incidents/{incident_id}/merge": _post(
             "Merge incidents", {"other": {"type": "string"}, "note": {"type": "string"}}, ["other"]),
         "/api/incidents/{incident_id}/split": _post(

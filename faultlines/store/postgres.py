@@ -14,7 +14,7 @@ from typing import Any
 from faultlines.errors import OptionalDependencyMissing, StoreError
 
 SERIAL_TABLES = frozenset({"ingest_runs", "ingest_failures", "mentions", "corrections", "relations", "claims",
-                           "framing"})
+                           "framing", "incident_history"})
 _INSERT = re.compile(r"^\s*INSERT\s+(OR\s+(IGNORE|REPLACE)\s+)?INTO\s+(\w+)\s*(\(([^)]*)\))?", re.I | re.S)
 _END = re.compile(r'(?<![\w"])end(?![\w"])')
 

@@ -264,13 +264,44 @@ def cap_reasons(reasons: Any) -> Any:
          "score": {"min": round(min(rest), 3), "max": round(max(rest), 3)}}]
 
 
+def current_incident_id(conn: sqlite3.Connection, incident_id: str) -> str | None:
+    """``incident_id`` if it exists, else the incident that took its reports (followed to the end), else None."""
+    seen = {incident_id}
+    iid = incident_id
+    while conn.execute("SELECT 1 FROM incidents WHERE id = ?", (iid,)).fetchone() is None:
+        row = conn.execute("SELECT new_id FROM incident_successors WHERE old_id = ?", (iid,)).fetchone()
+        if row is None or row[0] in seen:
+            return None
+        iid = row[0]
+        seen.add(iid)
+    return iid
+
+
+def incident_history(conn: sqlite3.Connection, incident_id: str) -> list[dict[str, Any]]:
+    """Every change of an incident in order (with those of the ids merged into it before they were)."""
+    ids = {incident_id} | {r[0] for r in conn.execute("SELECT old_id FROM incident_successors WHERE new_id = ?",
+                                                      (incident_id,))}
+    marks = ",".join("?" * len(ids))
+    return [{"incident": r["incident_id"], "at": r["at"], "kind": r["kind"], "detail": _j(r["detail"], {}),
+             "cause": r["cause"]}
+            for r in conn.execute(f"SELECT * FROM incident_history WHERE incident_id IN ({marks}) ORDER BY id",
+                                  sorted(ids))]
+
+
 def get_incident(conn: sqlite3.Connection, incident_id: str) -> dict[str, Any] | None:
-    r = conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
-    if r is None:
+    """An incident with its sources, merge reasons, the machine's values of fields an analyst set and its history.
+    An id merged away gives the incident that took its reports, with ``successor_of`` naming the id asked for."""
+    current = current_incident_id(conn, incident_id)
+    if current is None:
         return None
+    r = conn.execute("SELECT * FROM incidents WHERE id = ?", (current,)).fetchone()
     inc = incident_row(r)
-    inc["sources"] = incident_sources(conn, incident_id)
+    inc["sources"] = incident_sources(conn, current)
     inc["reasons"] = cap_reasons(_j(r["reasons"], []))
+    inc["machine"] = _j(r["machine_values"], {})
+    inc["history"] = incident_history(conn, current)
+    if current != incident_id:
+        inc["successor_of"] = incident_id
     return inc
 
 

@@ -6,6 +6,7 @@ UI, the CLI and the exports are in ``queries``."""
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -215,6 +216,48 @@ def incident_member_ids(conn: sqlite3.Connection, incident_ids: Iterable[str]) -
     return out
 
 
+
+def stored_incidents(conn: sqlite3.Connection, incident_ids: Iterable[str], fields: Iterable[str]
+                     ) -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
+    """Each stored incident's ``fields`` (lists decoded) and its reports (event id -> document name)."""
+    ids = list(incident_ids)
+    names = list(fields)
+    out: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        marks = ",".join("?" * len(part))
+        for r in conn.execute(f"SELECT id, {', '.join(names)} FROM incidents WHERE id IN ({marks})", part):
+            values = {n: (json.loads(r[n]) if n in _LIST_FIELDS and r[n] else r[n]) for n in names}
+            out[r["id"]] = (values, {})
+        for r in conn.execute(f"SELECT e.id, e.incident_id, d.name FROM events e JOIN documents d ON d.id = "
+                              f"e.document_id WHERE e.incident_id IN ({marks})", part):
+            if r[1] in out:
+                out[r[1]][1][r[0]] = r[2]
+    return out
+
+
+_LIST_FIELDS = frozenset({"perpetrators", "targets", "disputed", "outlets"})
+
+
+def existing_event_ids(conn: sqlite3.Connection, event_ids: Iterable[str]) -> set[str]:
+    """Which of ``event_ids`` the store holds."""
+    ids = list(event_ids)
+    out: set[str] = set()
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        out |= {r[0] for r in conn.execute(f"SELECT id FROM events WHERE id IN ({','.join('?' * len(part))})", part)}
+    return out
+
+
+def taken_incident_ids(conn: sqlite3.Connection, incident_ids: Iterable[str]) -> set[str]:
+    """Which of ``incident_ids`` the store already holds."""
+    ids = list(incident_ids)
+    out: set[str] = set()
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        out |= {r[0] for r in conn.execute(f"SELECT id FROM incidents WHERE id IN ({','.join('?' * len(part))})",
+                                           part)}
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------- small reads

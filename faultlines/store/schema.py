@@ -228,4 +228,27 @@ ALTER TABLE events ADD COLUMN doc_event INTEGER;
 ALTER TABLE events ADD COLUMN coding TEXT;
 """,
     ),
+    (
+        8,
+        "incident history: every change with its time and cause, the successor of each id that was merged away, "
+        "the machine's values of fields an analyst set, and undone corrections",
+        """
+ALTER TABLE incidents ADD COLUMN machine_values TEXT;
+ALTER TABLE corrections ADD COLUMN undone_at TEXT;
+CREATE TABLE incident_history (
+    id INTEGER PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,                  -- created | source joined | source left | changed | merged | split | ...
+    detail TEXT NOT NULL DEFAULT '{}',   -- JSON
+    cause TEXT NOT NULL                  -- ingest | resolve | analyst: merge #3 | undo of merge #3 | ...
+);
+CREATE INDEX incident_history_incident ON incident_history(incident_id, id);
+CREATE TABLE incident_successors (
+    old_id TEXT PRIMARY KEY,             -- an incident id that no longer exists
+    new_id TEXT NOT NULL,                -- the incident that holds most of its reports
+    at TEXT NOT NULL
+);
+""",
+    ),
 ]

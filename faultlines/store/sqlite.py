@@ -19,6 +19,7 @@ from faultlines.model import (
     Event,
     Extraction,
     Incident,
+    IncidentChange,
     IngestFailure,
 )
 from faultlines.store import queries
@@ -342,10 +343,21 @@ class Store:
         )
 
     # ------------------------------------------------------------------------------------------ incidents
-    def replace_incidents(self, remove_ids: Iterable[str], incidents: Iterable[Incident]) -> None:
-        """Swap a set of incidents for re-resolved ones in one transaction."""
+    def replace_incidents(self, remove_ids: Iterable[str], incidents: Iterable[Incident],
+                          successors: dict[str, str] | None = None, changes: Iterable[IncidentChange] = (),
+                          cause: str = "resolve") -> None:
+        """Swap a set of incidents for re-resolved ones in one transaction, with the ids no incident keeps pointing
+        to their successors and the changes written to the incidents' history (with ``cause``)."""
         spans = [0]  # the longest date range written: date filters use it as an index bound
+        now = _now()
         with self.transaction() as c:
+            for old_id, new_id in (successors or {}).items():
+                c.execute("DELETE FROM incident_successors WHERE old_id = ?", (old_id,))
+                c.execute("INSERT INTO incident_successors (old_id, new_id, at) VALUES (?, ?, ?)",
+                          (old_id, new_id, now))
+            c.executemany("INSERT INTO incident_history (incident_id, at, kind, detail, cause) VALUES (?,?,?,?,?)",
+                          [(ch.incident_id, now, ch.kind, json.dumps(ch.detail, ensure_ascii=False, default=str),
+                            cause) for ch in changes])
             for iid in remove_ids:
                 c.execute("UPDATE events SET incident_id = NULL WHERE incident_id = ?", (iid,))
                 c.execute("DELETE FROM incidents WHERE id = ?", (iid,))
@@ -360,6 +372,7 @@ class Store:
                 )
                 c.executemany("UPDATE events SET incident_id = ? WHERE id = ?",
                               [(incident.id, e) for e in incident.event_ids])
+                c.execute("DELETE FROM incident_successors WHERE old_id = ?", (incident.id,))
                 span = queries.span_days(inc["date_start"], inc["date_end"])
                 if span > spans[0]:
                     spans[0] = span
@@ -380,11 +393,24 @@ class Store:
             return int(cur.lastrowid or 0)
 
     def corrections(self) -> list[dict[str, Any]]:
+        """Every analyst correction in order, undone ones included (``undone_at`` set)."""
         return [
             {"id": r["id"], "kind": r["kind"], "payload": json.loads(r["payload"]), "note": r["note"],
-             "created_at": r["created_at"]}
+             "created_at": r["created_at"], "undone_at": r["undone_at"]}
             for r in self.conn.execute("SELECT * FROM corrections ORDER BY id")
         ]
+
+    def undo_correction(self, correction_id: int) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE corrections SET undone_at = ? WHERE id = ?", (_now(), correction_id))
+
+    def add_history(self, changes: Iterable[IncidentChange], cause: str) -> None:
+        """History entries that no re-resolution writes (an analyst's correction as such)."""
+        now = _now()
+        with self.transaction() as c:
+            c.executemany("INSERT INTO incident_history (incident_id, at, kind, detail, cause) VALUES (?,?,?,?,?)",
+                          [(ch.incident_id, now, ch.kind, json.dumps(ch.detail, ensure_ascii=False, default=str),
+                            cause) for ch in changes])
 
     def integrity_check(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
