@@ -90,7 +90,8 @@ def _incident_of(store: Store, event_id: str) -> str:
 
 
 def _documents(members: list[tuple[str, str, str]]) -> dict[str, str]:
-    return {e: did for e, _name, did in members}
+    """Event id -> document name: what an import reports when a correction's reports are missing."""
+    return {e: name for e, name, _did in members}
 
 
 def _reresolve(store: Store, incidents: list[str], cause: str, edited: list[str] | None = None) -> None:
