@@ -412,3 +412,51 @@ def test_which_is_why_keeps_the_cause_in_the_sentence(claims_of):
     claims = claims_of(text)
     assert claims and claims[0].cause == "The bridge was closed for repairs"
     assert claims[0].effect == "the convoy took the mountain road"
+
+
+def test_the_span_ranker_finds_both_ends_where_no_cue_rule_does(claims_of, claim_extractor):
+    """A causal sentence whose linking word no cue rule reads: the learned ranker still gives a cause and an
+    effect (the rules alone give neither)."""
+    text = "The workers ended their strike on Monday when the mine owners agreed to raise wages."
+    [claim] = claims_of(text)
+    assert "mine owners agreed to raise wages" in claim.cause and "strike" in claim.effect
+    model = claim_extractor.spans
+    try:
+        claim_extractor.spans = None
+        assert not any(c.cause and c.effect for c in claims_of(text))
+    finally:
+        claim_extractor.spans = model
+
+
+def test_the_span_model_is_well_formed_and_records_its_data():
+    from faultlines.extract.spans import DIM, shipped_model
+
+    model = shipped_model()
+    assert model is not None and model.cause and model.effect
+    assert all(0 <= k < DIM for k in (*model.cause, *model.effect))
+    assert "CC0" in model.meta["data"] and "fold 0 held out" in model.meta["folds"]
+
+
+def test_span_training_reads_tagged_examples(tmp_path):
+    """The retrain command on a tiny corpus written here (the cause/effect tags of the Causal News Corpus)."""
+    import csv
+
+    from faultlines.extract.spans import SpanModel
+    from faultlines.training.spans import gold_spans, main
+
+    text, cause, effect = gold_spans("<ARG1>The market closed</ARG1> <SIG0>because</SIG0> <ARG0>gunmen attacked it"
+                                     "</ARG0> .")
+    assert text == "The market closed because gunmen attacked it ." and cause == [(26, 44)] and effect == [(0, 17)]
+    rows = []
+    for k in range(40):
+        sent = f"The market in town {k} closed because gunmen attacked it ."
+        tagged = f"<ARG1>The market in town {k} closed</ARG1> because <ARG0>gunmen attacked it</ARG0> ."
+        rows.append({"index": f"own_{k}", "text": sent, "causal_text_w_pairs": repr([tagged])})
+    path = tmp_path / "own.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["index", "text", "causal_text_w_pairs"])
+        w.writeheader()
+        w.writerows(rows)
+    assert main(["--data", str(path), "--out", str(tmp_path / "spans.json")]) == 0
+    model = SpanModel.load(tmp_path / "spans.json")
+    assert model is not None and model.cause and model.meta["sentences"] > 0

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from faultlines.analyze.parsed import parsed
+from faultlines.extract.spans import shipped_model, trim
 from faultlines.model import Analysis, Claim
 from faultlines.spans import ByStart
 
@@ -31,7 +32,6 @@ MAX_GAP = 6
 PRONOUN_CAUSES = {"this", "that", "it", "these", "those"}
 RELATIVE = {"which", "that", "who"}
 TIME_ENTS = {"DATE", "TIME", "CARDINAL", "PERCENT", "QUANTITY", "MONEY", "ORDINAL"}
-TRIM = {"and", "but", "or", ",", ";", ":", ".", "-", "--", "that", "which", "who", "to", "so", "then", "thus", "also"}
 
 
 @dataclass(frozen=True)
@@ -182,11 +182,7 @@ def _causal_use(tok: Any) -> bool:
 
 
 def _trim(doc: Any, start: int, end: int) -> tuple[int, int]:
-    while start < end and (doc[start].lower_ in TRIM or doc[start].is_punct or doc[start].is_space):
-        start += 1
-    while end > start and (doc[end - 1].lower_ in TRIM or doc[end - 1].is_punct or doc[end - 1].is_space):
-        end -= 1
-    return start, end
+    return trim(doc, start, end)
 
 
 def _subject(verb: Any) -> tuple[Any | None, bool]:
@@ -286,6 +282,7 @@ class ClaimExtractor:
         self.model = load_default(str(model_path) if model_path else None)
         self.thresholds = self.model.thresholds if self.model else dict(DEFAULT_THRESHOLDS)
         self.cues = CueMatcher.load(cue_path)
+        self.spans = shipped_model()
 
     def floor(self, strength: float) -> float:
         """The lowest probability at which ``decide`` can say yes for a sentence whose best cue has ``strength``."""
@@ -363,17 +360,32 @@ class ClaimExtractor:
         doc, sentence = analysis.spacy_doc, analysis.sentences[k]
         cause = effect = cue = ""
         cause_span = effect_span = None
+        c: tuple[int, int] | None = None
+        e: tuple[int, int] | None = None
+        previous = False
         if matches:
             best = matches[0]
             cue = doc[best.start : best.end].text
             c, e, previous = _spans(doc, best, span)
-            if previous and k > 0:
-                prev = analysis.sentences[k - 1]
-                cause, cause_span = prev.text.strip(), (prev.start, prev.end)
-            elif c and c[1] > c[0]:
-                cause, cause_span = doc[c[0] : c[1]].text, (doc[c[0]].idx, doc[c[1] - 1].idx + len(doc[c[1] - 1]))
-            if e and e[1] > e[0]:
-                effect, effect_span = doc[e[0] : e[1]].text, (doc[e[0]].idx, doc[e[1] - 1].idx + len(doc[e[1] - 1]))
+        # a strong cue's rule with both ends ("X led to Y"), or "This is why Y" (the cause is the sentence before),
+        # stands; otherwise the learned ranker chooses among the parse's phrases and the rules' guesses
+        ruled = previous or (bool(c and c[1] > c[0] and e and e[1] > e[0]) and matches[0].strength >= 1.0)
+        if self.spans is not None and not ruled:
+            rule: list[tuple[str, tuple[int, int] | None]] = []
+            for m in matches:
+                mc, me, _ = (c, e, previous) if m is matches[0] else _spans(doc, m, span)
+                rule += [("rule-cause", mc), ("rule-effect", me)]
+            cues = [(m.start, m.end, doc[m.start:m.end].text.lower(), m.cue.role) for m in matches]
+            pair = self.spans.best(doc, span.start, span.end, cues, rule)
+            if pair is not None:
+                c, e = pair.cause, pair.effect
+        if previous and k > 0:
+            prev = analysis.sentences[k - 1]
+            cause, cause_span = prev.text.strip(), (prev.start, prev.end)
+        elif c and c[1] > c[0]:
+            cause, cause_span = doc[c[0] : c[1]].text, (doc[c[0]].idx, doc[c[1] - 1].idx + len(doc[c[1] - 1]))
+        if e and e[1] > e[0]:
+            effect, effect_span = doc[e[0] : e[1]].text, (doc[e[0]].idx, doc[e[1] - 1].idx + len(doc[e[1] - 1]))
         lo = min(sentence.start, cause_span[0] if cause_span else sentence.start)
         near = (by_start or ByStart(analysis.actors)).between(lo, sentence.end)
         actors = tuple(dict.fromkeys(m.actor.id for m in near if m.end <= sentence.end))

@@ -1,0 +1,175 @@
+"""Cause and effect spans of a causal sentence, chosen by a learned ranker over phrases of the parse.
+
+The candidates are the phrases the parse offers: the subtree of every word, each such subtree cut at a causal
+cue (the part before it and the part after it), the clauses before and after each cue, and what the cue rules of
+``extract.claims`` take as cause and effect. Two logistic scorers, one for causes and one for effects, rate each
+candidate from case-blind features: its head word, dependency relation and the word it hangs on, first and last
+words, length, where it stands against the nearest cue (before, after, around it; adjacent or not) and which of
+the above offered it. The claim takes the best-scoring pair that does not overlap.
+
+Trained on the Causal News Corpus' cause/effect spans (subtask 2, CC0) with the training folds only
+(``python -m faultlines.training.spans``); see ``docs/causal-model.md``. Pure NumPy at training, plain Python here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MODEL_PATH = Path(__file__).parent / "models" / "spans.json"
+DIM = 1 << 20  # hashed feature space
+_EDGES = (1, 2, 4, 8, 16, 32)
+# linking words a phrase does not start or end with
+TRIM = frozenset({"and", "but", "or", ",", ";", ":", ".", "-", "--", "that", "which", "who", "to", "so", "then",
+                  "thus", "also"})
+
+
+def _bucket(n: int) -> int:
+    for e in _EDGES:
+        if n <= e:
+            return e
+    return 99
+
+
+def _hash(name: str) -> int:
+    return zlib.crc32(name.encode()) & (DIM - 1)
+
+
+def trim(doc: Any, start: int, end: int) -> tuple[int, int]:
+    """Without the punctuation, spaces and linking words at either end."""
+    while start < end and (doc[start].lower_ in TRIM or doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in TRIM or doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def candidates(doc: Any, s0: int, s1: int, cues: Iterable[tuple[int, int]],
+               rule: Iterable[tuple[str, tuple[int, int] | None]] = ()) -> dict[tuple[int, int], set[str]]:
+    """Token spans (start, end) within the sentence ``s0:s1``, each with what offered it; ``cues`` are the cue
+    matches' (start, end), ``rule`` the cue rules' (name, span) guesses."""
+    out: dict[tuple[int, int], set[str]] = {}
+
+    def add(a: int, b: int, why: str) -> None:
+        a, b = trim(doc, max(a, s0), min(b, s1))
+        if b > a:
+            out.setdefault((a, b), set()).add(why)
+
+    marks = list(cues)
+    for i in range(s0, s1):
+        t = doc[i]
+        lo, hi = t.left_edge.i, t.right_edge.i + 1
+        add(lo, hi, "subtree")
+        for c0, c1 in marks:
+            if lo <= c0 and c1 <= hi:
+                add(lo, c0, "subtree-left")
+                add(c1, hi, "subtree-right")
+    for c0, c1 in marks:
+        add(s0, c0, "before-cue")
+        add(c1, s1, "after-cue")
+    for name, span in rule:
+        if span is not None:
+            add(span[0], span[1], name)
+    return out
+
+
+def features(doc: Any, a: int, b: int, origins: set[str], s0: int, s1: int,
+             cues: list[tuple[int, int, str, str]]) -> list[int]:
+    """Hashed features of the candidate ``a:b`` of sentence ``s0:s1``; ``cues``: (start, end, text, role)."""
+    span = doc[a:b]
+    root = span.root
+    n = max(s1 - s0, 1)
+    first, last = doc[a], doc[b - 1]
+    f = ["bias", f"len={_bucket(b - a)}", f"frac={round((b - a) / n * 4)}", f"start0={a == s0}",
+         f"endN={b >= s1 - 1}", f"rootpos={root.pos_}", f"rootdep={root.dep_}", f"rootlem={root.lemma_.lower()}",
+         f"headlem={root.head.lemma_.lower()}", f"rootdep|head={root.dep_}|{root.head.pos_}",
+         f"first={first.lower_}", f"firstpos={first.pos_}", f"last={last.pos_}",
+         f"prev={doc[a - 1].lower_ if a > s0 else '<s>'}", f"next={doc[b].lower_ if b < s1 else '</s>'}",
+         f"hasverb={any(t.pos_ in ('VERB', 'AUX') for t in span)}",
+         f"hassubj={any(t.dep_ in ('nsubj', 'nsubjpass') for t in span)}"]
+    f += [f"o={o}" for o in sorted(origins)]
+    if cues:
+        c0, c1, text, role = min(cues, key=lambda c: min(abs(c[0] - a), abs(c[0] - b)))
+        rel = ("contains" if a <= c0 and c1 <= b else "before" if b <= c0 else "after" if a >= c1 else "overlap")
+        dist = _bucket(min(abs(c0 - b), abs(a - c1)))
+        f += [f"rel={rel}", f"cue={text}|{rel}", f"role={role}|{rel}", f"dist={dist}|{rel}",
+              f"role={role}|{rel}|{root.dep_}", f"o|rel={'/'.join(sorted(origins))}|{rel}",
+              f"adj={'left' if b == c0 else ('right' if a == c1 else 'no')}|{role}"]
+    else:
+        f += ["nocue", f"nocue|{root.dep_}", f"nocue|first={first.lower_}"]
+    return [_hash(x) for x in f]
+
+
+@dataclass(frozen=True)
+class Pair:
+    cause: tuple[int, int]
+    effect: tuple[int, int]
+    score: float  # mean probability of the two ends
+
+
+class SpanModel:
+    """The two scorers (sparse weights over the hashed features)."""
+
+    def __init__(self, cause: dict[int, float], effect: dict[int, float], meta: dict[str, Any] | None = None) -> None:
+        self.cause, self.effect, self.meta = cause, effect, meta or {}
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> SpanModel | None:
+        if not path.exists():
+            return None
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls({int(k): v for k, v in raw["cause"].items()}, {int(k): v for k, v in raw["effect"].items()},
+                   raw.get("meta"))
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({"meta": self.meta, "cause": {str(k): v for k, v in sorted(self.cause.items())},
+                                    "effect": {str(k): v for k, v in sorted(self.effect.items())}},
+                                   separators=(",", ":")), encoding="utf-8")
+
+    def best(self, doc: Any, s0: int, s1: int, cues: list[tuple[int, int, str, str]],
+             rule: Iterable[tuple[str, tuple[int, int] | None]] = ()) -> Pair | None:
+        """The best-scoring pair of non-overlapping cause and effect in sentence ``s0:s1``."""
+        cands = candidates(doc, s0, s1, [(c[0], c[1]) for c in cues], rule)
+        scored = []
+        for (a, b), origins in cands.items():
+            x = features(doc, a, b, origins, s0, s1, cues)
+            scored.append((a, b, sum(self.cause.get(i, 0.0) for i in x), sum(self.effect.get(i, 0.0) for i in x)))
+        found = self.pairs(scored, 1)
+        return found[0] if found else None
+
+    @staticmethod
+    def pairs(scored: list[tuple[int, int, float, float]], n: int) -> list[Pair]:
+        by_cause = sorted(scored, key=lambda c: -c[2])[:12]
+        by_effect = sorted(scored, key=lambda c: -c[3])[:12]
+        options = sorted(((zc + ze, (a, b), (c, d), zc, ze) for a, b, zc, _ in by_cause for c, d, _, ze in by_effect
+                          if (a, b) != (c, d) and (b <= c or d <= a)), key=lambda o: (-o[0], o[1], o[2]))
+        out: list[Pair] = []
+        for _, cause, effect, zc, ze in options:
+            if any(cause == p.cause or effect == p.effect for p in out):
+                continue
+            out.append(Pair(cause, effect, (_sigmoid(zc) + _sigmoid(ze)) / 2))
+            if len(out) == n:
+                break
+        return out
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+_DEFAULT: list[SpanModel | None] = []
+
+
+def shipped_model() -> SpanModel | None:
+    """The shipped span model, loaded once."""
+    if not _DEFAULT:
+        _DEFAULT.append(SpanModel.load())
+    return _DEFAULT[0]
+
+
+__all__ = ["TRIM", "Pair", "SpanModel", "candidates", "features", "shipped_model", "trim"]
