@@ -345,6 +345,8 @@ class ClaimExtractor:
                 continue  # no clause, or a probability that cannot reach its threshold
             span, matches = cand
             strength = max((m.strength for m in matches), default=0.0)
+            if self.model and not decide(prob, strength, self.thresholds, filled=True):
+                continue  # not a claim whatever its ends: spare finding them
             claim = self._claim(analysis, k, span, matches, prob, by_start)
             if self.model:
                 ok = decide(prob, strength, self.thresholds, filled=bool(claim.cause and claim.effect))

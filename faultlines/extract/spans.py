@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from faultlines.analyze.parsed import parsed
+
 MODEL_PATH = Path(__file__).parent / "models" / "spans.json"
 DIM = 1 << 20  # hashed feature space
 _EDGES = (1, 2, 4, 8, 16, 32)
@@ -36,8 +38,16 @@ def _bucket(n: int) -> int:
     return 99
 
 
+_IDS: dict[str, int] = {}  # feature name -> index, remembered (most names recur from phrase to phrase)
+
+
 def _hash(name: str) -> int:
-    return zlib.crc32(name.encode()) & (DIM - 1)
+    got = _IDS.get(name)
+    if got is None:
+        if len(_IDS) > 200_000:  # a bound: lemmas and cue words keep coming over a long ingest
+            _IDS.clear()
+        got = _IDS[name] = zlib.crc32(name.encode()) & (DIM - 1)
+    return got
 
 
 def trim(doc: Any, start: int, end: int) -> tuple[int, int]:
@@ -78,30 +88,60 @@ def candidates(doc: Any, s0: int, s1: int, cues: Iterable[tuple[int, int]],
     return out
 
 
+class Words:
+    """The token attributes the features read, taken once per document (plain lists, no Token objects per read)."""
+
+    __slots__ = ("lower", "lemma", "pos", "dep", "head", "verbs", "subjects")
+
+    def __init__(self, doc: Any) -> None:
+        from spacy.attrs import DEP, HEAD, POS
+
+        self.lower, self.lemma = parsed(doc).words
+        arr = doc.to_array([POS, DEP, HEAD]).tolist() if len(doc) else []
+        strings = doc.vocab.strings
+        names: dict[int, str] = {}
+
+        def name(v: int) -> str:
+            got = names.get(v)
+            if got is None:
+                got = names[v] = strings[v]
+            return got
+
+        self.pos = [name(p) for p, _, _ in arr]
+        self.dep = [name(d) for _, d, _ in arr]
+        self.head = [i + (h - (1 << 64) if h >= 1 << 63 else h) for i, (_, _, h) in enumerate(arr)]  # unsigned
+        self.verbs = [0]  # running counts: how many verbs and subjects before each token
+        self.subjects = [0]
+        for p, d in zip(self.pos, self.dep, strict=True):
+            self.verbs.append(self.verbs[-1] + (p in ("VERB", "AUX")))
+            self.subjects.append(self.subjects[-1] + (d in ("nsubj", "nsubjpass")))
+
+
 def features(doc: Any, a: int, b: int, origins: set[str], s0: int, s1: int,
-             cues: list[tuple[int, int, str, str]]) -> list[int]:
-    """Hashed features of the candidate ``a:b`` of sentence ``s0:s1``; ``cues``: (start, end, text, role)."""
-    span = doc[a:b]
-    root = span.root
+             cues: list[tuple[int, int, str, str]], words: Words | None = None) -> list[int]:
+    """Hashed features of the candidate ``a:b`` of sentence ``s0:s1``; ``cues``: (start, end, text, role);
+    ``words``: the document's ``Words`` (made here when not given)."""
+    w = words or Words(doc)
+    r = doc[a:b].root.i
+    h = w.head[r]
     n = max(s1 - s0, 1)
-    first, last = doc[a], doc[b - 1]
+    dep = w.dep[r]
     f = ["bias", f"len={_bucket(b - a)}", f"frac={round((b - a) / n * 4)}", f"start0={a == s0}",
-         f"endN={b >= s1 - 1}", f"rootpos={root.pos_}", f"rootdep={root.dep_}", f"rootlem={root.lemma_.lower()}",
-         f"headlem={root.head.lemma_.lower()}", f"rootdep|head={root.dep_}|{root.head.pos_}",
-         f"first={first.lower_}", f"firstpos={first.pos_}", f"last={last.pos_}",
-         f"prev={doc[a - 1].lower_ if a > s0 else '<s>'}", f"next={doc[b].lower_ if b < s1 else '</s>'}",
-         f"hasverb={any(t.pos_ in ('VERB', 'AUX') for t in span)}",
-         f"hassubj={any(t.dep_ in ('nsubj', 'nsubjpass') for t in span)}"]
+         f"endN={b >= s1 - 1}", f"rootpos={w.pos[r]}", f"rootdep={dep}", f"rootlem={w.lemma[r]}",
+         f"headlem={w.lemma[h]}", f"rootdep|head={dep}|{w.pos[h]}",
+         f"first={w.lower[a]}", f"firstpos={w.pos[a]}", f"last={w.pos[b - 1]}",
+         f"prev={w.lower[a - 1] if a > s0 else '<s>'}", f"next={w.lower[b] if b < s1 else '</s>'}",
+         f"hasverb={w.verbs[b] > w.verbs[a]}", f"hassubj={w.subjects[b] > w.subjects[a]}"]
     f += [f"o={o}" for o in sorted(origins)]
     if cues:
         c0, c1, text, role = min(cues, key=lambda c: min(abs(c[0] - a), abs(c[0] - b)))
         rel = ("contains" if a <= c0 and c1 <= b else "before" if b <= c0 else "after" if a >= c1 else "overlap")
         dist = _bucket(min(abs(c0 - b), abs(a - c1)))
         f += [f"rel={rel}", f"cue={text}|{rel}", f"role={role}|{rel}", f"dist={dist}|{rel}",
-              f"role={role}|{rel}|{root.dep_}", f"o|rel={'/'.join(sorted(origins))}|{rel}",
+              f"role={role}|{rel}|{dep}", f"o|rel={'/'.join(sorted(origins))}|{rel}",
               f"adj={'left' if b == c0 else ('right' if a == c1 else 'no')}|{role}"]
     else:
-        f += ["nocue", f"nocue|{root.dep_}", f"nocue|first={first.lower_}"]
+        f += ["nocue", f"nocue|{dep}", f"nocue|first={w.lower[a]}"]
     return [_hash(x) for x in f]
 
 
@@ -117,6 +157,8 @@ class SpanModel:
 
     def __init__(self, cause: dict[int, float], effect: dict[int, float], meta: dict[str, Any] | None = None) -> None:
         self.cause, self.effect, self.meta = cause, effect, meta or {}
+        # both weights of a feature in one look-up
+        self._both = {i: (cause.get(i, 0.0), effect.get(i, 0.0)) for i in set(cause) | set(effect)}
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> SpanModel | None:
@@ -135,10 +177,18 @@ class SpanModel:
              rule: Iterable[tuple[str, tuple[int, int] | None]] = ()) -> Pair | None:
         """The best-scoring pair of non-overlapping cause and effect in sentence ``s0:s1``."""
         cands = candidates(doc, s0, s1, [(c[0], c[1]) for c in cues], rule)
+        words = parsed(doc).memo("span-words").get(0)
+        if words is None:
+            words = parsed(doc).memo("span-words")[0] = Words(doc)
         scored = []
         for (a, b), origins in cands.items():
-            x = features(doc, a, b, origins, s0, s1, cues)
-            scored.append((a, b, sum(self.cause.get(i, 0.0) for i in x), sum(self.effect.get(i, 0.0) for i in x)))
+            zc = ze = 0.0
+            for i in features(doc, a, b, origins, s0, s1, cues, words):
+                wc_we = self._both.get(i)
+                if wc_we is not None:
+                    zc += wc_we[0]
+                    ze += wc_we[1]
+            scored.append((a, b, zc, ze))
         found = self.pairs(scored, 1)
         return found[0] if found else None
 
@@ -172,4 +222,4 @@ def shipped_model() -> SpanModel | None:
     return _DEFAULT[0]
 
 
-__all__ = ["TRIM", "Pair", "SpanModel", "candidates", "features", "shipped_model", "trim"]
+__all__ = ["TRIM", "Pair", "SpanModel", "Words", "candidates", "features", "shipped_model", "trim"]

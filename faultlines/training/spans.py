@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from faultlines.extract.causal_model import split_of
-from faultlines.extract.spans import DIM, MODEL_PATH, SpanModel, candidates, features
+from faultlines.extract.spans import DIM, MODEL_PATH, SpanModel, Words, candidates, features
 
 _TAG = re.compile(r"<(/?)(ARG0|ARG1|SIG\d*)>|[^<]+|<")
 
@@ -92,9 +92,10 @@ def examples(rows: list[dict[str, str]], nlp: Any) -> list[dict[str, Any]]:
             continue
         cues, rule = sentence_cues(doc, matcher)
         rows_x, yc, ye, spans = [], [], [], []
+        words = Words(doc)
         for (a, b), origins in candidates(doc, 0, len(doc), [(c[0], c[1]) for c in cues], rule).items():
             toks = {i for i in range(a, b) if not doc[i].is_punct}
-            rows_x.append(features(doc, a, b, origins, 0, len(doc), cues))
+            rows_x.append(features(doc, a, b, origins, 0, len(doc), cues, words))
             yc.append(max(_f1(toks, g[0]) for g in golds))
             ye.append(max(_f1(toks, g[1]) for g in golds))
             spans.append(toks)
