@@ -73,14 +73,23 @@ def incident_export_rows(conn: Any, source_keys: tuple[str, ...] = SOURCE_KEYS) 
 
 
 def export_jsonl(store: Store, out: Path) -> dict[str, int]:
-    """``DIR`` receives incidents, actors, relations, claims, documents (.jsonl) and the framing table."""
+    """``DIR`` receives incidents, actors, relations, claims, the claims' concepts, documents (.jsonl) and the
+    framing table."""
+    from faultlines.resolve import concepts as causal_concepts
+
     out.mkdir(parents=True, exist_ok=True)
     c = store.conn
+    claims = queries.list_claims(c)
+    concepts, where = causal_concepts.group(claims)
+    for claim in claims:  # each end names its concept by id
+        claim["cause_concept"] = where.get((claim["id"], "cause"))
+        claim["effect_concept"] = where.get((claim["id"], "effect"))
     counts = {
         "incidents": _write_jsonl(out / "incidents.jsonl", incident_export_rows(c)),
         "actors": _write_jsonl(out / "actors.jsonl", queries.list_actors(c, limit=10**9)),
         "relations": _write_jsonl(out / "relations.jsonl", queries.list_relations(c)),
-        "claims": _write_jsonl(out / "claims.jsonl", queries.list_claims(c)),
+        "claims": _write_jsonl(out / "claims.jsonl", claims),
+        "concepts": _write_jsonl(out / "concepts.jsonl", (k.row() for k in concepts)),
         "documents": _write_jsonl(out / "documents.jsonl", queries.document_rows_for_export(c)),
         "framing": _write_jsonl(out / "framing.jsonl", queries.framing_table(c)),
     }
