@@ -300,6 +300,8 @@ def incident_show(db: str, incident_id: str, as_json: bool) -> None:
         click.echo(json.dumps(inc, indent=2, ensure_ascii=False, default=str))
         return
     loc = inc["location"]
+    if inc.get("successor_of"):
+        click.echo(f"({inc['successor_of']} was merged into {inc['id']})")
     click.echo(f"{inc['id']}  {inc['event_type']} / {inc['sub_event_type']}")
     click.echo(f"  date:    {_date_str(inc['date'])}")
     click.echo(f"  place:   {loc['name'] or 'unknown'} ({loc['admin1'] or '-'}, {loc['country_code'] or '-'}; "
@@ -308,6 +310,9 @@ def incident_show(db: str, incident_id: str, as_json: bool) -> None:
                f"{', '.join(inc['actors']['targets']) or '?'}")
     click.echo(f"  killed:  {_range_str(inc['killed']) or 'unknown'}   injured: {_range_str(inc['injured']) or 'unknown'}")
     click.echo(f"  disputed: {', '.join(inc['disputed']) or 'none'}")
+    if inc.get("machine"):
+        click.echo("  set by an analyst (the resolver's value): " + ", ".join(
+            f"{k} ({'none' if v is None else v})" for k, v in inc["machine"].items()))
     click.echo(f"  sources ({len(inc['sources'])}):")
     for s in inc["sources"]:
         click.echo(f"   - {s['document']} [{s['outlet'] or 'unknown outlet'}, {s['published'] or 'undated'}] "

@@ -236,3 +236,25 @@ def test_the_web_shows_history_and_undoes(demo_db, tmp_path):
     assert undo.status_code == 200 and undo.json()["undone"]["kind"] == "merge"
     assert c.get(f"/api/incidents/{b}").json()["id"] == b  # B is back under its own id
     assert c.post(f"/api/incidents/{a}/undo", json={}, headers={"X-Faultlines-Token": "t"}).status_code == 404
+
+
+def test_the_command_line_merges_shows_history_and_undoes(demo_db, tmp_path):
+    from click.testing import CliRunner
+
+    from faultlines.cli import cli
+
+    store = _copy(demo_db, tmp_path)
+    (a, b), *_ = _pairs(store)
+    store.close()
+    db = str(tmp_path / "work.db")
+    run = CliRunner()
+    assert run.invoke(cli, ["incident", "merge", "--db", db, a, b]).output.strip() == a
+    assert run.invoke(cli, ["incident", "edit", "--db", db, a, "killed_low=5"]).exit_code == 0
+    shown = run.invoke(cli, ["incident", "show", "--db", db, b]).output
+    assert f"({b} was merged into {a})" in shown and "set by an analyst (the resolver's value): killed_low" in shown
+    told = run.invoke(cli, ["incident", "history", "--db", db, a]).output
+    assert told.index("analyst merge") < told.index("killed_low") and "[analyst: edit #2]" in told
+    assert "undid edit #2" in run.invoke(cli, ["incident", "undo", "--db", db, a]).output
+    out = tmp_path / "c.jsonl"
+    assert run.invoke(cli, ["corrections", "export", "--db", db, "--out", str(out)]).exit_code == 0
+    assert len(out.read_text().splitlines()) == 2
