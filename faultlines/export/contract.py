@@ -116,7 +116,7 @@ def extraction_record(record_id: str, ex: Extraction) -> dict[str, Any]:
     for c in ex.claims:
         s, e = _span(doc, c.start, c.end)
         out["claims"].append({"cause": c.cause, "effect": c.effect, "quote": c.quote, "start": s, "end": e,
-                              "cue": c.cue})
+                              "cue": c.cue, "score": c.score})
     return out
 
 

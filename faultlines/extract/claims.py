@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from faultlines.analyze.parsed import parsed
-from faultlines.extract.spans import shipped_model, trim
+from faultlines.extract.spans import shipped_model, trim, words_of
 from faultlines.model import Analysis, Claim
 from faultlines.spans import ByStart
 
@@ -348,11 +348,8 @@ class ClaimExtractor:
             if self.model and not decide(prob, strength, self.thresholds, filled=True):
                 continue  # not a claim whatever its ends: spare finding them
             claim = self._claim(analysis, k, span, matches, prob, by_start)
-            if self.model:
-                ok = decide(prob, strength, self.thresholds, filled=bool(claim.cause and claim.effect))
-            else:
-                ok = bool(claim.cause and claim.effect)
-            if ok:
+            # a sentence without both ends is no claim, however sure the classifier is
+            if claim.cause and claim.effect and (not self.model or decide(prob, strength, self.thresholds)):
                 claims.append(claim)
         return claims
 
@@ -371,7 +368,9 @@ class ClaimExtractor:
             c, e, previous = _spans(doc, best, span)
         # a strong cue's rule with both ends ("X led to Y"), or "This is why Y" (the cause is the sentence before),
         # stands; otherwise the learned ranker chooses among the parse's phrases and the rules' guesses
-        ruled = previous or (bool(c and c[1] > c[0] and e and e[1] > e[0]) and matches[0].strength >= 1.0)
+        words = words_of(doc)
+        filled = bool(c and e and words.substantive(*c) and words.substantive(*e))
+        ruled = previous or (filled and matches[0].strength >= 1.0)
         if self.spans is not None and not ruled:
             rule: list[tuple[str, tuple[int, int] | None]] = []
             for m in matches:
@@ -384,9 +383,9 @@ class ClaimExtractor:
         if previous and k > 0:
             prev = analysis.sentences[k - 1]
             cause, cause_span = prev.text.strip(), (prev.start, prev.end)
-        elif c and c[1] > c[0]:
+        elif c and words.substantive(*c):
             cause, cause_span = doc[c[0] : c[1]].text, (doc[c[0]].idx, doc[c[1] - 1].idx + len(doc[c[1] - 1]))
-        if e and e[1] > e[0]:
+        if e and words.substantive(*e):
             effect, effect_span = doc[e[0] : e[1]].text, (doc[e[0]].idx, doc[e[1] - 1].idx + len(doc[e[1] - 1]))
         lo = min(sentence.start, cause_span[0] if cause_span else sentence.start)
         near = (by_start or ByStart(analysis.actors)).between(lo, sentence.end)

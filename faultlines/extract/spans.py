@@ -26,6 +26,8 @@ from faultlines.analyze.parsed import parsed
 MODEL_PATH = Path(__file__).parent / "models" / "spans.json"
 DIM = 1 << 20  # hashed feature space
 _EDGES = (1, 2, 4, 8, 16, 32)
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+TIME_ENTS = frozenset({"DATE", "TIME"})
 # linking words a phrase does not start or end with
 TRIM = frozenset({"and", "but", "or", ",", ";", ":", ".", "-", "--", "that", "which", "who", "to", "so", "then",
                   "thus", "also"})
@@ -91,13 +93,14 @@ def candidates(doc: Any, s0: int, s1: int, cues: Iterable[tuple[int, int]],
 class Words:
     """The token attributes the features read, taken once per document (plain lists, no Token objects per read)."""
 
-    __slots__ = ("lower", "lemma", "pos", "dep", "head", "verbs", "subjects")
+    __slots__ = ("lower", "lemma", "pos", "dep", "head", "verbs", "subjects", "contents")
 
     def __init__(self, doc: Any) -> None:
-        from spacy.attrs import DEP, HEAD, POS
+        from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_STOP, POS
 
         self.lower, self.lemma = parsed(doc).words
         arr = doc.to_array([POS, DEP, HEAD]).tolist() if len(doc) else []
+        extra = doc.to_array([ENT_TYPE, IS_STOP]).tolist() if len(doc) else []
         strings = doc.vocab.strings
         names: dict[int, str] = {}
 
@@ -110,11 +113,19 @@ class Words:
         self.pos = [name(p) for p, _, _ in arr]
         self.dep = [name(d) for _, d, _ in arr]
         self.head = [i + (h - (1 << 64) if h >= 1 << 63 else h) for i, (_, _, h) in enumerate(arr)]  # unsigned
-        self.verbs = [0]  # running counts: how many verbs and subjects before each token
+        self.verbs = [0]  # running counts: how many verbs, subjects and content words before each token
         self.subjects = [0]
-        for p, d in zip(self.pos, self.dep, strict=True):
+        self.contents = [0]
+        for p, d, (ent, stop) in zip(self.pos, self.dep, extra, strict=True):
             self.verbs.append(self.verbs[-1] + (p in ("VERB", "AUX")))
             self.subjects.append(self.subjects[-1] + (d in ("nsubj", "nsubjpass")))
+            content = p in CONTENT_POS and not stop and (not ent or name(ent) not in TIME_ENTS)
+            self.contents.append(self.contents[-1] + content)
+
+    def substantive(self, a: int, b: int) -> bool:
+        """Whether tokens ``a:b`` can be a cause or an effect: they hold a content word (a noun, name, verb or
+        adjective that is not a stop word or part of a date or time). "what", "this", "be", "for years" cannot."""
+        return self.contents[b] > self.contents[a]
 
 
 def features(doc: Any, a: int, b: int, origins: set[str], s0: int, s1: int,
@@ -177,11 +188,11 @@ class SpanModel:
              rule: Iterable[tuple[str, tuple[int, int] | None]] = ()) -> Pair | None:
         """The best-scoring pair of non-overlapping cause and effect in sentence ``s0:s1``."""
         cands = candidates(doc, s0, s1, [(c[0], c[1]) for c in cues], rule)
-        words = parsed(doc).memo("span-words").get(0)
-        if words is None:
-            words = parsed(doc).memo("span-words")[0] = Words(doc)
+        words = words_of(doc)
         scored = []
         for (a, b), origins in cands.items():
+            if not words.substantive(a, b):
+                continue  # a pronoun, a date, a function word: not an end
             zc = ze = 0.0
             for i in features(doc, a, b, origins, s0, s1, cues, words):
                 wc_we = self._both.get(i)
@@ -222,4 +233,13 @@ def shipped_model() -> SpanModel | None:
     return _DEFAULT[0]
 
 
-__all__ = ["TRIM", "Pair", "SpanModel", "Words", "candidates", "features", "shipped_model", "trim"]
+def words_of(doc: Any) -> Words:
+    """The document's ``Words``, made once per parse."""
+    memo = parsed(doc).memo("span-words")
+    got = memo.get(0)
+    if got is None:
+        got = memo[0] = Words(doc)
+    return got
+
+
+__all__ = ["TRIM", "Pair", "SpanModel", "Words", "candidates", "features", "shipped_model", "trim", "words_of"]
