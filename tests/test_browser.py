@@ -222,3 +222,38 @@ def test_demo_map_incident_source_actor(demo_live, page):
     _shot(page, "demo-04-actor")
     assert page.dialogs == []
     assert not [p for p in page.problems if "Content Security Policy" in p or "page error" in p]
+
+
+def test_demo_causal_map_reads_at_1400_by_1000(demo_live, browser):
+    """The causal map of the demo corpus: concepts drawn with their labels inside the graph, an arrow opens its
+    quotes, each outlet's story is listed, and the outlet filter keeps that outlet's arrows only."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from causal_map_page import _BOXES, overlaps
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    try:
+        pg.goto(demo_live + "/causal-map")
+        pg.wait_for_selector("#graph[data-drawn='1']", timeout=30000)
+        got = pg.evaluate(_BOXES)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SHOTS / "demo-05-causal-map.png"))
+        boxes = got["boxes"]
+        assert len(boxes) >= 5 and got["edges"] >= 3
+        assert all(b[0] >= 0 and b[1] >= 0 and b[2] <= got["width"] and b[3] <= got["height"] for b in boxes)
+        assert overlaps(boxes) <= len(boxes) // 4, f"{overlaps(boxes)} overlapping labels of {len(boxes)}"
+        assert pg.locator(".story").count() >= 2 and pg.locator(".story li").count() >= 2
+        pg.evaluate("window.faultlinesCausalMap.edges()[0].emit('tap')")
+        assert pg.locator("#edge-quotes blockquote").count() >= 1
+        outlet = pg.locator("select[name=outlet] option").nth(1).get_attribute("value")
+        pg.goto(demo_live + "/causal-map?outlet=" + outlet.replace(" ", "+"))
+        pg.wait_for_selector("#graph[data-drawn='1']", timeout=30000)
+        assert pg.locator(".story h3").all_inner_texts() == [outlet]
+        assert not problems, problems
+    finally:
+        context.close()

@@ -64,3 +64,49 @@ def test_the_export_writes_concepts_and_names_them_in_claims(tmp_path):
     assert row["cause_concept"] in ids and row["effect_concept"] in ids and row["cause_concept"] != row["effect_concept"]
     assert {"id", "label", "mentions", "actors", "outlets", "claims"} <= set(concepts[0])
     store.close()
+
+
+def _story_claims() -> list[dict]:
+    rows = [
+        _claim(1, "the sectarian rift", "the rise of the insurgents", "Wire", ("insurgents",)),
+        _claim(2, "a sectarian rift that deepened", "the insurgents rise again", "Wire"),
+        _claim(3, "the rise of the insurgents", "a long drought of investment", "Wire"),
+        _claim(4, "the long drought", "rising bread prices", "Daily"),
+        _claim(5, "the sectarian rift", "the sectarian rift", "Daily"),
+    ]
+    for r in rows:
+        r["quote"] = f"Quote {r['id']}."
+        r["sources"] = [{"document": f"doc-{r['id']}.txt"}]
+    return rows
+
+
+def test_the_graph_carries_each_edges_claims_and_sizes_concepts_by_claims():
+    from faultlines.resolve.concepts import graph
+
+    g = graph(_story_claims())
+    _, where = group(_story_claims())
+    rift, rise = where[(1, "cause")], where[(1, "effect")]
+    edge = next(e for e in g["edges"] if (e["source"], e["target"], e["outlet"]) == (rift, rise, "Wire"))
+    assert edge["weight"] == 2 and [c["id"] for c in edge["claims"]] == [1, 2]
+    assert [c["quote"] for c in edge["claims"]] == ["Quote 1.", "Quote 2."]
+    assert edge["claims"][0]["document"] == "doc-1.txt"
+    sizes = {n["id"]: n["claims"] for n in g["nodes"]}
+    assert sum(sizes.values()) == 2 * 5 and sizes[rift] == 4  # claims 1, 2 and both ends of 5
+    assert g["outlets"] == ["Daily", "Wire"] and g["actors"] == ["insurgents"]
+    # the Wire's story: rift -> rise -> drought, the strongest chain; a concept causing itself is no story
+    wire = g["stories"]["Wire"]
+    assert wire[0]["concepts"][:2] == [rift, rise] and wire[0]["claims"] == 3 and len(wire[0]["concepts"]) == 3
+    assert all(len(set(s["concepts"])) == len(s["concepts"]) for v in g["stories"].values() for s in v)
+
+
+def test_the_graph_filters_by_outlet_actor_and_weight_with_stable_ids():
+    from faultlines.resolve.concepts import graph
+
+    full = graph(_story_claims())
+    daily = graph(_story_claims(), outlet="Daily")
+    assert {e["outlet"] for e in daily["edges"]} == {"Daily"} and set(daily["stories"]) == {"Daily"}
+    ids = {n["id"]: n["label"] for n in full["nodes"]}
+    assert all(ids[n["id"]] == n["label"] for n in daily["nodes"])  # a concept keeps its id under a filter
+    assert [c["id"] for e in graph(_story_claims(), actor="insurgents")["edges"] for c in e["claims"]] == [1]
+    assert [e["weight"] for e in graph(_story_claims(), min_weight=2)["edges"]] == [2]
+    assert graph([])["nodes"] == [] and graph([])["stories"] == {}

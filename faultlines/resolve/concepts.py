@@ -27,6 +27,8 @@ from faultlines.extract.claims import concept_tokens
 
 THRESHOLD = 0.1
 MAX_LABEL_WORDS = 6
+_LEADING = frozenset({"the", "a", "an", "in", "on", "for", "of", "by", "to", "as", "at", "after", "over", "with",
+                      "this", "that", "these", "those", "its", "their", "his", "her"})  # dropped from a label's start
 _SURFACE = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -94,14 +96,119 @@ def group(claims: Iterable[dict[str, Any]], threshold: float = THRESHOLD
 
 
 def _label(centroid: dict[str, float], phrases: list[str], vectors: list[dict[str, float]]) -> str:
-    """The most central phrase when it is short enough, else its words that carry the heaviest lemmas."""
+    """A short phrase that says what the concept's phrases share: among the phrases of at most six words (leading
+    articles and prepositions dropped), the one nearest the concept's centre, shorter ones preferred; when there is
+    none, the words of the most central phrase that carry the heaviest lemmas."""
+    short = []
+    for text, vec in zip(phrases, vectors, strict=True):
+        words = text.split()
+        while len(words) > 1 and words[0].lower() in _LEADING:
+            words = words[1:]
+        if len(words) <= MAX_LABEL_WORDS and vec:
+            short.append((_cosine(vec, centroid) / (1 + 0.15 * len(words)), " ".join(words)))
+    if short:
+        return max(short, key=lambda s: (s[0], -len(s[1]), s[1]))[1]
     k = max(range(len(phrases)), key=lambda j: (_cosine(vectors[j], centroid), -len(phrases[j]), phrases[j]))
     phrase = phrases[k]
-    if len(phrase.split()) <= MAX_LABEL_WORDS:
-        return phrase
     heavy = set(sorted(centroid, key=lambda t: (-centroid[t], t))[:MAX_LABEL_WORDS - 2])
     words = [w for w in _SURFACE.findall(phrase) if concept_tokens(w) & heavy]
     return " ".join(list(dict.fromkeys(words))[:MAX_LABEL_WORDS]) or " ".join(phrase.split()[:MAX_LABEL_WORDS])
 
 
-__all__ = ["Concept", "THRESHOLD", "group"]
+
+
+UNKNOWN_OUTLET = "(unknown outlet)"
+STORY_CHAINS = 3  # strongest chains per outlet in ``graph``'s stories
+MAX_CHAIN = 3  # edges in a chain
+
+
+def graph(claims: list[dict[str, Any]], *, outlet: str | None = None, actor: str | None = None, min_weight: int = 1,
+          threshold: float = THRESHOLD) -> dict[str, Any]:
+    """The causal map as a concept graph: concepts are nodes, and each (cause concept, effect concept, outlet) with
+    at least ``min_weight`` claims is an edge carrying those claims (the quotes behind it). ``outlet`` and ``actor``
+    keep the claims of that outlet / naming that actor id; concepts are grouped over all claims, so a concept's id is
+    the same whatever the filter. Also: every outlet and actor id (for filters), and each outlet's story, its
+    strongest chains of up to ``MAX_CHAIN`` edges."""
+    concepts, where = group(claims, threshold)
+    by_id = {c.id: c for c in concepts}
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for c in claims:
+        a, b = where.get((c["id"], "cause")), where.get((c["id"], "effect"))
+        if a is None or b is None:
+            continue
+        if outlet and c.get("outlet") != outlet:
+            continue
+        if actor and actor not in (c.get("actors") or []):
+            continue
+        src = str(c.get("outlet") or UNKNOWN_OUTLET)
+        e = edges.setdefault((a, b, src), {"source": a, "target": b, "outlet": src, "weight": 0, "claims": []})
+        e["weight"] += 1
+        doc = (c.get("sources") or [{}])[0].get("document")
+        e["claims"].append({"id": c["id"], "cause": c["cause"], "effect": c["effect"], "cue": c.get("cue") or "",
+                            "quote": c.get("quote") or "", "document": doc, "start": c.get("start"),
+                            "end": c.get("end"), "actors": list(c.get("actors") or [])})
+    kept = sorted((e for e in edges.values() if e["weight"] >= min_weight),
+                  key=lambda e: (-e["weight"], e["outlet"], _num(e["source"]), _num(e["target"])))
+    for i, e in enumerate(kept):
+        e["id"] = f"edge-{i + 1}"
+    size: Counter[str] = Counter()
+    for e in kept:
+        size[e["source"]] += e["weight"]
+        size[e["target"]] += e["weight"]
+    nodes = [{"id": cid, "label": by_id[cid].label, "claims": size[cid], "mentions": by_id[cid].mentions[:12],
+              "actors": by_id[cid].actors, "outlets": by_id[cid].outlets}
+             for cid in sorted(size, key=lambda k: (-size[k], _num(k)))]
+    return {"nodes": nodes, "edges": kept,
+            "outlets": sorted({str(c.get("outlet") or UNKNOWN_OUTLET) for c in claims}),
+            "actors": sorted({a for c in claims for a in (c.get("actors") or [])}),
+            "stories": stories(kept, {cid: by_id[cid].label for cid in size})}
+
+
+def stories(edges: list[dict[str, Any]], labels: dict[str, str], per_outlet: int = STORY_CHAINS
+            ) -> dict[str, list[dict[str, Any]]]:
+    """Each outlet's causal story: its strongest chains of concepts (the most claims along the chain, then the
+    longest), which share no edge with a stronger one."""
+    by_outlet: dict[str, dict[tuple[str, str], int]] = {}
+    for e in edges:
+        by_outlet.setdefault(e["outlet"], {})[(e["source"], e["target"])] = e["weight"]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, weights in sorted(by_outlet.items()):
+        chains = _chains({k: w for k, w in weights.items() if k[0] != k[1]})  # a concept causing itself: no story
+        chosen: list[dict[str, Any]] = []
+        used: set[tuple[str, str]] = set()
+        for total, path in sorted(chains, key=lambda c: (-c[0], -len(c[1]), [_num(p) for p in c[1]])):
+            steps = set(zip(path, path[1:], strict=False))
+            if steps & used:
+                continue
+            used |= steps
+            chosen.append({"concepts": path, "labels": [labels.get(p, p) for p in path], "claims": total})
+            if len(chosen) == per_outlet:
+                break
+        out[name] = chosen
+    return out
+
+
+def _chains(weights: dict[tuple[str, str], int], limit: int = 5000) -> list[tuple[int, list[str]]]:
+    """Every path of one to ``MAX_CHAIN`` edges through ``weights`` (edge -> claims) that visits no concept twice,
+    with its claims summed (at most ``limit`` paths: a dense graph stops early)."""
+    nxt: dict[str, list[str]] = {}
+    for a, b in weights:
+        nxt.setdefault(a, []).append(b)
+    out: list[tuple[int, list[str]]] = []
+    stack = [([a, b], w) for (a, b), w in sorted(weights.items(), key=lambda kv: (_num(kv[0][0]), _num(kv[0][1])),
+                                                   reverse=True)]
+    while stack and len(out) < limit:
+        path, total = stack.pop()
+        out.append((total, path))
+        if len(path) <= MAX_CHAIN:
+            stack.extend(([*path, b], total + weights[(path[-1], b)]) for b in nxt.get(path[-1], []) if b not in path)
+    return out
+
+
+def _num(concept_id: str) -> int:
+    """The number of ``concept-N`` (ids sort by it, not as text)."""
+    tail = concept_id.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+__all__ = ["Concept", "MAX_CHAIN", "STORY_CHAINS", "THRESHOLD", "UNKNOWN_OUTLET", "graph", "group", "stories"]

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from faultlines.errors import FaultlinesError, NotFound
 from faultlines.model import RELATION_TYPES
+from faultlines.resolve import concepts
 from faultlines.serve import params as P
 from faultlines.serve.context import conn
 from faultlines.serve.formats import INCIDENT_COLUMNS, incidents_geojson, to_csv
@@ -144,8 +145,15 @@ def claims_csv(request: Request) -> Response:
 
 
 def causal_map(request: Request) -> Response:
-    min_weight = P.int_param(request.query_params, "min_weight", 1, 1, 1_000_000)
-    return JSONResponse(W.causal_map(conn(request), min_weight=min_weight))
+    """The concept graph of the claims (``resolve.concepts.graph``): each edge carries the claims behind it."""
+    q = request.query_params
+    min_weight = P.int_param(q, "min_weight", 1, 1, 1_000_000)
+    c = conn(request)
+    data = concepts.graph(Q.list_claims(c), outlet=P.text_param(q, "outlet"), actor=P.text_param(q, "actor"),
+                          min_weight=min_weight)
+    names = W.actor_names(c, data["actors"])
+    data["actors"] = [{"id": a, "name": names.get(a, a)} for a in data["actors"]]
+    return JSONResponse(data)
 
 
 # ---------------------------------------------------------------------------------------------------- documents

@@ -140,7 +140,10 @@ def build_schema() -> dict[str, Any]:
         "/api/claims": _get("List causal claims", "claims", _paging(100, P.MAX_PAGE), _json(page)),
         "/api/claims.csv": _get("Download causal claims (CSV)", "claims", _paging(P.MAX_EXPORT, P.MAX_EXPORT),
                                 _download("text/csv", "CSV.")),
-        "/api/causal-map": _get("Causal map", "claims", [MIN_WEIGHT], _json("#/components/schemas/Graph")),
+        "/api/causal-map": _get("Causal map: concepts joined by the claims behind each edge", "claims",
+                                 [MIN_WEIGHT, _q("outlet", "Only claims of this outlet.", _STR),
+                                  _q("actor", "Only claims naming this actor id.", _STR)],
+                                 _json("#/components/schemas/CausalMap")),
         "/api/documents": _get("List documents", "documents",
                                [_q("outlet", "Only this outlet.", _STR), *_paging(100, P.MAX_PAGE)], _json(page)),
         "/api/documents.csv": _get("Download documents (CSV)", "documents",
@@ -186,6 +189,10 @@ def build_schema() -> dict[str, Any]:
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Incident"}}}}]},
         "Graph": {"type": "object", "required": ["nodes", "edges"], "properties": {
             "nodes": {"type": "array", "items": obj}, "edges": {"type": "array", "items": obj}}},
+        "CausalMap": {"type": "object", "required": ["nodes", "edges", "outlets", "actors", "stories"], "properties": {
+            "nodes": {"type": "array", "items": obj}, "edges": {"type": "array", "items": obj},
+            "outlets": {"type": "array", "items": {"type": "string"}}, "actors": {"type": "array", "items": obj},
+            "stories": obj}},
         "Timeline": {"type": "object", "required": ["bucket", "items"], "properties": {
             "bucket": {"type": "string"}, "items": {"type": "array", "items": obj}}},
         "FeatureCollection": {"type": "object", "required": ["type", "features"], "properties": {

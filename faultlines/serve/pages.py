@@ -134,7 +134,7 @@ def network_page(request: Request) -> Response:
 
 
 def causal_page(request: Request) -> Response:
-    claims = Q.list_claims(conn(request))
+    claims = Q.list_claims(conn(request))  # the filters' options come with the graph (/api/causal-map)
     return render(request, "causal.html", title="Causal map", claims=claims[:200], total=len(claims))
 
 

@@ -119,37 +119,6 @@ def network(conn: sqlite3.Connection, *, relation: str | None = None, min_weight
     return {"nodes": nodes, "edges": edges}
 
 
-def causal_map(conn: sqlite3.Connection, *, min_weight: int = 1) -> dict[str, Any]:
-    """Claims as a concept graph: cause concept -> effect concept, weight = number of claims."""
-    agg: dict[tuple[str, str], dict[str, Any]] = {}
-    labels: dict[str, Counter[str]] = {}
-    for r in conn.execute(
-        "SELECT c.cause, c.effect, c.cause_concept, c.effect_concept, c.cue, c.quote, c.start, c.end, "
-        "d.name AS document, d.id AS document_id, d.outlet FROM claims c JOIN documents d ON d.id = c.document_id "
-        "ORDER BY d.name, c.start"):
-        cause = (r["cause_concept"] or r["cause"] or "").strip()
-        effect = (r["effect_concept"] or r["effect"] or "").strip()
-        if not cause or not effect:
-            continue
-        labels.setdefault(cause, Counter())[(r["cause"] or cause).strip()] += 1
-        labels.setdefault(effect, Counter())[(r["effect"] or effect).strip()] += 1
-        e = agg.setdefault((cause, effect), {"source": cause, "target": effect, "weight": 0, "cues": [],
-                                             "claims": []})
-        e["weight"] += 1
-        if r["cue"] and r["cue"] not in e["cues"]:
-            e["cues"].append(r["cue"])
-        e["claims"].append({"cause": r["cause"], "effect": r["effect"], "quote": r["quote"], "start": r["start"],
-                            "end": r["end"], "document": r["document"], "document_id": r["document_id"],
-                            "outlet": r["outlet"]})
-    edges = [dict(e, id=f"c{i}") for i, e in enumerate(agg.values()) if e["weight"] >= min_weight]
-    used = {e["source"] for e in edges} | {e["target"] for e in edges}
-    # a concept is shown by the phrase the articles use most for it
-    nodes = [{"id": c, "label": labels[c].most_common(1)[0][0], "phrases": sorted(labels[c]),
-              "out": sum(e["weight"] for e in edges if e["source"] == c),
-              "in": sum(e["weight"] for e in edges if e["target"] == c)} for c in sorted(used)]
-    return {"nodes": nodes, "edges": edges}
-
-
 def outlet_labels(conn: sqlite3.Connection, *, limit: int = 2000) -> list[dict[str, Any]]:
     """How each outlet names each actor (most frequent labels first)."""
     rows = conn.execute(
