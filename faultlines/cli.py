@@ -151,6 +151,92 @@ def ingest(db: str, paths: tuple[str, ...], manifest: Path | None, demo: bool, w
     sys.exit(report.exit_code)
 
 
+# ---------------------------------------------------------------------------------------------------- watch
+_DURATION = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(value: str) -> float:
+    """Seconds of "90", "90s", "15m", "2h" or "1d"."""
+    v = value.strip().lower()
+    unit = _DURATION.get(v[-1:], None)
+    number = v[:-1] if unit else v
+    try:
+        seconds = float(number) * (unit or 1)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a duration like 90s, 15m, 2h or 1d") from None
+    if seconds < 1:
+        raise click.BadParameter("the interval must be at least one second")
+    return seconds
+
+
+@cli.command()
+@db_option
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--once", is_flag=True, help="One pass, then exit (for cron and tests).")
+@click.option("--every", default=None, help="Pass again every DURATION (90s, 15m, 2h) until Ctrl-C.")
+@click.option("--alerts", "alerts_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Append an alert per new or changed incident to this JSON Lines file.")
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="YAML rules that filter the alerts (countries, provinces, actors, event_types, min_killed).")
+@click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between requests to one host.")
+@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds to wait for a response.")
+@click.option("--retries", type=int, default=2, show_default=True, help="Further tries of a timeout or 5xx.")
+@click.option("--max-page-bytes", type=int, default=5_000_000, show_default=True, help="Larger responses are refused.")
+@click.option("--ignore-robots", is_flag=True, help="Do not read robots.txt (only for servers you run).")
+@click.option("--base-url", default="", help="Prefix of the incident links in alerts, e.g. http://127.0.0.1:8000.")
+def watch(db: str, sources: tuple[str, ...], once: bool, every: str | None, alerts_file: Path | None,
+          rules_file: Path | None, delay: float, timeout: float, retries: int, max_page_bytes: int,
+          ignore_robots: bool, base_url: str) -> None:
+    """Follow RSS/Atom feeds and article pages: store each new article once, resolve, alert on what changed.
+
+    A SOURCE is a feed URL, an article URL, or a file listing such URLs one a line. Each article is fetched once
+    (remembered by URL and by text); feeds are asked with their ETag/Last-Modified; robots.txt and a delay per host
+    are respected. A broken, missing or slow source is recorded (see the web UI's Feeds page) and tried again on the
+    next pass; the others go on. Killed midway, the next pass goes on where it stopped.
+
+    \b
+    Example:
+        faultlines watch --db conflict.db --once --alerts alerts.jsonl feeds.txt
+        faultlines watch --db conflict.db --every 15m --rules rules.yaml --alerts alerts.jsonl https://example.org/rss
+    """
+    import time
+
+    from faultlines.pipeline import Pipeline
+    from faultlines.store import Store
+    from faultlines.watch import expand_sources, run_pass, write_alerts
+    from faultlines.watch.alerts import Rules
+    from faultlines.watch.fetch import Fetcher
+
+    if once == bool(every):
+        raise click.UsageError("give exactly one of --once and --every DURATION")
+    interval = _duration(every) if every else 0.0
+    urls = expand_sources(sources)
+    rules = Rules.load(rules_file) if rules_file else None
+    settings = Settings.from_env(workers=1)
+    fetcher = Fetcher(timeout=timeout, delay=delay, retries=retries, max_bytes=max_page_bytes,
+                      robots=not ignore_robots)
+    pipeline = Pipeline(settings)
+    n = 0
+    try:
+        with Store(db) as store:
+            while True:
+                n += 1
+                started = time.monotonic()
+                report = run_pass(store, urls, fetcher=fetcher, settings=settings, pipeline=pipeline, rules=rules)
+                if alerts_file:
+                    write_alerts(alerts_file, report.alerts, base_url)
+                click.echo(f"pass {n} ({time.strftime('%Y-%m-%d %H:%M:%S')}): {report.line()}")
+                for url, why in report.failures:
+                    click.echo(f"  failed: {printable(url)}: {printable(why)}", err=True)
+                if once:
+                    break
+                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        click.echo(f"stopped after {n} pass(es)", err=True)
+    finally:
+        fetcher.close()
+
+
 # ---------------------------------------------------------------------------------------------------- extract
 @cli.command()
 @click.option("--in", "src", required=True, help="Input JSON Lines ({id, text|html, published?, ...}); - for stdin.")

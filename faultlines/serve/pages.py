@@ -138,6 +138,28 @@ def causal_page(request: Request) -> Response:
     return render(request, "causal.html", title="Causal map", claims=claims[:200], total=len(claims))
 
 
+def new_page(request: Request) -> Response:
+    """Incidents created or changed since a time (``since``, ISO) or in the last ``hours`` (default 24)."""
+    from datetime import UTC, datetime, timedelta
+
+    q = request.query_params
+    since = P.text_param(q, "since")
+    hours = P.int_param(q, "hours", 24, 1, 100_000) if q.get("hours") else None
+    if since is None:
+        since = (datetime.now(UTC) - timedelta(hours=hours or 24)).isoformat(timespec="seconds")
+    else:
+        try:
+            datetime.fromisoformat(since)
+        except ValueError:
+            raise HTTPException(400, f"'since' must be an ISO date or time, not {since!r}") from None
+    return render(request, "new.html", title="New since", since=since, hours=hours,
+                  entries=W.changes_since(conn(request), since))
+
+
+def feeds_page(request: Request) -> Response:
+    return render(request, "feeds.html", title="Feeds", feeds=W.watch_sources(conn(request)))
+
+
 def documents_page(request: Request) -> Response:
     q = request.query_params
     outlet = P.text_param(q, "outlet")
@@ -228,4 +250,6 @@ def routes() -> list[BaseRoute]:
         get("/documents/{document_id}", document_page),
         get("/documents/{document_id}/raw", document_raw),
         get("/outlets", outlets_page),
+        get("/new", new_page),
+        get("/feeds", feeds_page),
     ]

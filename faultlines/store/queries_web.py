@@ -150,3 +150,35 @@ def count_incidents_capped(conn: sqlite3.Connection, cap: int, **filters: Any) -
     n = int(conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM incidents i{where} LIMIT ?)",
                          [*args, cap + 1]).fetchone()[0])
     return (cap, False) if n > cap else (n, True)
+
+
+def watch_sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """The feeds and pages ``faultlines watch`` follows, with their health (none before the first watch)."""
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM watch_sources ORDER BY failures DESC, url")]
+    except sqlite3.OperationalError:  # a database made before watch, opened read-only (not migrated)
+        return []
+
+
+def changes_since(conn: sqlite3.Connection, since: str, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Incidents created or changed at or after ``since`` (an ISO time), newest change first: per incident, its
+    current values and the changes (kind, time, detail, cause), at most ``limit`` incidents."""
+    try:
+        rows = conn.execute(
+            "SELECT h.incident_id, h.at, h.kind, h.detail, h.cause FROM incident_history h "
+            "JOIN incidents i ON i.id = h.incident_id WHERE h.at >= ? ORDER BY h.id DESC", (since,)).fetchall()
+    except sqlite3.OperationalError:  # a database made before incident history, opened read-only
+        return []
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        entry = out.get(r["incident_id"])
+        if entry is None:
+            if len(out) >= limit:
+                continue
+            inc = conn.execute("SELECT * FROM incidents WHERE id = ?", (r["incident_id"],)).fetchone()
+            entry = out[r["incident_id"]] = {"incident": queries.incident_row(inc), "latest": r["at"], "changes": []}
+        entry["changes"].append({"at": r["at"], "kind": r["kind"], "detail": _j(r["detail"], {}), "cause": r["cause"]})
+    for entry in out.values():
+        entry["changes"].reverse()  # oldest first within an incident
+        entry["new"] = any(c["kind"] == "created" for c in entry["changes"])
+    return list(out.values())

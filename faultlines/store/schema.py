@@ -251,4 +251,30 @@ CREATE TABLE incident_successors (
 );
 """,
     ),
+    (
+        9,
+        "watch: the feeds and pages followed (their health and conditional-request validators) and every article "
+        "URL met, with the document it gave",
+        """
+CREATE TABLE watch_sources (
+    url TEXT PRIMARY KEY,                -- a feed or page URL given to faultlines watch
+    kind TEXT,                           -- feed | page (known after the first fetch)
+    title TEXT,
+    etag TEXT, last_modified TEXT,       -- validators for conditional requests
+    last_checked TEXT, last_success TEXT, last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0, -- consecutive failed fetches
+    items_seen INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE watch_items (
+    url TEXT PRIMARY KEY,                -- an article URL (after redirects: the first URL it was met under)
+    source_url TEXT,                     -- the feed that listed it (or the page itself)
+    text_hash TEXT,                      -- sha256 of its cleaned text: the same text from two URLs is one document
+    document_id TEXT,                    -- the document it gave, or the one it repeats
+    status TEXT NOT NULL,                -- stored | same-text | failed
+    error TEXT,
+    fetched_at TEXT NOT NULL
+);
+CREATE INDEX watch_items_text ON watch_items(text_hash);
+""",
+    ),
 ]

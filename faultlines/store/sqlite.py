@@ -412,6 +412,70 @@ class Store:
                           [(ch.incident_id, now, ch.kind, json.dumps(ch.detail, ensure_ascii=False, default=str),
                             cause) for ch in changes])
 
+    # ------------------------------------------------------------------------------------------ watch
+    def watch_source(self, url: str) -> dict[str, Any] | None:
+        """A followed feed or page with its health and validators, or None when it was never fetched."""
+        row = self.conn.execute("SELECT * FROM watch_sources WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def watch_sources(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM watch_sources ORDER BY url")]
+
+    def save_watch_source(self, url: str, *, ok: bool, kind: str | None = None, title: str | None = None,
+                          etag: str | None = None, last_modified: str | None = None, error: str | None = None,
+                          new_items: int = 0) -> None:
+        """Record one fetch of a followed URL: a success keeps its validators and resets the failure count; a
+        failure keeps the last good validators and counts up."""
+        now = _now()
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO watch_sources (url) VALUES (?)", (url,))
+            if ok:
+                c.execute("UPDATE watch_sources SET kind = coalesce(?, kind), title = coalesce(?, title), etag = ?, "
+                          "last_modified = ?, last_checked = ?, last_success = ?, last_error = NULL, failures = 0, "
+                          "items_seen = items_seen + ? WHERE url = ?",
+                          (kind, title, etag, last_modified, now, now, new_items, url))
+            else:
+                c.execute("UPDATE watch_sources SET kind = coalesce(?, kind), last_checked = ?, last_error = ?, "
+                          "failures = failures + 1 WHERE url = ?", (kind, now, (error or "")[:500], url))
+
+    def seen_url(self, url: str) -> bool:
+        """True when an article URL was already fetched for good (stored, a repeat, or refused for good)."""
+        return self.conn.execute("SELECT 1 FROM watch_items WHERE url = ?", (url,)).fetchone() is not None
+
+    def document_with_text(self, text_hash: str) -> str | None:
+        """The document already stored with this cleaned text (from any URL)."""
+        row = self.conn.execute("SELECT document_id FROM watch_items WHERE text_hash = ? AND status = 'stored' "
+                                "LIMIT 1", (text_hash,)).fetchone()
+        return str(row[0]) if row else None
+
+    def add_fetched(self, doc: Document, url: str, source_url: str, text_hash: str) -> bool:
+        """Store a fetched article and remember its URL in one transaction (a kill leaves both or neither);
+        False when the same content was already stored (the URL is remembered as a repeat)."""
+        with self.transaction() as c:
+            added = self.add_document(doc, c)
+            c.execute("INSERT OR REPLACE INTO watch_items (url, source_url, text_hash, document_id, status, "
+                      "fetched_at) VALUES (?,?,?,?,?,?)",
+                      (url, source_url, text_hash, doc.id, "stored" if added else "same-text", _now()))
+        return added
+
+    def note_watch_item(self, url: str, source_url: str, status: str, *, text_hash: str | None = None,
+                        document_id: str | None = None, error: str | None = None) -> None:
+        """Remember an article URL that gave no new document (a repeat of stored text, or refused for good)."""
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO watch_items (url, source_url, text_hash, document_id, status, error, "
+                      "fetched_at) VALUES (?,?,?,?,?,?,?)",
+                      (url, source_url, text_hash, document_id, status, (error or "")[:500] or None, _now()))
+
+    def history_mark(self) -> int:
+        """The id of the latest incident-history entry (what came after it is new)."""
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM incident_history").fetchone()[0])
+
+    def history_since(self, mark: int) -> list[dict[str, Any]]:
+        """Incident-history entries after ``mark``, in order."""
+        return [{"id": r["id"], "incident": r["incident_id"], "at": r["at"], "kind": r["kind"],
+                 "detail": json.loads(r["detail"] or "{}"), "cause": r["cause"]}
+                for r in self.conn.execute("SELECT * FROM incident_history WHERE id > ? ORDER BY id", (mark,))]
+
     def integrity_check(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
 
