@@ -446,6 +446,7 @@ class EventRecord:
     start: int = 0
     end: int = 0
     doc_event: int | None = None  # which distinct event of its document it tells (``extract.structure``)
+    copy_of: str | None = None  # the document whose text this mention's document repeats (``ingest.copies``)
     words: frozenset[str] = field(init=False, repr=False, compare=False)  # the quote's content words
 
     def __post_init__(self) -> None:
@@ -476,6 +477,7 @@ class IncidentSource:
     event_ids: tuple[str, ...]
     killed: Count = Count()
     injured: Count = Count()
+    copy_of: str | None = None  # the document whose text this one repeats (a wire story another outlet ran)
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,6 +524,11 @@ class Incident:
         return len(self.sources)
 
     @property
+    def independent_sources(self) -> int:
+        """Sources counted once per original text: a copy of a wire story and the story are one."""
+        return len({s.copy_of or s.document_id for s in self.sources})
+
+    @property
     def outlets(self) -> list[str]:
         return sorted({s.outlet for s in self.sources if s.outlet})
 
@@ -551,7 +558,8 @@ class Incident:
             "killed_low": self.killed_low, "killed_high": self.killed_high,
             "injured_low": self.injured_low, "injured_high": self.injured_high,
             "perpetrators": list(self.perpetrators), "targets": list(self.targets), "disputed": list(self.disputed),
-            "source_count": self.source_count, "outlets": self.outlets, "reasons": list(self.reasons),
+            "source_count": self.source_count, "independent_sources": self.independent_sources,
+            "outlets": self.outlets, "reasons": list(self.reasons),
             "corrected": int(self.corrected),
             "machine_values": dict(self.machine) if self.machine else None,
         }

@@ -148,7 +148,7 @@ def ingest(
     stdin: Any = None,
 ) -> IngestReport:
     """Read, store, analyse, extract and resolve ``paths`` into the database ``db`` (a path or a Store)."""
-    from faultlines.ingest import read_paths
+    from faultlines.ingest import copies, read_paths
     from faultlines.store import Store, resolution
 
     s = settings or Settings()
@@ -158,8 +158,16 @@ def ingest(
     resumed = [d for d in (store.load_document(i) for i in store.pending_document_ids()) if d is not None]
     report.resumed = len(resumed)
 
+    def fingerprint(doc: Document) -> None:
+        try:
+            copies.register(store, doc.id, doc.clean_text)
+        except Exception:  # noqa: BLE001 - a copy left unrecognised is no reason to lose the document
+            log.warning("fingerprinting %s failed", printable(doc.name), exc_info=True)
+
     def documents() -> Iterator[Document]:
-        yield from resumed
+        for doc in resumed:
+            fingerprint(doc)
+            yield doc
         for item in read_paths(list(paths), manifest=manifest, settings=s, stdin=stdin):
             report.found += 1
             if progress:
@@ -182,6 +190,7 @@ def ingest(
                     store.record_failure(failure, report.run_id, stage="store")
                     continue
                 report.stored += 1
+                fingerprint(item)
                 yield item
 
     def batches() -> Iterator[list[Document]]:

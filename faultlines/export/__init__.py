@@ -56,7 +56,7 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 
 SOURCE_KEYS = ("document", "outlet", "published", "quote", "start", "end", "raw_start", "raw_end", "date",
                "location", "perpetrators", "perpetrators_how", "targets", "property_targets", "killed", "injured",
-               "casualties")
+               "casualties", "copy_of")
 
 
 def incident_export_rows(conn: Any, source_keys: tuple[str, ...] = SOURCE_KEYS) -> Iterable[dict[str, Any]]:

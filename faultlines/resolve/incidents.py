@@ -686,7 +686,7 @@ def _sources(evs: list[EventRecord]) -> tuple[IncidentSource, ...]:
         out.append(IncidentSource(
             document_id=mine[0].document_id, document=name, outlet=next((e.outlet for e in mine if e.outlet), None),
             event_ids=tuple(e.id for e in mine), killed=Count(*killed) if killed else _NO_COUNT,
-            injured=Count(*injured) if injured else _NO_COUNT))
+            injured=Count(*injured) if injured else _NO_COUNT, copy_of=mine[0].copy_of))
     return tuple(out)
 
 

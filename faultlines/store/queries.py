@@ -201,14 +201,17 @@ def incident_row(r: sqlite3.Row) -> dict[str, Any]:
         "killed": {"low": r["killed_low"], "high": r["killed_high"]},
         "injured": {"low": r["injured_low"], "high": r["injured_high"]},
         "disputed": _j(r["disputed"], []),
-        "source_count": r["source_count"], "outlets": _j(r["outlets"], []), "corrected": bool(r["corrected"]),
+        "source_count": r["source_count"],
+        "independent_sources": r["independent_sources"] if r["independent_sources"] is not None else r["source_count"],
+        "outlets": _j(r["outlets"], []), "corrected": bool(r["corrected"]),
     }
 
 
 def incident_sources(conn: sqlite3.Connection, incident_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        "SELECT e.*, d.name AS document, d.outlet, d.published, d.title FROM events e "
-        "JOIN documents d ON d.id = e.document_id WHERE e.incident_id = ? ORDER BY d.published, d.name, e.start",
+        "SELECT e.*, d.name AS document, d.outlet, d.published, d.title, d.copy_of, o.name AS copy_of_name "
+        "FROM events e JOIN documents d ON d.id = e.document_id LEFT JOIN documents o ON o.id = d.copy_of "
+        "WHERE e.incident_id = ? ORDER BY d.published, d.name, e.start",
         (incident_id,)).fetchall()
     parts: dict[str, dict[str, list[str]]] = {}
     hows: dict[str, list[dict[str, str]]] = {}
@@ -224,7 +227,9 @@ def incident_sources(conn: sqlite3.Connection, incident_id: str) -> list[dict[st
         ps = parts.get(r["id"], {"perpetrator": [], "target": []})
         out.append({
             "document": r["document"], "document_id": r["document_id"], "event_id": r["id"], "outlet": r["outlet"],
-            "published": r["published"], "title": r["title"], "quote": r["quote"], "start": r["start"],
+            "published": r["published"], "title": r["title"],
+            "copy_of": {"document_id": r["copy_of"], "document": r["copy_of_name"]} if r["copy_of"] else None,
+            "quote": r["quote"], "start": r["start"],
             "end": r["end"], "raw_start": r["raw_start"], "raw_end": r["raw_end"],
             "event_type": r["event_type"], "sub_event_type": r["sub_event_type"], "factuality": r["factuality"],
             "coding": r["coding"],

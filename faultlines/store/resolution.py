@@ -33,7 +33,8 @@ def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[An
     from faultlines.model import EventRecord
 
     rows = conn.execute(
-        "SELECT e.*, d.name AS document, d.outlet, d.published FROM events e JOIN documents d ON d.id = e.document_id "
+        "SELECT e.*, d.name AS document, d.outlet, d.published, d.copy_of FROM events e "
+        "JOIN documents d ON d.id = e.document_id "
         f"WHERE {FACTUAL} AND ({where}) ORDER BY e.id", list(args)).fetchall()
     if not rows:
         return []
@@ -69,7 +70,7 @@ def event_records(conn: sqlite3.Connection, where: str = "1 = 1", args: tuple[An
             perpetrator_lines=tuple(dict.fromkeys(lines.get(r["id"], ()))),
             killed_low=r["killed_low"], killed_high=r["killed_high"], injured_low=r["injured_low"],
             injured_high=r["injured_high"], salience=r["salience"] or 0.0, start=r["start"], end=r["end"],
-            doc_event=r["doc_event"],
+            doc_event=r["doc_event"], copy_of=r["copy_of"],
         ))
     return out
 

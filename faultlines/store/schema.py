@@ -277,4 +277,22 @@ CREATE TABLE watch_items (
 CREATE INDEX watch_items_text ON watch_items(text_hash);
 """,
     ),
+    (
+        10,
+        "copies: a document that repeats another's text (a wire story under another outlet) names the original; "
+        "incidents count their independent sources; MinHash fingerprints find the copies",
+        """
+ALTER TABLE documents ADD COLUMN copy_of TEXT;  -- the document whose text this one repeats (syndication)
+ALTER TABLE incidents ADD COLUMN independent_sources INTEGER;  -- sources, a copy and its original counted once
+CREATE TABLE document_fingerprints (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    signature TEXT NOT NULL              -- MinHash of the clean text's word 5-grams (JSON list of integers)
+);
+CREATE TABLE document_bands (
+    band TEXT NOT NULL,                  -- "k:hex": band k of the signature, for finding near-copies
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE
+);
+CREATE INDEX document_bands_band ON document_bands(band);
+""",
+    ),
 ]

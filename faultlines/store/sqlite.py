@@ -412,6 +412,44 @@ class Store:
                           [(ch.incident_id, now, ch.kind, json.dumps(ch.detail, ensure_ascii=False, default=str),
                             cause) for ch in changes])
 
+    # ------------------------------------------------------------------------------------------ copies
+    def fingerprints_sharing(self, bands: Sequence[str], exclude: str) -> list[tuple[str, list[int]]]:
+        """Documents with a fingerprint band among ``bands`` (other than ``exclude``), with their signatures,
+        earliest stored first."""
+        if not bands:
+            return []
+        marks = ",".join("?" for _ in bands)
+        rows = self.conn.execute(
+            f"SELECT f.document_id, f.signature FROM document_fingerprints f JOIN documents d ON d.id = f.document_id "
+            f"WHERE f.document_id IN (SELECT document_id FROM document_bands WHERE band IN ({marks})) "
+            "AND f.document_id != ? ORDER BY d.rowid", [*bands, exclude]).fetchall()
+        return [(str(r[0]), [int(v) for v in json.loads(r[1])]) for r in rows]
+
+    def original_of(self, document_id: str) -> str | None:
+        row = self.conn.execute("SELECT copy_of FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def published_of(self, document_id: str) -> str | None:
+        row = self.conn.execute("SELECT published FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def repoint_copies(self, old_original: str, new_original: str) -> None:
+        """``old_original`` and its copies become copies of ``new_original`` (an earlier edition of the text)."""
+        with self.transaction() as c:
+            c.execute("UPDATE documents SET copy_of = ? WHERE copy_of = ? OR id = ?",
+                      (new_original, old_original, old_original))
+
+    def add_fingerprint(self, document_id: str, signature: Sequence[int], bands: Sequence[str],
+                        copy_of: str | None) -> None:
+        """A document's fingerprint and, when it repeats an earlier document, the original's id."""
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO document_fingerprints (document_id, signature) VALUES (?, ?)",
+                      (document_id, json.dumps(list(signature))))
+            c.execute("DELETE FROM document_bands WHERE document_id = ?", (document_id,))
+            c.executemany("INSERT INTO document_bands (band, document_id) VALUES (?, ?)",
+                          [(b, document_id) for b in bands])
+            c.execute("UPDATE documents SET copy_of = ? WHERE id = ?", (copy_of, document_id))
+
     # ------------------------------------------------------------------------------------------ watch
     def watch_source(self, url: str) -> dict[str, Any] | None:
         """A followed feed or page with its health and validators, or None when it was never fetched."""

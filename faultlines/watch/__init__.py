@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from faultlines.config import Settings
 from faultlines.errors import FaultlinesError
-from faultlines.ingest import build_document, decode_bytes
+from faultlines.ingest import build_document, copies, decode_bytes
 from faultlines.ingest.failures import Rejected
 from faultlines.watch import feeds
 from faultlines.watch.alerts import Alert, Rules, alerts
@@ -167,6 +167,7 @@ def _article(store: Any, url: str, source: str, fetcher: Fetcher, settings: Sett
         return 0
     if store.add_fetched(doc, url, source, text_hash):
         report.stored += 1
+        copies.register(store, doc.id, doc.clean_text)  # a wire story another outlet already ran: its copy
         return 1
     report.repeats += 1
     return 0
