@@ -36,8 +36,8 @@ killing four soldiers, a military spokesman said. The militants withdrew after a
 </article></body></html>"""
 
 
-def rss(items: list[tuple[str, str]], base: str) -> bytes:
-    entries = "".join(f"<item><title>{t}</title><link>{base}{p}</link><pubDate>Tue, 03 Mar 2015 10:00:00 GMT"
+def rss(items: list[tuple[str, str]], base: str, stamp: str = "Tue, 03 Mar 2015 10:00:00 GMT") -> bytes:
+    entries = "".join(f"<item><title>{t}</title><link>{base}{p}</link><pubDate>{stamp}"
                       f"</pubDate></item>" for p, t in items)
     return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Diyala Desk</title><link>{base}/</link>'
             f"<description>test feed</description>{entries}</channel></rss>").encode()
@@ -165,6 +165,21 @@ def test_a_later_report_alerts_on_the_changed_incident(site, run):
     assert json.loads(json.dumps(row))["incident"]["killed"]["high"] == 12
 
 
+def test_a_revised_item_is_fetched_again_and_alerts(site, run):
+    site.set("/a", ARTICLE_A)
+    site.set("/feed", rss([("/a", "A")], site.base), ctype="application/rss+xml")
+    run(site.base + "/feed")
+    revised = ARTICLE_A.replace("killing seven people", "killing twelve people").replace(
+        "</article>", "<p>Updated: the toll rose overnight as several of the wounded died.</p></article>")
+    site.set("/a", revised)
+    assert run(site.base + "/feed").stored == 0  # the same stamp: not fetched again
+    site.set("/feed", rss([("/a", "A")], site.base, stamp="Wed, 04 Mar 2015 08:00:00 GMT"),
+             ctype="application/rss+xml")
+    report = run(site.base + "/feed")
+    assert report.updated == 1 and report.stored == 1 and site.hits["/a"] == 2
+    assert any(c["what"] == "toll rose" for a in report.alerts for c in a.changes), [a.row("t") for a in report.alerts]
+
+
 def test_conditional_requests_spare_an_unchanged_feed(site, run):
     site.set("/a", ARTICLE_A)
     site.set("/feed", rss([("/a", "A")], site.base), ctype="application/rss+xml", ETag='"v1"')
@@ -250,11 +265,14 @@ def test_cli_once_with_alerts_and_a_list_file(site, tmp_path):
     site.set("/c", ARTICLE_C)
     site.set("/feed", rss([("/a", "A"), ("/c", "C")], site.base), ctype="application/rss+xml")
     listing = tmp_path / "sources.txt"
-    listing.write_text(f"# my feeds\n{site.base}/feed\n{site.base}/missing\n", encoding="utf-8")
+    site.set("/bad-feed", "<?xml version='1.0'?><rss><channel><item><link>", ctype="application/rss+xml")
+    listing.write_text(f"# my feeds\n{site.base}/bad-feed\n{site.base}/missing\n{site.base}/feed\n",
+                       encoding="utf-8")
     db, alerts = tmp_path / "cli.db", tmp_path / "alerts.jsonl"
     got = _cli("watch", "--db", str(db), "--once", "--delay", "0", "--alerts", str(alerts), str(listing))
     assert got.returncode == 0, got.stderr
-    assert "2 new article(s)" in got.stdout and "missing" in got.stderr
+    assert "2 new article(s)" in got.stdout and "missing: http: HTTP 404" in got.stderr
+    assert "bad-feed: malformed-feed" in got.stderr
     rows = [json.loads(line) for line in alerts.read_text(encoding="utf-8").splitlines()]
     assert rows and all(r["alert"] == "new" and r["link"].startswith("/incidents/") for r in rows)
     again = _cli("watch", "--db", str(db), "--once", "--delay", "0", "--alerts", str(alerts), str(listing))

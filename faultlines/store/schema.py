@@ -272,7 +272,8 @@ CREATE TABLE watch_items (
     document_id TEXT,                    -- the document it gave, or the one it repeats
     status TEXT NOT NULL,                -- stored | same-text | failed
     error TEXT,
-    fetched_at TEXT NOT NULL
+    fetched_at TEXT NOT NULL,
+    version TEXT                         -- the feed's updated (or published) stamp of the item when fetched
 );
 CREATE INDEX watch_items_text ON watch_items(text_hash);
 """,

@@ -486,23 +486,31 @@ class Store:
                                 "LIMIT 1", (text_hash,)).fetchone()
         return str(row[0]) if row else None
 
-    def add_fetched(self, doc: Document, url: str, source_url: str, text_hash: str) -> bool:
+    def item_version(self, url: str) -> str | None:
+        """The feed's stamp of an article when it was last fetched (None: unknown or never fetched)."""
+        row = self.conn.execute("SELECT version FROM watch_items WHERE url = ?", (url,)).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def add_fetched(self, doc: Document, url: str, source_url: str, text_hash: str, version: str | None = None
+                    ) -> bool:
         """Store a fetched article and remember its URL in one transaction (a kill leaves both or neither);
         False when the same content was already stored (the URL is remembered as a repeat)."""
         with self.transaction() as c:
             added = self.add_document(doc, c)
             c.execute("INSERT OR REPLACE INTO watch_items (url, source_url, text_hash, document_id, status, "
-                      "fetched_at) VALUES (?,?,?,?,?,?)",
-                      (url, source_url, text_hash, doc.id, "stored" if added else "same-text", _now()))
+                      "fetched_at, version) VALUES (?,?,?,?,?,?,?)",
+                      (url, source_url, text_hash, doc.id, "stored" if added else "same-text", _now(), version))
         return added
 
     def note_watch_item(self, url: str, source_url: str, status: str, *, text_hash: str | None = None,
-                        document_id: str | None = None, error: str | None = None) -> None:
+                        document_id: str | None = None, error: str | None = None, version: str | None = None
+                        ) -> None:
         """Remember an article URL that gave no new document (a repeat of stored text, or refused for good)."""
         with self.transaction() as c:
             c.execute("INSERT OR REPLACE INTO watch_items (url, source_url, text_hash, document_id, status, error, "
-                      "fetched_at) VALUES (?,?,?,?,?,?,?)",
-                      (url, source_url, text_hash, document_id, status, (error or "")[:500] or None, _now()))
+                      "fetched_at, version) VALUES (?,?,?,?,?,?,?,?)",
+                      (url, source_url, text_hash, document_id, status, (error or "")[:500] or None, _now(),
+                       version))
 
     def history_mark(self) -> int:
         """The id of the latest incident-history entry (what came after it is new)."""

@@ -3,7 +3,7 @@ what changed.
 
 A pass reads every SOURCE (a feed URL, an article URL, or a file listing such URLs one a line): a feed is fetched
 with its validators (ETag, Last-Modified) and each article it lists that was never fetched is fetched, cleaned and
-stored; an article URL is fetched once. A document and the URL it came from are stored in one transaction, so a
+stored (and fetched again when the feed stamps it with a new updated time: a revised article is a new document); an article URL is fetched once. A document and the URL it came from are stored in one transaction, so a
 killed pass loses nothing and the next one extracts what was stored and not yet extracted (``pipeline.ingest``
 resumes it). The same cleaned text from two URLs is one document. Each source's health (last success, last error,
 failures in a row, items seen) is kept in the database; a source that fails is recorded and tried again on the next
@@ -41,13 +41,15 @@ class PassReport:
     fetched: int = 0  # articles fetched
     stored: int = 0  # new documents
     repeats: int = 0  # articles whose text was already stored
+    updated: int = 0  # articles fetched again because their feed stamped them anew
     failures: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
     extracted: int = 0
     incidents: int = 0
     alerts: list[Alert] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"{self.sources} source(s): {self.stored} new article(s), {self.repeats} repeat(s), "
+        return (f"{self.sources} source(s): {self.stored} new article(s) ({self.updated} revised), "
+                f"{self.repeats} repeat(s), "
                 f"{self.not_modified} unchanged feed(s), {len(self.failures)} failure(s); "
                 f"{len(self.alerts)} alert(s)")
 
@@ -121,9 +123,12 @@ def _source(store: Any, url: str, fetcher: Fetcher, settings: Settings, report: 
         new = 0
         for entry in feed.entries:
             if store.seen_url(entry.url):
-                continue
+                before = store.item_version(entry.url)
+                if not (entry.version and before and entry.version != before):
+                    continue
+                report.updated += 1  # the feed stamps the item anew: the article was revised, fetched again
             new += _article(store, entry.url, url, fetcher, settings, report, title=entry.title,
-                            published=entry.published, outlet=feed.title)
+                            published=entry.published, outlet=feed.title, version=entry.version)
         report.feeds_ok += 1
         store.save_watch_source(url, ok=True, kind="feed", title=feed.title, new_items=new, **validators)
         return
@@ -135,7 +140,7 @@ def _source(store: Any, url: str, fetcher: Fetcher, settings: Settings, report: 
 
 def _article(store: Any, url: str, source: str, fetcher: Fetcher, settings: Settings, report: PassReport, *,
              title: str | None = None, published: str | None = None, outlet: str | None = None,
-             fetched: Any = None) -> int:
+             fetched: Any = None, version: str | None = None) -> int:
     """Fetch, clean and store one article; 1 when it gave a new document. A failure that may pass (a timeout, a
     5xx) leaves the URL unseen, to be tried on the next pass; one that will not (a 404, not a page, too large,
     no text) is remembered with its reason."""
@@ -151,11 +156,11 @@ def _article(store: Any, url: str, source: str, fetcher: Fetcher, settings: Sett
     except FetchError as exc:
         report.failures.append((url, str(exc)))
         if not exc.transient:
-            store.note_watch_item(url, source, "failed", error=str(exc))
+            store.note_watch_item(url, source, "failed", error=str(exc), version=version)
         return 0
     except Rejected as exc:
         report.failures.append((url, f"{exc.reason}: {exc.detail}"))
-        store.note_watch_item(url, source, "failed", error=f"{exc.reason}: {exc.detail}")
+        store.note_watch_item(url, source, "failed", error=f"{exc.reason}: {exc.detail}", version=version)
         return 0
     if not doc.outlet:
         doc = replace(doc, outlet=outlet or urlsplit(url).netloc.removeprefix("www."))
@@ -163,9 +168,9 @@ def _article(store: Any, url: str, source: str, fetcher: Fetcher, settings: Sett
     same = store.document_with_text(text_hash)
     if same is not None:
         report.repeats += 1
-        store.note_watch_item(url, source, "same-text", text_hash=text_hash, document_id=same)
+        store.note_watch_item(url, source, "same-text", text_hash=text_hash, document_id=same, version=version)
         return 0
-    if store.add_fetched(doc, url, source, text_hash):
+    if store.add_fetched(doc, url, source, text_hash, version):
         report.stored += 1
         copies.register(store, doc.id, doc.clean_text)  # a wire story another outlet already ran: its copy
         return 1

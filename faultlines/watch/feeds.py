@@ -22,6 +22,7 @@ class Entry:
     url: str
     title: str | None = None
     published: str | None = None  # ISO date, when the feed gives one
+    version: str | None = None  # the feed's updated (else published) stamp as written: a new one means an update
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,11 @@ def parse(body: bytes, base_url: str) -> Feed:
         if url in seen or urlsplit(url).scheme not in ("http", "https"):
             continue
         seen.add(url)
-        stamp = e.get("published_parsed") or e.get("updated_parsed")
+        # the entry's own keys (feedparser's get() maps a missing "updated" to "published", with a warning)
+        stamp = dict.get(e, "published_parsed") or dict.get(e, "updated_parsed")
         published = datetime(stamp[0], stamp[1], stamp[2], tzinfo=UTC).date().isoformat() if stamp else None
-        entries.append(Entry(url, e.get("title"), published))
+        version = dict.get(e, "updated") or dict.get(e, "published") or None
+        entries.append(Entry(url, e.get("title"), published, version))
     if not entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception")
         detail = f"{type(reason).__name__}: {reason}"[:200] if reason else "no entries"
