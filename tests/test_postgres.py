@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -23,6 +24,8 @@ def test_translation_of_the_sqlite_dialect():
     assert sql.endswith("RETURNING id") and ret
     sql, _ = translate("INSERT OR REPLACE INTO incidents (id, event_type) VALUES (?, ?)")
     assert "ON CONFLICT (id) DO UPDATE SET event_type = EXCLUDED.event_type" in sql
+    sql, _ = translate("INSERT OR REPLACE INTO watch_items (url, status) VALUES (?, ?)")
+    assert sql.endswith("ON CONFLICT (url) DO UPDATE SET status = EXCLUDED.status")
     assert translate("SELECT e.start, e.end, e.date_end FROM events e WHERE name LIKE ?")[0] == (
         'SELECT e.start, e."end", e.date_end FROM events e WHERE name ILIKE %s')
 
@@ -70,6 +73,28 @@ def test_same_results_as_sqlite(pg_dsn, tmp_path):
         detail = queries.get_document(pg.conn, "a.txt")
         assert detail and detail["events"] and json.dumps(detail, default=str)
         assert queries.list_incidents(pg.conn, actor="militia", place="baq")  # ILIKE like SQLite's LIKE
+
+
+def test_copies_and_watch_state_on_postgres(pg_dsn):
+    """The copy fingerprints and the watch's state work on PostgreSQL as on SQLite."""
+    from faultlines.ingest import copies, make_document
+
+    story = " ".join(f"Word{k % 97} sentence part {k} of the wire story about the checkpoint attack." for k in range(30))
+    first = make_document(raw_text=story, name="wire-pg.txt", published=date(2016, 6, 2))
+    copy = make_document(raw_text="A new first line of our own. " + story, name="copy-pg.txt",
+                         published=date(2016, 6, 3))
+    with Store(pg_dsn) as pg:
+        for doc in (copy, first):  # the copy is stored first; the earlier-published story becomes the original
+            pg.add_document(doc)
+            copies.register(pg, doc.id, doc.clean_text)
+        assert pg.original_of(copy.id) == first.id and pg.original_of(first.id) is None
+        pg.save_watch_source("http://feeds.example/rss", ok=True, kind="feed", etag='"x"', new_items=1)
+        pg.save_watch_source("http://feeds.example/rss", ok=False, error="timeout")
+        src = pg.watch_source("http://feeds.example/rss")
+        assert src["etag"] == '"x"' and src["failures"] == 1 and src["items_seen"] == 1
+        pg.note_watch_item("http://feeds.example/a", "http://feeds.example/rss", "failed", error="404", version="v1")
+        pg.note_watch_item("http://feeds.example/a", "http://feeds.example/rss", "failed", error="404", version="v2")
+        assert pg.seen_url("http://feeds.example/a") and pg.item_version("http://feeds.example/a") == "v2"
 
 
 def test_two_writers_share_one_database(pg_dsn):

@@ -15,6 +15,9 @@ from faultlines.errors import OptionalDependencyMissing, StoreError
 
 SERIAL_TABLES = frozenset({"ingest_runs", "ingest_failures", "mentions", "corrections", "relations", "claims",
                            "framing", "incident_history"})
+# the primary key of the tables whose key is not "id" (the conflict target of INSERT OR REPLACE)
+KEYS = {"watch_sources": "url", "watch_items": "url", "document_fingerprints": "document_id",
+        "incident_successors": "old_id"}
 _INSERT = re.compile(r"^\s*INSERT\s+(OR\s+(IGNORE|REPLACE)\s+)?INTO\s+(\w+)\s*(\(([^)]*)\))?", re.I | re.S)
 _END = re.compile(r'(?<![\w"])end(?![\w"])')
 
@@ -77,7 +80,8 @@ def translate(sql: str) -> tuple[str, bool]:
             s += " ON CONFLICT DO NOTHING"
         elif mode == "REPLACE" and cols:
             names = [c.strip() for c in cols.split(",")]
-            s += " ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in names if c != "id")
+            key = KEYS.get(table.lower(), "id")
+            s += f" ON CONFLICT ({key}) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in names if c != key)
         if table in SERIAL_TABLES and "ON CONFLICT" not in s:
             s += " RETURNING id"
             returning = True

@@ -422,7 +422,7 @@ class Store:
         rows = self.conn.execute(
             f"SELECT f.document_id, f.signature FROM document_fingerprints f JOIN documents d ON d.id = f.document_id "
             f"WHERE f.document_id IN (SELECT document_id FROM document_bands WHERE band IN ({marks})) "
-            "AND f.document_id != ? ORDER BY d.rowid", [*bands, exclude]).fetchall()
+            "AND f.document_id != ? ORDER BY d.ingested_at, d.id", [*bands, exclude]).fetchall()
         return [(str(r[0]), [int(v) for v in json.loads(r[1])]) for r in rows]
 
     def original_of(self, document_id: str) -> str | None:
