@@ -327,3 +327,14 @@ def test_the_web_ui_shows_feed_health_and_what_is_new(site, run):
         assert new.status_code == 200 and "Baqubah" in new.text and ">new<" in new.text
         assert "Nothing new since then" in client.get("/new?since=2999-01-01").text
         assert client.get("/new?since=yesterday").status_code == 400
+
+
+def test_every_takes_durations():
+    import click
+
+    from faultlines.cli import _duration
+
+    assert [_duration(v) for v in ("90", "90s", "15m", "2h", "1d")] == [90, 90, 900, 7200, 86400]
+    for bad in ("soon", "0s", "-5m"):
+        with pytest.raises(click.BadParameter):
+            _duration(bad)
