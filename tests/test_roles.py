@@ -121,6 +121,26 @@ def test_witnesses_are_no_perpetrators(events_of) -> None:
     assert not any(p.actor.type == "civilians" for e in events for p in e.perpetrators)
 
 
+@pytest.mark.parametrize("text", [
+    "A car bomb exploded at a market in Kalemie on Monday, killing six people. Soldiers closed the roads around the "
+    "market after the blast.",
+    "Police sealed off the area after the explosion, which killed four people in Kalemie on Monday.",
+    "Troops searched the nearby houses in the wake of the ambush that killed three traders in Kalemie on Monday.",
+    "The government banned the hunters' association after an attack killed forty herders in Kalemie.",
+])
+def test_who_acts_after_an_event_did_not_do_it(events_of, text) -> None:
+    """An event named as the time of another act: that act's subject is not its perpetrator."""
+    _, events = events_of(text)
+    assert events
+    assert not any(p.actor.type in ("state forces", "government") or p.actor.id in ("police", "military")
+                   for e in events for p in e.perpetrators), [(e.trigger, _names(e.perpetrators)) for e in events]
+
+
+def test_an_actor_named_with_the_event_after_a_time_word_stays(events_of) -> None:
+    _, events = events_of("Troops reached the village hours after the Tamba Liberation Front attack on Monday.")
+    assert any("Tamba Liberation Front" in _names(e.perpetrators) for e in events)
+
+
 def test_civilians_perpetrators_when_the_text_says_so(events_of) -> None:
     _, events = events_of("Angry villagers killed two suspected cattle thieves in Kalemie on Sunday.")
     assert any(p.actor.type == "civilians" for e in events for p in e.perpetrators)

@@ -35,6 +35,10 @@ _SUBJ = ("nsubj", "csubj")
 _OBJ = ("dobj", "nsubjpass", "attr", "oprd")
 _TARGET_PREPS = ("on", "against", "at", "upon", "targeting", "into")
 _INHERIT = ("conj", "advcl", "xcomp", "acl", "pcomp")  # not ccomp: "TV reported that ..." names a source
+# an event named as the time of another act ("police sealed the area after the blast", "in the wake of the
+# bombing"): the act's subject did something then, it is not said to have done the event
+_TIME_PREPS = frozenset({"after", "following", "since", "before", "amid"})
+_TIME_NOUNS = frozenset({"wake", "aftermath"})
 _NOT_NAME_LEFT = ("det", "poss", "nummod", "predet", "case", "cc", "conj", "punct", "prep", "quantmod")
 _SKIP_CHILD = ("relcl", "acl", "punct", "cc", "advcl", "prep")
 _ATTRIBUTION = re.compile(
@@ -306,6 +310,8 @@ class ParticipantFinder:
                 if trigger.dep_ == "nsubj" and (not self.harm_verbs or verb.lemma_.lower() in self.harm_verbs):
                     patients.extend(c for c in verb.children if c.dep_ in _OBJ)
                 return agents, patients
+            if _named_as_time(trigger):
+                return agents, patients
             if trigger.dep_ in ("dobj", "pobj", "attr") and trigger.head.pos_ in ("VERB", "AUX", "ADP"):
                 verb = trigger.head if trigger.head.pos_ != "ADP" else trigger.head.head
                 if trigger.dep_ == "pobj" and trigger.head.lower_ in ("in", "during") and self._suffers(verb):
@@ -455,6 +461,33 @@ _BLAME_PREPS = frozenset({"for", "of", "in", "with", "over", "to"})
 
 
 _BLAST_PREPS = frozenset({"outside", "near", "under", "beneath", "underneath", "beside", "inside", "against"})
+
+
+def _named_as_time(trigger: Any) -> bool:
+    """``trigger`` (a noun) dates another act: the object of "after", "following", "since", "before" or "amid", or
+    of "in the wake/aftermath of"."""
+    if trigger.dep_ not in ("pobj", "dobj"):
+        return False
+    prep = trigger.head
+    if prep.lower_ in _TIME_PREPS:
+        return True
+    return prep.lower_ == "of" and prep.head.lower_ in _TIME_NOUNS
+
+
+def acts_around(subject: Any, trigger_text: str) -> bool:
+    """``subject`` is the subject of a verb whose time is given by the event ``trigger_text`` names ("police sealed
+    the area after the blast", "the government banned the group after an attack killed forty"): it acted then,
+    it is not said to have done the event."""
+    if subject.dep_ not in ("nsubj", "nsubjpass") or not trigger_text:
+        return False
+    wanted = trigger_text.lower()
+    for x in subject.head.children:
+        timed = (x.dep_ == "prep" and x.lower_ in _TIME_PREPS) or (
+            x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _TIME_PREPS for m in x.children)) or (
+            x.dep_ == "prep" and any(p.lower_ in _TIME_NOUNS for p in x.children))
+        if timed and wanted in x.doc[x.left_edge.i:x.right_edge.i + 1].text.lower():
+            return True
+    return False
 
 
 def _blast_sites(trigger: Any) -> list[Any]:
