@@ -192,7 +192,8 @@ def watch(db: str, sources: tuple[str, ...], once: bool, every: str | None, aler
     A SOURCE is a feed URL, an article URL, or a file listing such URLs one a line. Each article is fetched once
     (remembered by URL and by text); feeds are asked with their ETag/Last-Modified; robots.txt and a delay per host
     are respected. A broken, missing or slow source is recorded (see the web UI's Feeds page) and tried again on the
-    next pass; the others go on. Killed midway, the next pass goes on where it stopped.
+    next pass; the others go on. Killed midway, the next pass goes on where it stopped. With --once the exit
+    status is 3 when some source or article failed (as for ingest), else 0.
 
     \b
     Example:
@@ -229,6 +230,8 @@ def watch(db: str, sources: tuple[str, ...], once: bool, every: str | None, aler
                 for url, why in report.failures:
                     click.echo(f"  failed: {printable(url)}: {printable(why)}", err=True)
                 if once:
+                    if report.failures:
+                        sys.exit(3)  # as ingest: some sources or articles failed (recorded), the rest is stored
                     break
                 time.sleep(max(0.0, interval - (time.monotonic() - started)))
     except KeyboardInterrupt:

@@ -228,11 +228,15 @@ def test_broken_sources_are_recorded_and_the_others_go_on(site, run, fetcher):
 
 def test_robots_txt_is_respected(site, run):
     site.set("/robots.txt", "User-agent: *\nDisallow: /private/\n", ctype="text/plain")
+    site.set("/picture", b"GIF89a" + b"\x00" * 50, ctype="image/gif")
     site.set("/private/a", ARTICLE_A)
     site.set("/c", ARTICLE_C)
-    report = run(site.base + "/private/a", site.base + "/c")
+    report = run(site.base + "/private/a", site.base + "/c", site.base + "/picture")
     assert report.stored == 1 and "/private/a" not in site.hits
     assert dict(report.failures)[site.base + "/private/a"].startswith("robots")
+    # a page given as a source that is no article: the source is recorded as failing, not as a success
+    picture = run.store.watch_source(site.base + "/picture")
+    assert picture["failures"] == 1 and "not-a-page" in picture["last_error"] and picture["last_success"] is None
 
 
 def test_rules_filter_the_alerts(site, run, tmp_path):
@@ -270,12 +274,12 @@ def test_cli_once_with_alerts_and_a_list_file(site, tmp_path):
                        encoding="utf-8")
     db, alerts = tmp_path / "cli.db", tmp_path / "alerts.jsonl"
     got = _cli("watch", "--db", str(db), "--once", "--delay", "0", "--alerts", str(alerts), str(listing))
-    assert got.returncode == 0, got.stderr
+    assert got.returncode == 3, got.stderr  # some sources failed (recorded); the good one is stored
     assert "2 new article(s)" in got.stdout and "missing: http: HTTP 404" in got.stderr
     assert "bad-feed: malformed-feed" in got.stderr
     rows = [json.loads(line) for line in alerts.read_text(encoding="utf-8").splitlines()]
     assert rows and all(r["alert"] == "new" and r["link"].startswith("/incidents/") for r in rows)
-    again = _cli("watch", "--db", str(db), "--once", "--delay", "0", "--alerts", str(alerts), str(listing))
+    again = _cli("watch", "--db", str(db), "--once", "--delay", "0", "--alerts", str(alerts), f"{site.base}/feed")
     assert again.returncode == 0 and "0 new article(s)" in again.stdout
     assert site.hits["/a"] == 1
     bad = _cli("watch", "--db", str(db), str(listing))

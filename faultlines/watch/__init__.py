@@ -127,23 +127,26 @@ def _source(store: Any, url: str, fetcher: Fetcher, settings: Settings, report: 
                 if not (entry.version and before and entry.version != before):
                     continue
                 report.updated += 1  # the feed stamps the item anew: the article was revised, fetched again
-            new += _article(store, entry.url, url, fetcher, settings, report, title=entry.title,
-                            published=entry.published, outlet=feed.title, version=entry.version)
+            new += max(0, _article(store, entry.url, url, fetcher, settings, report, title=entry.title,
+                                   published=entry.published, outlet=feed.title, version=entry.version))
         report.feeds_ok += 1
         store.save_watch_source(url, ok=True, kind="feed", title=feed.title, new_items=new, **validators)
         return
     # an article page given directly: fetched once
     page = feeds.normalise(url)
-    new = 0 if store.seen_url(page) else _article(store, page, url, fetcher, settings, report, fetched=got)
-    store.save_watch_source(url, ok=True, kind="page", new_items=new, **validators)
+    got_one = 0 if store.seen_url(page) else _article(store, page, url, fetcher, settings, report, fetched=got)
+    if got_one < 0:  # the page itself cannot be read as an article (not HTML, no text): the source failed
+        store.save_watch_source(url, ok=False, kind="page", error=report.failures[-1][1])
+        return
+    store.save_watch_source(url, ok=True, kind="page", new_items=got_one, **validators)
 
 
 def _article(store: Any, url: str, source: str, fetcher: Fetcher, settings: Settings, report: PassReport, *,
              title: str | None = None, published: str | None = None, outlet: str | None = None,
              fetched: Any = None, version: str | None = None) -> int:
-    """Fetch, clean and store one article; 1 when it gave a new document. A failure that may pass (a timeout, a
-    5xx) leaves the URL unseen, to be tried on the next pass; one that will not (a 404, not a page, too large,
-    no text) is remembered with its reason."""
+    """Fetch, clean and store one article: 1 when it gave a new document, 0 when its text was stored already, -1
+    when it failed. A failure that may pass (a timeout, a 5xx) leaves the URL unseen, to be tried on the next
+    pass; one that will not (a 404, not a page, too large, no text) is remembered with its reason."""
     try:
         got = fetched or fetcher.get(url, accept="text/html, application/xhtml+xml;q=0.9, */*;q=0.5")
         report.fetched += fetched is None
@@ -157,11 +160,11 @@ def _article(store: Any, url: str, source: str, fetcher: Fetcher, settings: Sett
         report.failures.append((url, str(exc)))
         if not exc.transient:
             store.note_watch_item(url, source, "failed", error=str(exc), version=version)
-        return 0
+        return -1
     except Rejected as exc:
         report.failures.append((url, f"{exc.reason}: {exc.detail}"))
         store.note_watch_item(url, source, "failed", error=f"{exc.reason}: {exc.detail}", version=version)
-        return 0
+        return -1
     if not doc.outlet:
         doc = replace(doc, outlet=outlet or urlsplit(url).netloc.removeprefix("www."))
     text_hash = hashlib.sha256(doc.clean_text.encode("utf-8", "surrogatepass")).hexdigest()
