@@ -136,6 +136,19 @@ def test_who_acts_after_an_event_did_not_do_it(events_of, text) -> None:
                    for e in events for p in e.perpetrators), [(e.trigger, _names(e.perpetrators)) for e in events]
 
 
+@pytest.mark.parametrize("text", [
+    "Rebels overran Kalemie on Friday, two days after Congolese soldiers abandoned their positions.",
+    "Fighters of the Tamba Liberation Front seized Kalemie on Friday, hours after Congolese troops had left the town.",
+])
+def test_who_acted_before_the_event_did_not_do_it(events_of, text) -> None:
+    """An actor named in a clause that only dates the event ("after soldiers abandoned their posts") is not its
+    perpetrator."""
+    _, events = events_of(text)
+    assert events
+    assert not any(p.actor.type == "state forces" for e in events for p in e.perpetrators), [
+        (e.trigger, _names(e.perpetrators)) for e in events]
+
+
 def test_an_actor_named_with_the_event_after_a_time_word_stays(events_of) -> None:
     _, events = events_of("Troops reached the village hours after the Tamba Liberation Front attack on Monday.")
     assert any("Tamba Liberation Front" in _names(e.perpetrators) for e in events)

@@ -24,7 +24,13 @@ import yaml
 from faultlines.analyze.parsed import parsed, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties, victims_noun
 from faultlines.extract.factuality import classify_factuality, is_background
-from faultlines.extract.participants import ParticipantFinder, acts_around, established, kind_of
+from faultlines.extract.participants import (
+    ParticipantFinder,
+    acts_around,
+    established,
+    in_time_clause,
+    kind_of,
+)
 from faultlines.extract.prefilter import CueMatcher, lowered, search, starts
 from faultlines.extract.roles import DocumentStats, candidates, features, heads, shipped_model
 from faultlines.extract.structure import structure, told_generally
@@ -415,8 +421,9 @@ class EventExtractor:
                     continue  # the rules placed it already
                 how = event.attribution or "stated"
                 perps, targets, things = added.setdefault(k, ([], [], []))
-                if perp >= model.perpetrator and perp >= target and acts_around(c.head, event.trigger):
-                    continue  # "police sealed the area after the blast": they acted then, not did it
+                if perp >= model.perpetrator and perp >= target and (
+                        acts_around(c.head, event.trigger) or in_time_clause(c.head, sent, event.trigger)):
+                    continue  # "police sealed the area after the blast", "... after soldiers abandoned their posts"
                 if perp >= model.perpetrator and perp >= target:
                     perps.extend(self.participants.fill(c.head, analysis, True, how))
                 elif target >= model.target:

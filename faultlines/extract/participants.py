@@ -490,6 +490,27 @@ def acts_around(subject: Any, trigger_text: str) -> bool:
     return False
 
 
+def in_time_clause(head: Any, sent: Any, trigger_text: str) -> bool:
+    """``head`` stands in a clause or phrase that only dates the event of ``trigger_text`` ("rebels overran the
+    town after soldiers abandoned their posts", "... since U.S. forces began their withdrawal"), which does not hold
+    the trigger's first word: it names who did something then, not who did the event."""
+    at = sent.text.find(trigger_text) if trigger_text else -1
+    if at < 0:
+        return False
+    first = sent.doc.char_span(sent.start_char + at, sent.start_char + at + 1, alignment_mode="expand")
+    if first is None or not len(first):
+        return False
+    trigger = first[0]
+    x = head
+    while x.head.i != x.i:
+        timed = (x.dep_ == "prep" and x.lower_ in _TIME_PREPS) or (
+            x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _TIME_PREPS for m in x.children))
+        if timed:
+            return not (x.left_edge.i <= trigger.i <= x.right_edge.i)
+        x = x.head
+    return False
+
+
 def _blast_sites(trigger: Any) -> list[Any]:
     """What a bomb went off at: the object of "outside", "near", "under", "in front of" on the trigger, its verb
     ("exploded", "planted", "placed") or the participle that carries it."""
