@@ -30,6 +30,7 @@ from faultlines.extract.participants import (
     established,
     in_time_clause,
     kind_of,
+    time_clauses,
 )
 from faultlines.extract.prefilter import CueMatcher, lowered, search, starts
 from faultlines.extract.roles import DocumentStats, candidates, features, heads, shipped_model
@@ -483,10 +484,13 @@ class EventExtractor:
             perps, targets = self.participants(hit.token, analysis)
         if hit.text and (not perps or not targets):  # borrow arguments from other triggers of the same sentence
             seen = {hit.token.i}
+            when = time_clauses(hit.token)
             for other in hits:
                 if other.token.i in seen:
                     continue
                 seen.add(other.token.i)
+                if time_clauses(other.token) != when:
+                    continue  # "... fell to the militants since U.S. forces began withdrawing": another time
                 p2, t2 = self.participants(other.token, analysis)
                 perps = perps or p2
                 taken = {p.actor.id for p in perps}

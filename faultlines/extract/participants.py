@@ -490,6 +490,22 @@ def acts_around(subject: Any, trigger_text: str) -> bool:
     return False
 
 
+def time_clauses(tok: Any) -> frozenset[int]:
+    """The "since ..." clauses and phrases ``tok`` stands in, by the index of their head: two triggers with
+    different ones tell events of different times ("the first town to fall to the militants since U.S. forces
+    began withdrawing"). "After" is left out: what came just before is often part of the same fight ("the clash
+    took place after army troops attacked")."""
+    out = []
+    x = tok
+    while True:
+        if (x.dep_ == "prep" and x.lower_ == "since") or (
+                x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in x.children)):
+            out.append(x.i)
+        if x.head.i == x.i:
+            return frozenset(out)
+        x = x.head
+
+
 def in_time_clause(head: Any, sent: Any, trigger_text: str) -> bool:
     """``head`` stands in a clause or phrase that only dates the event of ``trigger_text`` ("rebels overran the
     town after soldiers abandoned their posts", "... since U.S. forces began their withdrawal"), which does not hold
