@@ -154,7 +154,7 @@ def test_what_the_model_may_not_add(run, text, role, word) -> None:
 
 def test_the_eager_model_does_add_where_nothing_forbids_it(run) -> None:
     # the same hand-made model, on a phrase no guard stops: the guards above are what keeps those out
-    text = "Soldiers shelled the village of Zongo on Tuesday after a rebel group attacked a checkpoint, officials said."
+    text = "Soldiers shelled the village of Zongo on Tuesday while a rebel group attacked a checkpoint, officials said."
     learned = run(text, _EAGER)
     assert any("group" in p.text or p.actor.type == "rebel group" for e in learned for p in e.perpetrators)
 
