@@ -82,7 +82,8 @@ class Alert:
         return {"alert": self.kind, "at": at, "incident_id": inc["id"], "link": f"{base_url}/incidents/{inc['id']}",
                 "what": [c["what"] for c in self.changes], "changes": self.changes,
                 "incident": {k: inc.get(k) for k in ("event_type", "sub_event_type", "date", "location", "actors",
-                                                     "killed", "injured", "disputed", "source_count", "outlets")}}
+                                                     "killed", "injured", "disputed", "source_count", "independent_sources",
+                                                     "outlets")}}
 
 
 def alerts(history: list[dict[str, Any]], incident: Any, rules: Rules | None = None) -> list[Alert]:
