@@ -110,3 +110,12 @@ def test_the_graph_filters_by_outlet_actor_and_weight_with_stable_ids():
     assert [c["id"] for e in graph(_story_claims(), actor="insurgents")["edges"] for c in e["claims"]] == [1]
     assert [e["weight"] for e in graph(_story_claims(), min_weight=2)["edges"]] == [2]
     assert graph([])["nodes"] == [] and graph([])["stories"] == {}
+
+
+def test_a_label_keeps_no_half_of_a_quotation():
+    claims = [_claim(1, "the council has not “made decisions", "the long drought"),
+              _claim(2, "the council has not “made decisions", 'a "temporary" truce')]
+    concepts, _ = group(claims)
+    labels = {c.label for c in concepts}
+    assert "council has not made decisions" in labels
+    assert any('"temporary"' in label for label in labels)

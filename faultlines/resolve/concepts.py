@@ -107,7 +107,7 @@ def _label(centroid: dict[str, float], phrases: list[str], vectors: list[dict[st
         if len(words) <= MAX_LABEL_WORDS and vec:
             short.append((_cosine(vec, centroid) / (1 + 0.15 * len(words)), " ".join(words)))
     if short:
-        return max(short, key=lambda s: (s[0], -len(s[1]), s[1]))[1]
+        return _balanced(max(short, key=lambda s: (s[0], -len(s[1]), s[1]))[1])
     k = max(range(len(phrases)), key=lambda j: (_cosine(vectors[j], centroid), -len(phrases[j]), phrases[j]))
     phrase = phrases[k]
     heavy = set(sorted(centroid, key=lambda t: (-centroid[t], t))[:MAX_LABEL_WORDS - 2])
@@ -186,6 +186,17 @@ def stories(edges: list[dict[str, Any]], labels: dict[str, str], per_outlet: int
                 break
         out[name] = chosen
     return out
+
+
+def _balanced(label: str) -> str:
+    """A label without the half of a quotation its phrase cut ("has not “made decisions" -> "has not made
+    decisions")."""
+    for a, b in (("“", "”"), ("‘", "’"), ("(", ")")):
+        if label.count(a) != label.count(b):
+            label = label.replace(a, "").replace(b, "")
+    if label.count('"') % 2:
+        label = label.replace('"', "")
+    return " ".join(label.split())
 
 
 def _chains(weights: dict[tuple[str, str], int], limit: int = 5000) -> list[tuple[int, list[str]]]:
