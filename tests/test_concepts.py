@@ -119,3 +119,8 @@ def test_a_label_keeps_no_half_of_a_quotation():
     labels = {c.label for c in concepts}
     assert "council has not made decisions" in labels
     assert any('"temporary"' in label for label in labels)
+
+
+def test_a_label_keeps_its_apostrophes():
+    concepts, _ = group([_claim(1, "the West’s vision", "the council’s decision")])
+    assert {c.label for c in concepts} == {"West’s vision", "council’s decision"}

@@ -191,7 +191,7 @@ def stories(edges: list[dict[str, Any]], labels: dict[str, str], per_outlet: int
 def _balanced(label: str) -> str:
     """A label without the half of a quotation its phrase cut ("has not “made decisions" -> "has not made
     decisions")."""
-    for a, b in (("“", "”"), ("‘", "’"), ("(", ")")):
+    for a, b in (("“", "”"), ("(", ")")):  # not ‘’: ’ is mostly an apostrophe ("West’s")
         if label.count(a) != label.count(b):
             label = label.replace(a, "").replace(b, "")
     if label.count('"') % 2:
