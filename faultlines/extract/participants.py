@@ -39,6 +39,7 @@ _INHERIT = ("conj", "advcl", "xcomp", "acl", "pcomp")  # not ccomp: "TV reported
 # bombing"): the act's subject did something then, it is not said to have done the event
 _TIME_PREPS = frozenset({"after", "following", "since", "before", "amid"})
 _TIME_NOUNS = frozenset({"wake", "aftermath"})
+_SINCE = frozenset({"since"})
 _NOT_NAME_LEFT = ("det", "poss", "nummod", "predet", "case", "cc", "conj", "punct", "prep", "quantmod")
 _SKIP_CHILD = ("relcl", "acl", "punct", "cc", "advcl", "prep")
 _ATTRIBUTION = re.compile(
@@ -463,6 +464,13 @@ _BLAME_PREPS = frozenset({"for", "of", "in", "with", "over", "to"})
 _BLAST_PREPS = frozenset({"outside", "near", "under", "beneath", "underneath", "beside", "inside", "against"})
 
 
+def _dating(x: Any, words: frozenset[str] = _TIME_PREPS) -> bool:
+    """``x`` only dates the word it hangs on: a preposition of time ("after the blast") or a clause marked by one
+    ("after soldiers abandoned their posts")."""
+    return (x.dep_ == "prep" and x.lower_ in words) or (
+        x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words for m in x.children))
+
+
 def _named_as_time(trigger: Any) -> bool:
     """``trigger`` (a noun) dates another act: the object of "after", "following", "since", "before" or "amid", or
     of "in the wake/aftermath of"."""
@@ -482,9 +490,7 @@ def acts_around(subject: Any, trigger_text: str) -> bool:
         return False
     wanted = trigger_text.lower()
     for x in subject.head.children:
-        timed = (x.dep_ == "prep" and x.lower_ in _TIME_PREPS) or (
-            x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _TIME_PREPS for m in x.children)) or (
-            x.dep_ == "prep" and any(p.lower_ in _TIME_NOUNS for p in x.children))
+        timed = _dating(x) or (x.dep_ == "prep" and any(p.lower_ in _TIME_NOUNS for p in x.children))
         if timed and wanted in x.doc[x.left_edge.i:x.right_edge.i + 1].text.lower():
             return True
     return False
@@ -498,8 +504,7 @@ def time_clauses(tok: Any) -> frozenset[int]:
     out = []
     x = tok
     while True:
-        if (x.dep_ == "prep" and x.lower_ == "since") or (
-                x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in x.children)):
+        if _dating(x, _SINCE):
             out.append(x.i)
         if x.head.i == x.i:
             return frozenset(out)
@@ -519,9 +524,7 @@ def in_time_clause(head: Any, sent: Any, trigger_text: str) -> bool:
     trigger = first[0]
     x = head
     while x.head.i != x.i:
-        timed = (x.dep_ == "prep" and x.lower_ in _TIME_PREPS) or (
-            x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _TIME_PREPS for m in x.children))
-        if timed:
+        if _dating(x):
             return not (x.left_edge.i <= trigger.i <= x.right_edge.i)
         x = x.head
     return False

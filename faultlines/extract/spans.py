@@ -99,8 +99,7 @@ class Words:
         from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_STOP, POS
 
         self.lower, self.lemma = parsed(doc).words
-        arr = doc.to_array([POS, DEP, HEAD]).tolist() if len(doc) else []
-        extra = doc.to_array([ENT_TYPE, IS_STOP]).tolist() if len(doc) else []
+        arr = doc.to_array([POS, DEP, HEAD, ENT_TYPE, IS_STOP]).tolist() if len(doc) else []
         strings = doc.vocab.strings
         names: dict[int, str] = {}
 
@@ -110,13 +109,13 @@ class Words:
                 got = names[v] = strings[v]
             return got
 
-        self.pos = [name(p) for p, _, _ in arr]
-        self.dep = [name(d) for _, d, _ in arr]
-        self.head = [i + (h - (1 << 64) if h >= 1 << 63 else h) for i, (_, _, h) in enumerate(arr)]  # unsigned
+        self.pos = [name(row[0]) for row in arr]
+        self.dep = [name(row[1]) for row in arr]
+        self.head = [i + (h - (1 << 64) if h >= 1 << 63 else h) for i, (_, _, h, _, _) in enumerate(arr)]  # unsigned
         self.verbs = [0]  # running counts: how many verbs, subjects and content words before each token
         self.subjects = [0]
         self.contents = [0]
-        for p, d, (ent, stop) in zip(self.pos, self.dep, extra, strict=True):
+        for p, d, (_, _, _, ent, stop) in zip(self.pos, self.dep, arr, strict=True):
             self.verbs.append(self.verbs[-1] + (p in ("VERB", "AUX")))
             self.subjects.append(self.subjects[-1] + (d in ("nsubj", "nsubjpass")))
             content = p in CONTENT_POS and not stop and (not ent or name(ent) not in TIME_ENTS)

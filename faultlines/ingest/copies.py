@@ -14,8 +14,12 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from faultlines.store import Store
 
 SHINGLE = 5  # words per shingle
 HASHES = 64
@@ -52,7 +56,7 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
-def register(store: object, document_id: str, clean_text: str) -> str | None:
+def register(store: Store, document_id: str, clean_text: str) -> str | None:
     """Fingerprint a stored document and record it as a copy when an earlier one shares its text; returns the
     original's id (None when it is no copy or too short to tell)."""
     sig = signature(clean_text)
@@ -60,18 +64,18 @@ def register(store: object, document_id: str, clean_text: str) -> str | None:
         return None
     keys = bands(sig)
     best, best_sim = None, 0.0
-    for other, other_sig in store.fingerprints_sharing(keys, document_id):  # type: ignore[attr-defined]
+    for other, other_sig in store.fingerprints_sharing(keys, document_id):
         sim = similarity(sig, other_sig)
         if sim > best_sim:
             best, best_sim = other, sim
     original = None
     if best is not None and best_sim >= COPY_SIMILARITY:
-        original = store.original_of(best) or best  # type: ignore[attr-defined]
-        mine, theirs = store.published_of(document_id), store.published_of(original)  # type: ignore[attr-defined]
+        original = store.original_of(best) or best
+        mine, theirs = store.published_of(document_id), store.published_of(original)
         if mine and theirs and mine < theirs:  # this one came out first: it is the original of them all
-            store.repoint_copies(original, document_id)  # type: ignore[attr-defined]
+            store.repoint_copies(original, document_id)
             original = None
-    store.add_fingerprint(document_id, sig, keys, original)  # type: ignore[attr-defined]
+    store.add_fingerprint(document_id, sig, keys, original)
     return original
 
 
