@@ -336,3 +336,80 @@ def test_a_person_with_another_calling_stays_an_actor(analyzer) -> None:
     text = "Ahmed Saleh, a local militia commander, said his men had struck the convoy twice."
     analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
     assert [m for m in analysis.actors if m.text == "Ahmed Saleh"]
+
+
+# ------------------------------------------------------------------------------------------------ datelines, claims
+# A dateline tells where a report was filed; "claimed" is a claim of responsibility only with what was claimed.
+
+
+@pytest.mark.parametrize("text", [
+    "BAMAKO, Mali (AFP) — Gunmen killed twelve villagers on Sunday in central Mali.",
+    "KABUL, March 3 -- A suicide bomber killed nine people near a mosque in the west of the city.",
+    "NAIROBI: At least 20 people died when a bomb went off at a bus stop on Monday, police said.",
+])
+def test_a_dateline_names_no_actor(events_of, text) -> None:
+    analysis, events = events_of(text)
+    states = {"Mali", "Afghanistan", "Kenya"}
+    assert not [m.text for m in analysis.actors if m.actor.name in states or m.text == "AFP"]
+    assert not [p.text for e in events for p in (*e.perpetrators, *e.targets) if p.actor.name in states]
+
+
+def test_datelines() -> None:
+    from faultlines.analyze.datelines import dateline_at, in_dateline
+
+    text = "KHARTOUM, Sudan (AFP) — Troops fired on the crowd."
+    assert dateline_at(text, 3) == (0, text.index("—") + 1)
+    assert in_dateline(text, 10, 15)  # ", Sudan" is part of it
+    assert not in_dateline(text, text.index("Troops"), text.index("Troops") + 6)
+    for plain in ("US strikes - Syria responds", "The IS group - in Iraq", "Damascus - the army said"):
+        assert dateline_at(plain, 0) is None, plain
+
+
+def test_an_agency_in_parentheses_is_no_short_name(analyzer) -> None:
+    from faultlines.ingest.documents import make_document
+
+    text = "GAO, Mali (Reuters) - Islamist fighters attacked an army camp near Gao on Friday."
+    analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
+    assert not [m for m in analysis.actors if m.text == "Reuters"]
+
+
+def test_a_group_that_claims_the_attack_is_its_perpetrator(events_of) -> None:
+    _, events = events_of("The Taliban claimed the bombing, which killed nine people in Kabul on Monday.")
+    perps = {(p.actor.name, p.how) for e in events for p in e.perpetrators}
+    assert perps == {("Taliban", "claimed")}
+    assert "Civilians" in {p.actor.name for e in events for p in e.targets}
+
+
+@pytest.mark.parametrize("text", [
+    "The gas attack in Idlib on Tuesday claimed the lives of some 70 people, rescuers said.",
+    "Dozens of lives claimed by the bombing of a market in Kano on Friday",
+    "The governor claimed that the bodies found near Iguala were not those of the students abducted by police.",
+])
+def test_claimed_lives_or_a_claim_that_name_no_perpetrator(events_of, text) -> None:
+    _, events = events_of(text)
+    assert not [p.text for e in events for p in e.perpetrators if p.actor.type == "civilians"]
+
+
+def test_counted_people_killed_without_were_are_victims(events_of) -> None:
+    _, events = events_of("Officials said the village was burned and as many as 300 people killed.")
+    assert not [p for e in events for p in e.perpetrators]
+    assert "Civilians" in {p.actor.name for e in events for p in e.targets}
+
+
+@pytest.mark.parametrize("text", [
+    "Two men blew themselves up at a crowded market in Maiduguri on Friday.",
+    "About 40 men seized the town of Gamboru late on Tuesday, witnesses said.",
+])
+def test_men_who_attack_are_unidentified_not_civilians(events_of, text) -> None:
+    _, events = events_of(text)
+    assert {p.actor.name for e in events for p in e.perpetrators} == {"Unidentified armed group"}
+
+
+def test_aid_workers_who_collect_the_dead_did_not_kill_them(events_of) -> None:
+    _, events = events_of("Red Cross volunteers collected the bodies of 30 soldiers killed in fighting near Goma.")
+    assert not [p for e in events for p in e.perpetrators if "Red Cross" in p.actor.name]
+
+
+def test_no_new_name_spans_two_lines(kb) -> None:
+    assert kb.unfit_name("Version 2 Version 3\nGoma") == "lines"
+    assert kb.unfit_name("Tamba Liberation Front") is None

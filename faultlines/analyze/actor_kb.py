@@ -362,13 +362,15 @@ class ActorKB:
         return actor.id in self.monitor_ids or name_key(actor.name) in self.monitor_keys
 
     def unfit_name(self, name: str) -> str | None:
-        """Why ``name`` can be no new actor ("outlet", "credit", "number", "tag", "place", "event"), or None when
-        it can."""
+        """Why ``name`` can be no new actor ("outlet", "credit", "number", "tag", "lines", "place", "event"), or None
+        when it can."""
         text = name.strip()
         if not text:
             return "empty"
         if text[:1] in "#@" or "#" in text:
             return "tag"
+        if "\n" in text:
+            return "lines"  # "Version 2 Version 3\nGoma": page furniture run into a headline; no name spans lines
         words = text.split()
         if "/" in words[0] and words[0].split("/", 1)[0].lower() in self.credit_words:
             return "credit"  # "Photo/Jane Doe" of "(AP Photo/Jane Doe)": a photo credit
@@ -442,6 +444,12 @@ class ActorKB:
             if entry.metonym and entry.capitalized and not words[0].surface[:1].isupper():
                 return None
         return self._actors.get(entry.actor_id)
+
+    def is_metonym(self, text: str) -> bool:
+        """``text`` is a place name that stands for an actor only where it acts ("Damascus said"), as the actor
+        recognizer decides (``ActorRecognizer``)."""
+        entry = self.aliases.get(name_key(text))
+        return entry is not None and entry.metonym
 
     def ancestors(self, actor_id: str) -> list[Actor]:
         """The chain of ``part_of`` parents, nearest first (cycles are cut)."""

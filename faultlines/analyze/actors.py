@@ -24,6 +24,7 @@ from faultlines.analyze.actor_kb import (
     name_key,
     normalize_name,
 )
+from faultlines.analyze.datelines import in_dateline
 from faultlines.analyze.parsed import parsed
 from faultlines.model import Actor, ActorMention, Document
 
@@ -134,7 +135,10 @@ class ActorRecognizer:
         return True
 
     def _agent_role(self, st: _State, start: int, end: int) -> bool:
-        """Whether a place-like name (country, capital) acts here: agent, possessor, modifier, target or ally."""
+        """Whether a place-like name (country, capital) acts here: agent, possessor, modifier, target or ally.
+        Never in a dateline ("KABUL, March 3 --" is where the report was filed, whatever the parse makes of it)."""
+        if in_dateline(st.text, start, end):
+            return False
         span = st.sdoc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             return False
@@ -191,6 +195,8 @@ class ActorRecognizer:
                 if owner is None:
                     continue
             for piece, offset in candidates:
+                if self.kb.is_outlet(piece):
+                    continue  # "BAMAKO, Mali (AFP) -": the agency that filed it, not a short name of Mali
                 known = self.kb.lookup(piece)
                 if known is not None and not self._related(known.id, owner.actor.id):
                     continue  # the KB knows this short name as another actor: keep that

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from faultlines.analyze.datelines import in_dateline
 from faultlines.analyze.parsed import parsed, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties, victims_noun
 from faultlines.extract.factuality import classify_factuality, is_background
@@ -646,15 +647,9 @@ def _date_line(t: TimeExpression, text: str) -> bool:
         and not text[end:line_end].strip(" ,.|-–—")
 
 
-_DATELINE_END = re.compile(r"^[^\n]{0,60}?(\s[-–—]\s|\)\s*[-–—:]|\s*[-–—:]\s)")
-
-
 def _dateline(p: PlaceMention, text: str) -> bool:
     """The mention opens a paragraph in capitals and is followed by a dash soon after: a news dateline."""
-    line_start = text.rfind("\n", 0, p.start) + 1
-    if text[line_start:p.start].strip() or not text[p.start:p.end].isupper():
-        return False
-    return bool(_DATELINE_END.match(text[p.end:p.end + 80]))
+    return in_dateline(text, p.start, p.end)
 
 
 STRAY_SCORE = 0.75  # a place resolved with less confidence than this, in a country the article never names ...
