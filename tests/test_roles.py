@@ -413,3 +413,14 @@ def test_aid_workers_who_collect_the_dead_did_not_kill_them(events_of) -> None:
 def test_no_new_name_spans_two_lines(kb) -> None:
     assert kb.unfit_name("Version 2 Version 3\nGoma") == "lines"
     assert kb.unfit_name("Tamba Liberation Front") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Jets struck a convoy on Friday, killing a commander near the border region with Syria, officials said.",
+    "Fighting broke out on the border between Chad and Sudan on Monday, killing six soldiers.",
+])
+def test_a_country_across_a_border_is_where(analyzer, text) -> None:
+    from faultlines.ingest.documents import make_document
+
+    analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
+    assert not [m.text for m in analysis.actors if m.actor.name in ("Syria", "Chad", "Sudan")]

@@ -156,6 +156,8 @@ class ActorRecognizer:
                 return False  # "Somalia's capital" is a place
             if dep == "pobj":
                 prep = tok.head
+                if prep.head.lower_ in self.kb.owned_places or prep.head.lemma_.lower() in self.kb.owned_places:
+                    return False  # "the border region with Afghanistan", "the border between Chad and Sudan"
                 if prep.lower_ == "from":
                     return self._gives(prep.head)
                 return prep.lower_ in self.kb.agent_preps
