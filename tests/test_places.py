@@ -284,3 +284,13 @@ def test_a_place_the_text_calls_a_town_or_settlement(nlp, resolver: PlaceResolve
 def test_sinai_is_north_sinai(nlp, resolver: PlaceResolver) -> None:
     found = by_text(places(nlp, resolver, "Egyptian jets struck militant hideouts in Sinai on Friday, the army said."))
     assert found["Sinai"].place.country_code == "EG" and found["Sinai"].place.admin1 == "North Sinai"
+
+
+def test_an_unlisted_village_near_a_border_stays_in_its_district_s_country(analyzer) -> None:
+    from faultlines.ingest.documents import make_document
+
+    text = ("Gunmen attacked the village of Kolongo, in the district of Bankass, near the border with Burkina Faso, "
+            "killing 30 people in Mali.")
+    analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
+    kolongo = next(p for p in analysis.places if p.text == "Kolongo")
+    assert kolongo.place.country_code == "ML"

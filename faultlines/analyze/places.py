@@ -93,6 +93,11 @@ _TITLE_BEFORE = re.compile(r"\b(?:Mullah|Sheikh|Shaikh|Imam|Ayatollah|Emir|Presi
                            r"Colonel|Commander|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Minister|Cleric|Maulana|Sayyid|Hajji?) $")
 
 
+# the place after it is across the border: "Baga, a town on the border with Chad" (not "Ogossagou-Peul, in the zone
+# of Bankass, near the border with Burkina Faso", where Bankass is the parent)
+_ACROSS_BORDER = re.compile(r"\bborders?\s+(?:with|of)\s+(?:the\s+)?$", re.I)
+
+
 def _lower_cased(text: str) -> bool:
     """The text was lower-cased as a whole (as MUC-4 is): capitals then say nothing about names."""
     letters = [c for c in text[:5000] if c.isalpha()]
@@ -256,7 +261,7 @@ class PlaceResolver:
             if listed:  # a listed town the text calls one, in that country ("Baga, a town on the border ...")
                 place = self.gazetteer.place(max(listed, key=lambda i: recs[i][7]))
             else:
-                if parent is not None and "border" in text[end:end + 60] and len(countries) > 1:
+                if parent is not None and _ACROSS_BORDER.search(text[end:after[0].start]) and len(countries) > 1:
                     # "Baga, a town on the border with Chad": the town is in the article's other country
                     cc = next((c for c, _ in countries.most_common() if c != parent.country_code), cc)
                     parent = None
