@@ -424,3 +424,16 @@ def test_a_country_across_a_border_is_where(analyzer, text) -> None:
 
     analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
     assert not [m.text for m in analysis.actors if m.actor.name in ("Syria", "Chad", "Sudan")]
+
+
+@pytest.mark.parametrize("text", [
+    "Fighter jets struck the port town of Sirte on Monday after the jihadists executed 21 Coptic Christians there.",
+    "Jets bombed the town of Sirte on Monday after militants beheaded 12 fishermen.",
+])
+def test_an_earlier_event_lends_the_main_one_no_participants(events_of, text) -> None:
+    _, events = events_of(text)
+    strike = next(e for e in events if e.sub_event_type == "Air/drone strike")
+    earlier = next(e for e in events if e is not strike)
+    assert "Unidentified armed group" in _names(earlier.perpetrators)
+    assert not {p.actor.id for p in (*strike.perpetrators, *strike.targets)} & \
+        {p.actor.id for p in (*earlier.perpetrators, *earlier.targets)}

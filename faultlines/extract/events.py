@@ -354,7 +354,6 @@ class EventExtractor:
         factual = [h for h in hits if h.factuality in EVENT_FACTUALITIES]
         other = [h for h in hits if h.factuality not in EVENT_FACTUALITIES]
         chosen = [g[0] for g in (factual, other) if g]
-        events = [self._event(h, hits, sent, analysis, _own_figures(sent, h.token, figures)) for h in chosen]
         earlier: _Hit | None = None
         referred = False  # the sentence's own event is one it refers back to ("The strike was in response to")
         if factual and not _earlier_event(factual[0].token):
@@ -364,8 +363,12 @@ class EventExtractor:
         elif factual and self.lexicon.anaphors is not None \
                 and self.lexicon.anaphors.match(span_text(sent).lstrip(" \"'“‘(")):
             earlier, referred = factual[0], True
+        prior = self._earlier_event_of(earlier, sent, analysis) if earlier is not None else None
+        # an earlier event told as an event of its own lends the main one none of its participants (the jets did
+        # not strike the Copts the jihadists executed)
+        lenders = [h for h in hits if h is not earlier] if prior is not None and not referred else hits
+        events = [self._event(h, lenders, sent, analysis, _own_figures(sent, h.token, figures)) for h in chosen]
         if earlier is not None:
-            prior = self._earlier_event_of(earlier, sent, analysis)
             if prior is not None and referred:
                 # "The strike was in response to a sarin attack that killed 80": the sentence adds nothing to
                 # the event it refers back to; the attack it answers is an event of its own
