@@ -347,3 +347,26 @@ def test_a_past_attack_told_with_its_day_and_toll_is_an_incident(events_of):
     again = next(e for e in evs if "again" in e.quote and e.is_event)
     assert again.is_event and again.killed.low == 14 and again.date.start == date(2020, 1, 9)
     assert again.location is not None and again.location.place.name == "Bankass"
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen shot dead nine people at a bar in Celaya on Friday.\n\nIn Celaya, a local gang is fighting a bloody turf "
+    "war with a rival cartel.",
+    "Gunmen killed nine villagers near Gao on Thursday.\n\nIn Gao, the army is battling a violent insurgency linked "
+    "to al Qaeda.",
+])
+def test_a_war_being_fought_is_background(events_of, text):
+    evs = events_of(text)
+    assert [e for e in evs if e.is_event] and not any(e.is_event and "war" in e.quote or "insurgency" in e.quote
+                                                      and e.is_event for e in evs)
+
+
+def test_a_year_of_history_does_not_date_an_undated_attack(events_of):
+    text = ("Gunmen kill 9 villagers in central Mali\n\n"
+            "Gunmen killed nine villagers in an attack on a village in central Mali, officials said on Friday.\n\n"
+            "The country has battled an insurgency that began with a separatist rebellion in 2012.\n\n"
+            "The attack took place on Thursday evening near the town of Bankass.")
+    evs = events_of(text, published=None)
+    attacks = [e for e in evs if e.is_event and "attack" in e.quote.lower() or "Gunmen" in e.quote]
+    assert attacks and all(e.date.start is None for e in attacks)
+    assert not [e for e in evs if e.is_event and "2012" in e.quote]

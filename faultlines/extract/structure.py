@@ -34,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from faultlines.geo import SAME_TOWN_KM, km_between
-from faultlines.model import DATE_RANK, PLACE_RANK, Count, Event, PlaceMention, TimeExpression
+from faultlines.model import DATE_RANK, PLACE_RANK, SUB_EVENT_TYPES, Count, Event, PlaceMention, TimeExpression
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "structure.yaml"
 _SPECIFIC = ("point", "city", "admin2")
@@ -171,9 +171,10 @@ def own_place(e: Event) -> PlaceMention | None:
 
 
 def _specific(e: Event) -> bool:
-    """The mention says when, where (finer than a country) or how many of its own."""
+    """The mention says when (finer than a year), where (finer than a country) or how many of its own."""
     place = own_place(e)
-    return own_date(e).start is not None or (place is not None and _rank(place) <= PLACE_RANK["admin1"]) or \
+    when = own_date(e)
+    return (when.start is not None and when.precision != "year") or (place is not None and _rank(place) <= PLACE_RANK["admin1"]) or \
         e.killed.known or e.injured.known or e.casualties.known or e.abducted.known
 
 
@@ -255,6 +256,10 @@ def _fits(f: _Frame, e: Event, toll_update: bool) -> str | None:
         return None
     if not toll_update and not date_fits(f.date, own_date(e)):
         return None
+    if f.date.start is None and f.members and own_date(e).start is not None and own_date(e).precision == "year":
+        # "gunmen killed 12 ... (no day known). The country has battled an insurgency since a rebellion in 2012":
+        # a year told after an event of no known day is another time, not the day of that event
+        return None
     if _spot(f.place) and here is not None and _spot(here):
         return f"same place ({here.place.name})"
     if toll_update:
@@ -335,7 +340,13 @@ def structure(events: list[Event], cues: StructureCues | None = None,
         reason = ""
         back = anaphors.match(e.quote.lstrip(" \"'“‘(")) if anaphors is not None and opener is None else None
         if back is not None and frames:
-            frame = prev if prev is not None and 0 <= e.start - prev.end <= ADJACENT_CHARS else frames[0]
+            # the event just told, when it is of the kind the back-reference names; else the latest of that kind
+            # ("an attack on a village ... an insurgency since 2012 ... The attack took place on Thursday"); else
+            # the article's first event
+            kind = SUB_EVENT_TYPES.get(e.sub_event_type)
+            same = [f for f in frames if kind in {SUB_EVENT_TYPES.get(x) for x in f.subs}]
+            frame = prev if prev is not None and 0 <= e.start - prev.end <= ADJACENT_CHARS and (
+                prev in same or not same) else (same[-1] if same else frames[0])
             reason = f"it refers back ({back.group(0)!r})"
         if frame is None and update and frames:
             # a new figure for the article's event, whatever words the sentence uses for it
