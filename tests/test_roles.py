@@ -437,3 +437,34 @@ def test_an_earlier_event_lends_the_main_one_no_participants(events_of, text) ->
     assert "Unidentified armed group" in _names(earlier.perpetrators)
     assert not {p.actor.id for p in (*strike.perpetrators, *strike.targets)} & \
         {p.actor.id for p in (*earlier.perpetrators, *earlier.targets)}
+
+
+def test_a_force_sharing_a_monitor_s_short_name_can_perpetrate(events_of) -> None:
+    _, events = events_of("RSF fighters shelled a camp for displaced people near El Fasher, killing 31 people.")
+    assert "Rapid Support Forces" in {p.actor.name for e in events for p in e.perpetrators}
+
+
+def test_a_strike_carried_out_by_a_named_force_not_its_country(events_of) -> None:
+    _, events = events_of("A mortar attack carried out by Sudan's paramilitary Rapid Support Forces killed six "
+                          "worshippers in a mosque in El Fasher.")
+    assert {p.actor.name for e in events for p in e.perpetrators} == {"Rapid Support Forces"}
+
+
+def test_a_country_modifying_a_person_is_not_an_actor(events_of) -> None:
+    _, events = events_of("A Dutch birdwatcher abducted on a nearby island in 2012 is still held by the militants.")
+    assert not [p for e in events for p in (*e.perpetrators, *e.targets) if p.actor.name == "Netherlands"]
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("Egyptian jets struck Islamic State targets near Derna on Monday, killing 40 militants.", "Islamic State"),
+    ("Al-Shabaab fighters stormed a military barracks near Kismayo, killing nine soldiers.", "Military Forces of Somalia"),
+    ("Troops killed Tamba Liberation Front leader John Okello near Kalemie on Sunday.", "Tamba Liberation Front"),
+])
+def test_a_group_named_by_its_site_or_its_leader_is_the_target(events_of, text, target) -> None:
+    _, events = events_of(text)
+    assert target in {p.actor.name for e in events for p in e.targets}
+
+
+def test_a_country_s_market_is_where_not_whom(events_of) -> None:
+    _, events = events_of("A coalition air strike hit a crowded Yemeni market in Saada on Monday, killing ten civilians.")
+    assert "Yemen" not in {p.actor.name for e in events for p in e.targets}

@@ -339,7 +339,10 @@ class ActorKB:
         self.credit_words = tuple(sorted({str(c).lower() for c in table.get("credits") or ()}, key=len, reverse=True))
         monitors = [str(n) for n in table.get("monitors") or ()]
         self.monitor_keys = frozenset(k for k in (name_key(n) for n in monitors) if k)
-        self.monitor_ids = frozenset(a.id for a in (self.lookup(n) for n in monitors) if a is not None)
+        # the base's actors the list names; an armed actor that shares a short name with a monitor is not one
+        # ("RSF": Reporters Without Borders, and Sudan's Rapid Support Forces)
+        self.monitor_ids = frozenset(a.id for a in (self.lookup(n) for n in monitors)
+                                     if a is not None and a.type == "organization")
 
     # ------------------------------------------------------------------------------------------------ names
 

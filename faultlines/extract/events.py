@@ -153,7 +153,9 @@ class EventExtractor:
         self.participants = ParticipantFinder(kb, common | {w + "s" for w in common},
                                               harm_verbs=self.lexicon.classes.get("harm_verbs", frozenset()),
                                               suffer_verbs=self.lexicon.classes.get("suffer_verbs", frozenset()),
-                                              wield_verbs=self.lexicon.classes.get("wield_verbs", frozenset()))
+                                              wield_verbs=self.lexicon.classes.get("wield_verbs", frozenset()),
+                                              site_words=self.lexicon.classes.get("property", frozenset())
+                                              | self.lexicon.classes.get("military_site", frozenset()))
         self._toll_cue = Cue("Attack", 30, None, target_decides=True)
         lx = self.lexicon
         self.matcher = CueMatcher([c.phrases for c in lx.cues],

@@ -113,8 +113,9 @@ class ParticipantFinder:
 
     def __init__(self, kb: Any = None, common_nouns: frozenset[str] = frozenset(),
                  harm_verbs: frozenset[str] = frozenset(), suffer_verbs: frozenset[str] = frozenset(),
-                 wield_verbs: frozenset[str] = frozenset()) -> None:
+                 wield_verbs: frozenset[str] = frozenset(), site_words: frozenset[str] = frozenset()) -> None:
         self.kb = kb
+        self.site_words = site_words  # "the military barracks", "Islamic State targets": whose site was struck
         self.harm_verbs = harm_verbs  # "a bomb KILLED five": the verb whose object a noun trigger's victims are
         self.suffer_verbs = suffer_verbs  # "five soldiers DIED in an ambush": the verb whose subject suffers
         self.wield_verbs = wield_verbs  # "forces USING missiles": the noun the participle qualifies holds them
@@ -189,12 +190,25 @@ class ParticipantFinder:
                 continue
             start, end = _arg_span(t)
             mentions = [m for m in self._mentions(analysis, start, end) if m.actor.known or not _on_place(analysis, m.start, m.end)]
+            modified = False
+            if t.pos_ in ("NOUN", "PROPN") and not any(self._carried(x) for x in (t, *t.lefts)):
+                # a modifier names the phrase's actor only for armed men, a band or a weapon ("Boko Haram fighters",
+                # "Russian rockets"), or for a site of its own ("the military barracks", "Islamic State targets"; not
+                # a country's: "a Yemeni market" is where); "a Dutch birdwatcher" is a person, not the Netherlands
+                site = t.lemma_.lower() in self.site_words or t.lower_ in self.site_words
+                kept = [m for m in mentions if m.start <= t.idx < m.end or (site and m.actor.type != "state")]
+                modified, mentions = len(kept) < len(mentions), kept
+            if any(m.start <= t.idx < m.end and not m.actor.generic for m in mentions):
+                # "Sudan's paramilitary Rapid Support Forces": the named force, not also the country it belongs to
+                mentions = [m for m in mentions if m.start <= t.idx < m.end or m.actor.type != "state"]
             if mentions:
                 for m in mentions:
                     out.append(Participant(m.text, m.actor, how, m.start, m.end))
                 if all(m.actor.generic for m in mentions):  # "fighters of the Tamba Liberation Front"
                     out.extend(self._member_of(t, analysis, how))
                 continue
+            if modified:
+                continue  # no new actor of a phrase whose actor is only its modifier
             actor = self._kb_actor(t, analysis)
             if actor is not None:
                 out.append(Participant(_phrase_text(t), actor, how, start, end))
@@ -293,9 +307,15 @@ class ParticipantFinder:
         """Head tokens of the agent side and the patient side of ``trigger``."""
         agents: list[Any] = []
         patients: list[Any] = []
+        word = trigger
+        while trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "compound" and trigger.head.i > trigger.i \
+                and trigger.head.pos_ in ("NOUN", "PROPN"):
+            trigger = trigger.head  # "an artillery strike carried out by X": the phrase's head holds its arguments
         verb = trigger
         if trigger.pos_ in ("NOUN", "PROPN"):
             for c in trigger.children:
+                if c.i == word.i or (c.dep_ == "compound" and word.i in (c.i, *(x.i for x in c.subtree))):
+                    continue  # the trigger word itself is no argument
                 if c.dep_ in ("poss", "compound", "nmod") and c.pos_ in ("PROPN", "NOUN") or (
                     c.dep_ == "amod" and c.ent_type_ == "NORP"
                 ):
@@ -370,6 +390,15 @@ class ParticipantFinder:
                     agents.extend(g for g in c.children if g.dep_ == "pobj")
                     subj_found = True
         return agents, patients
+
+    def _carried(self, tok: Any) -> bool:
+        """The noun names armed men, a band, one of its ranks or a weapon: an actor in a modifier is its own
+        ("Russian rockets", "Abu Sayyaf leader Isnilon Hapilon", "Taliban chief Mullah Mansoor")."""
+        weapons: frozenset[str] = getattr(self.kb, "weapon_words", frozenset())
+        nouns = getattr(self.kb, "generic_nouns", None) or {}
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        return _armed_noun(tok, self.kb) or (lemma + "s",) in nouns or low in weapons or lemma in weapons \
+            or lemma in _RANKS or lemma in _WAR_MACHINES or low in _QUANTITY_HEADS or tok.like_num
 
     def _suffers(self, verb: Any) -> bool:
         """The verb's subject suffers what it is told "in": "died", or "killed"/"wounded" with no object of its
@@ -696,6 +725,15 @@ _SPEAKING = frozenset({"say", "tell", "report", "announce", "state", "add", "not
                        "describe", "explain", "tweet", "declare"})
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "around", "across"})
 # nouns of a band or its members: the actor the phrase names may be its modifier ("Boko Haram's gunmen unit")
+# what a force fights with, and a head that only counts ("hundreds of Taliban forces")
+_WAR_MACHINES = frozenset({"jet", "fighter", "warplane", "plane", "aircraft", "helicopter", "gunship", "bomber",
+                           "tank", "artillery", "warship", "vessel", "boat", "convoy", "patrol", "vehicle", "unit"})
+_QUANTITY_HEADS = frozenset({"hundreds", "dozens", "scores", "thousands", "some", "many", "several", "most", "all"})
+# ranks, posts and ruling bodies of a group or a force: the group is named in their modifier ("Abu Sayyaf leader
+# X", "the military council's air bombardment")
+_RANKS = frozenset({"leader", "commander", "chief", "founder", "emir", "deputy", "official", "operative",
+                    "spokesman", "spokesperson", "head", "boss", "kingpin", "lieutenant", "general", "colonel",
+                    "council", "command"})
 _GROUP_HEADS = frozenset({"group", "member", "members", "faction", "unit", "cell", "wing", "column", "squad",
                           "commando", "commandos", "brigade", "battalion", "element", "elements"})
 
