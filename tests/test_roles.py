@@ -468,3 +468,13 @@ def test_a_group_named_by_its_site_or_its_leader_is_the_target(events_of, text, 
 def test_a_country_s_market_is_where_not_whom(events_of) -> None:
     _, events = events_of("A coalition air strike hit a crowded Yemeni market in Saada on Monday, killing ten civilians.")
     assert "Yemen" not in {p.actor.name for e in events for p in e.targets}
+
+
+def test_a_time_zone_is_no_actor(kb) -> None:
+    assert kb.unfit_name("GMT") == "time"
+
+
+def test_a_group_that_says_how_many_died_did_not_kill_them(events_of) -> None:
+    _, events = events_of("Gunmen killed 21 people in Jos on Thursday. A local youth group, the Tamba Youth "
+                          "Movement, said 21 people had been killed in total.")
+    assert "Tamba Youth Movement" not in {p.actor.name for e in events for p in e.perpetrators}

@@ -25,6 +25,7 @@ from faultlines.model import Actor
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_TIME_ZONES = frozenset({"GMT", "UTC"})  # wire reports give local time and "(0100 GMT)"
 ACTOR_DIR = DATA_DIR / "actors"
 
 _APOSTROPHES = "'’‘ʿʼ`´"
@@ -365,13 +366,15 @@ class ActorKB:
         return actor.id in self.monitor_ids or name_key(actor.name) in self.monitor_keys
 
     def unfit_name(self, name: str) -> str | None:
-        """Why ``name`` can be no new actor ("outlet", "credit", "number", "tag", "lines", "place", "event"), or None
-        when it can."""
+        """Why ``name`` can be no new actor ("outlet", "credit", "number", "tag", "time", "lines", "place", "event"), or
+        None when it can."""
         text = name.strip()
         if not text:
             return "empty"
         if text[:1] in "#@" or "#" in text:
             return "tag"
+        if text.upper() in _TIME_ZONES:
+            return "time"  # "at 2:00 am (0100 GMT)": a clock, not a group
         if "\n" in text:
             return "lines"  # "Version 2 Version 3\nGoma": page furniture run into a headline; no name spans lines
         words = text.split()

@@ -739,9 +739,15 @@ _GROUP_HEADS = frozenset({"group", "member", "members", "faction", "unit", "cell
 
 
 def _speaks(tok: Any) -> bool:
-    """The phrase is, or is the "of" phrase of, the subject of a verb of saying ("the Committee of Doctors said")."""
-    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):
-        tok = tok.head.head
+    """The phrase is, or is the "of" phrase or an apposition of, the subject of a verb of saying ("the Committee of
+    Doctors said", "a local youth group, the X Movement, said", "said the mayor of the town, NAME")."""
+    for _ in range(4):
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):
+            tok = tok.head.head
+        elif tok.dep_ == "appos" and tok.head.i != tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+            tok = tok.head
+        else:
+            break
     return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_.lower() in _SPEAKING
 
 
