@@ -330,3 +330,12 @@ def test_a_place_taken_after_its_holders_left_is_a_non_violent_transfer(events_o
 ])
 def test_suicide_vehicle_and_self_killing_blast_are_suicide_bombs(events_of, text):
     assert _first(events_of, text).sub_event_type == "Suicide bomb"
+
+
+@pytest.mark.parametrize("text", [
+    "Jihadists ambushed an army patrol close to the Niger border on Monday, killing eight soldiers.",
+    "Gunmen attacked a police post near the border with Mali on Monday, killing five officers.",
+])
+def test_the_country_across_a_border_is_not_where(events_of, text) -> None:
+    events = [e for e in events_of(text) if e.is_event]
+    assert events and not [e for e in events if e.location is not None and e.location.place.name in ("Niger", "Mali")]

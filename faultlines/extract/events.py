@@ -597,6 +597,8 @@ class EventExtractor:
                 return sub
         # a dateline ("BAQUBA, Iraq, Aug 22 (Wire) -") says where the reporter files from: a last resort only
         places = [p for p in places if not _dateline(p, text)] or places
+        # "close to the Niger border", "near the border with Mali": the country across the border is not where
+        places = [p for p in places if not _across_border(sent, p)]
         if places and not _earlier_event(trigger):  # not where the event it follows or answers happened
             spans = _earlier_spans(sent)
             places = [p for p in places if not any(a <= p.start < b for a, b in spans)] or \
@@ -658,6 +660,21 @@ def _dateline(p: PlaceMention, text: str) -> bool:
 
 
 STRAY_SCORE = 0.75  # a place resolved with less confidence than this, in a country the article never names ...
+
+
+_BORDER_NOUNS = frozenset({"border", "borders", "frontier", "boundary"})
+
+
+def _across_border(sent: Any, p: PlaceMention) -> bool:
+    """The place names the other side of a border the sentence speaks of: "the Niger border", "the border with
+    Mali", "the Afghanistan-Pakistan border region" is not."""
+    span = sent.doc.char_span(p.start, p.end, alignment_mode="expand")
+    if span is None or not len(span) or p.place.precision != "country":
+        return False
+    tok = span.root
+    if tok.dep_ in ("compound", "nmod", "amod") and tok.head.lemma_.lower() in _BORDER_NOUNS:
+        return not any(c.dep_ in ("compound", "nmod", "amod") and c.i != tok.i for c in tok.head.children)
+    return tok.dep_ == "pobj" and tok.head.lower_ == "with" and tok.head.head.lemma_.lower() in _BORDER_NOUNS
 
 
 def _stray_countries(places: list[PlaceMention]) -> set[str]:
