@@ -339,3 +339,9 @@ def test_suicide_vehicle_and_self_killing_blast_are_suicide_bombs(events_of, tex
 def test_the_country_across_a_border_is_not_where(events_of, text) -> None:
     events = [e for e in events_of(text) if e.is_event]
     assert events and not [e for e in events if e.location is not None and e.location.place.name in ("Niger", "Mali")]
+
+
+def test_a_title_case_dateline_is_not_where(events_of) -> None:
+    events = [e for e in events_of("New Delhi: As many as 300 people were killed in an attack by gunmen in the "
+                                   "village of Tole in Ethiopia's Oromia region, residents said.") if e.is_event]
+    assert events and not [e for e in events if e.location is not None and e.location.place.name == "New Delhi"]

@@ -361,8 +361,11 @@ def test_datelines() -> None:
     assert dateline_at(text, 3) == (0, text.index("—") + 1)
     assert in_dateline(text, 10, 15)  # ", Sudan" is part of it
     assert not in_dateline(text, text.index("Troops"), text.index("Troops") + 6)
-    for plain in ("US strikes - Syria responds", "The IS group - in Iraq", "Damascus - the army said"):
+    for plain in ("US strikes - Syria responds", "The IS group - in Iraq", "Damascus - the army said",
+                  "Gunmen killed 12 people: officials", "Taliban capture Kunduz - reports"):
         assert dateline_at(plain, 0) is None, plain
+    for lead in ("New Delhi: As many as 300 people", "Maputo — Insurgents beheaded", "Bogota, Dec 6 (EFE).- An attack"):
+        assert dateline_at(lead, 0) is not None, lead
 
 
 def test_an_agency_in_parentheses_is_no_short_name(analyzer) -> None:
