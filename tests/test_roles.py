@@ -481,3 +481,13 @@ def test_a_group_that_says_how_many_died_did_not_kill_them(events_of) -> None:
     _, events = events_of("Gunmen killed 21 people in Jos on Thursday. A local youth group, the Tamba Youth "
                           "Movement, said 21 people had been killed in total.")
     assert "Tamba Youth Movement" not in {p.actor.name for e in events for p in e.perpetrators}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("A gathering of soldiers near Baidoa was attacked with a grenade on Sunday, wounding four.", "state forces"),
+    ("Tens of pro-government fighters were killed in heavy clashes with rebels near Marib on Friday.", None),
+])
+def test_an_actor_after_a_collective_noun_stays(events_of, text, kind) -> None:
+    _, events = events_of(text)
+    targets = [p for e in events for p in e.targets]
+    assert targets and (kind is None or kind in {p.actor.type for p in targets})

@@ -196,7 +196,9 @@ class ParticipantFinder:
                 # "Russian rockets"), or for a site of its own ("the military barracks", "Islamic State targets"; not
                 # a country's: "a Yemeni market" is where); "a Dutch birdwatcher" is a person, not the Netherlands
                 site = t.lemma_.lower() in self.site_words or t.lower_ in self.site_words
-                kept = [m for m in mentions if m.start <= t.idx < m.end or (site and m.actor.type != "state")]
+                # (only a modifier before the noun: "a gathering of soldiers", "bases manned by militias" keep theirs)
+                kept = [m for m in mentions if m.start <= t.idx < m.end or m.start > t.idx
+                        or (site and m.actor.type != "state")]
                 modified, mentions = len(kept) < len(mentions), kept
             if any(m.start <= t.idx < m.end and not m.actor.generic for m in mentions):
                 # "Sudan's paramilitary Rapid Support Forces": the named force, not also the country it belongs to
@@ -309,7 +311,7 @@ class ParticipantFinder:
         patients: list[Any] = []
         word = trigger
         while trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "compound" and trigger.head.i > trigger.i \
-                and trigger.head.pos_ in ("NOUN", "PROPN"):
+                and trigger.head.lemma_.lower() in self._event_nouns():
             trigger = trigger.head  # "an artillery strike carried out by X": the phrase's head holds its arguments
         verb = trigger
         if trigger.pos_ in ("NOUN", "PROPN"):
@@ -390,6 +392,10 @@ class ParticipantFinder:
                     agents.extend(g for g in c.children if g.dep_ == "pobj")
                     subj_found = True
         return agents, patients
+
+    def _event_nouns(self) -> frozenset[str]:
+        """Nouns that name an attack ("strike", "raid", "bombing"): the head of "an artillery strike"."""
+        return _STRIKE_NOUNS | frozenset(getattr(self.kb, "event_heads", frozenset()))
 
     def _carried(self, tok: Any) -> bool:
         """The noun names armed men, a band, one of its ranks or a weapon: an actor in a modifier is its own
@@ -725,6 +731,7 @@ _SPEAKING = frozenset({"say", "tell", "report", "announce", "state", "add", "not
                        "describe", "explain", "tweet", "declare"})
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "around", "across"})
 # nouns of a band or its members: the actor the phrase names may be its modifier ("Boko Haram's gunmen unit")
+_STRIKE_NOUNS = frozenset({"strike", "airstrike", "bombardment", "shelling", "assault", "barrage", "offensive"})
 # what a force fights with, and a head that only counts ("hundreds of Taliban forces")
 _WAR_MACHINES = frozenset({"jet", "fighter", "warplane", "plane", "aircraft", "helicopter", "gunship", "bomber",
                            "tank", "artillery", "warship", "vessel", "boat", "convoy", "patrol", "vehicle", "unit"})
