@@ -447,9 +447,14 @@ def test_a_force_sharing_a_monitor_s_short_name_can_perpetrate(events_of) -> Non
     assert "Rapid Support Forces" in {p.actor.name for e in events for p in e.perpetrators}
 
 
-def test_a_strike_carried_out_by_a_named_force_not_its_country(events_of) -> None:
-    _, events = events_of("A mortar attack carried out by Sudan's paramilitary Rapid Support Forces killed six "
-                          "worshippers in a mosque in El Fasher.")
+@pytest.mark.parametrize("text", [
+    "A mortar attack carried out by Sudan's paramilitary Rapid Support Forces killed six worshippers in a mosque in "
+    "El Fasher.",
+    "An artillery strike carried out by Sudan’s paramilitary Rapid Support Forces (RSF) has killed 13 people "
+    "sheltering in a school in El Fasher.",
+])
+def test_a_strike_carried_out_by_a_named_force_not_its_country(events_of, text) -> None:
+    _, events = events_of(text)
     assert {p.actor.name for e in events for p in e.perpetrators} == {"Rapid Support Forces"}
 
 

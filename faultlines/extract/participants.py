@@ -203,6 +203,14 @@ class ParticipantFinder:
             if any(m.start <= t.idx < m.end and not m.actor.generic for m in mentions):
                 # "Sudan's paramilitary Rapid Support Forces": the named force, not also the country it belongs to
                 mentions = [m for m in mentions if m.start <= t.idx < m.end or m.actor.type != "state"]
+            if mentions and all(m.actor.type == "state" for m in mentions) and any(
+                    c.dep_ == "case" for c in t.children):
+                # "by Sudan’s paramilitary Rapid Support Forces" misparsed with "Sudan" as the object: the
+                # possessor's named force, told right after it, is the participant
+                owned = [m for m in self._mentions(analysis, end, end + 60)
+                         if not m.actor.generic and m.actor.type != "state"
+                         and not span_text(t.doc)[end:m.start].strip(" ’'s").count(" ") > 2]
+                mentions = owned[:1] or mentions
             if mentions:
                 for m in mentions:
                     out.append(Participant(m.text, m.actor, how, m.start, m.end))
