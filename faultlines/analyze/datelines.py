@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
-_OPENING = re.compile(r"[ \t]*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}")
-# what follows the place of a dateline on its line (right after it: a comma, a parenthesis, a dash or a colon): a dash between spaces, an agency in parentheses and a dash or
-# colon, or a colon or dash right after ("KHARTOUM, Sudan (AFP) —", "ISLAMABAD, May 22 --", "MOGADISHU: More")
+# a place name in capitals, as a dateline gives it ("KABUL", "GAZA CITY", "U.S.")
+CAPITALS_NAME = r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}"
+_OPENING = re.compile(r"[ \t]*" + CAPITALS_NAME)
+# what follows the place of a dateline on its line: right after it a comma, a parenthesis, a dash or a colon, then
+# a dash between spaces, an agency in parentheses and a dash or colon, or a colon or dash ("KHARTOUM, Sudan (AFP)
+# —", "ISLAMABAD, May 22 --", "MOGADISHU: More")
 _DATELINE_END = re.compile(r"^(?=,| ?\(| ?[-\u2013\u2014:])[^\n]{0,60}?"
                            r"(\s[-\u2013\u2014]\s|\)\s*[-\u2013\u2014:]|\s*[-\u2013\u2014:]\s)")
 
@@ -43,4 +46,4 @@ def in_dateline(text: str, start: int, end: int) -> bool:
     return span is not None and span[0] <= start and end <= span[1]
 
 
-__all__ = ["dateline_at", "in_dateline"]
+__all__ = ["CAPITALS_NAME", "dateline_at", "in_dateline"]

@@ -32,6 +32,7 @@ from typing import Any
 from spacy.attrs import ENT_TYPE, IDX, POS
 from spacy.symbols import ADJ, NOUN, PROPN
 
+from faultlines.analyze.datelines import CAPITALS_NAME
 from faultlines.analyze.gazetteer import DATA_DIR, Gazetteer, light_name, normalize_name
 from faultlines.analyze.parsed import parsed
 from faultlines.model import ActorMention, Document, Place, PlaceMention
@@ -104,7 +105,7 @@ def _lower_cased(text: str) -> bool:
     return not letters or sum(c.isupper() for c in letters) < 0.01 * len(letters)
 
 
-_DATELINE_RE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?=,| \(| ?[-\u2013\u2014] )")
+_DATELINE_RE = re.compile(r"(?m)^[ \t]*(" + CAPITALS_NAME + r")(?=,| \(| ?[-\u2013\u2014] )")
 
 
 def _load_lines(path: Path) -> list[str]:

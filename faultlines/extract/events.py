@@ -1090,12 +1090,10 @@ def _resolve_anaphors(events: list[Event], anaphors: re.Pattern[str] | None) -> 
             # the latest event of its own kind, dated or not ("an attack on a village ... The attack took place on
             # Thursday" keeps the village attack's day, not that of "an insurgency since 2012" told in between);
             # else the latest dated one of a compatible kind
-            prev = next((p for p in reversed(out) if p.is_event and p.event_type == e.event_type), None)
-            if prev is None or prev.date.start is None:
-                prev = None if prev is not None else next(
-                    (p for p in reversed(out) if p.is_event and p.date.start is not None
-                     and p.event_type in _COMPATIBLE.get(e.event_type, ())), None)
-            if prev is not None:
+            prev = next((p for p in reversed(out) if p.is_event and p.event_type == e.event_type), None) or next(
+                (p for p in reversed(out) if p.is_event and p.date.start is not None
+                 and p.event_type in _COMPATIBLE.get(e.event_type, ())), None)
+            if prev is not None and prev.date.start is not None:
                 here = PLACE_RANK.get(e.location.place.precision, 6) if e.location else 7
                 there = PLACE_RANK.get(prev.location.place.precision, 6) if prev.location else 7
                 e = replace(e, date=prev.date, location=prev.location if there < here else e.location)

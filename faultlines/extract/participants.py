@@ -120,6 +120,10 @@ class ParticipantFinder:
         self.suffer_verbs = suffer_verbs  # "five soldiers DIED in an ambush": the verb whose subject suffers
         self.wield_verbs = wield_verbs  # "forces USING missiles": the noun the participle qualifies holds them
         self.common_nouns = common_nouns  # capitalised common nouns ("Mosque") never become new actors
+        # read once from the base: the head nouns a compound trigger climbs to, and what ``_carried`` looks up
+        self._strike_nouns = _STRIKE_NOUNS | frozenset(getattr(kb, "event_heads", frozenset()))
+        self._weapons: frozenset[str] = frozenset(getattr(kb, "weapon_words", frozenset()))
+        self._generic_nouns = getattr(kb, "generic_nouns", None) or {}
         self._sorted_for: list[ActorMention] | None = None  # ``_ends_of`` memo
         self._sorted_ends: list[int] | None = None
 
@@ -209,7 +213,7 @@ class ParticipantFinder:
                 # possessor's named force, told right after it, is the participant
                 owned = [m for m in self._mentions(analysis, end, end + 60)
                          if not m.actor.generic and m.actor.type != "state"
-                         and not span_text(t.doc)[end:m.start].strip(" ’'s").count(" ") > 2]
+                         and len(span_text(t.doc)[end:m.start].split()) <= 3]
                 mentions = owned[:1] or mentions
             if mentions:
                 for m in mentions:
@@ -319,7 +323,7 @@ class ParticipantFinder:
         patients: list[Any] = []
         word = trigger
         while trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "compound" and trigger.head.i > trigger.i \
-                and trigger.head.lemma_.lower() in self._event_nouns():
+                and trigger.head.lemma_.lower() in self._strike_nouns:
             trigger = trigger.head  # "an artillery strike carried out by X": the phrase's head holds its arguments
         verb = trigger
         if trigger.pos_ in ("NOUN", "PROPN"):
@@ -401,18 +405,13 @@ class ParticipantFinder:
                     subj_found = True
         return agents, patients
 
-    def _event_nouns(self) -> frozenset[str]:
-        """Nouns that name an attack ("strike", "raid", "bombing"): the head of "an artillery strike"."""
-        return _STRIKE_NOUNS | frozenset(getattr(self.kb, "event_heads", frozenset()))
-
     def _carried(self, tok: Any) -> bool:
         """The noun names armed men, a band, one of its ranks or a weapon: an actor in a modifier is its own
         ("Russian rockets", "Abu Sayyaf leader Isnilon Hapilon", "Taliban chief Mullah Mansoor")."""
-        weapons: frozenset[str] = getattr(self.kb, "weapon_words", frozenset())
-        nouns = getattr(self.kb, "generic_nouns", None) or {}
         low, lemma = tok.lower_, tok.lemma_.lower()
-        return _armed_noun(tok, self.kb) or (lemma + "s",) in nouns or low in weapons or lemma in weapons \
-            or lemma in _RANKS or lemma in _WAR_MACHINES or low in _QUANTITY_HEADS or tok.like_num
+        return _armed_noun(tok, self.kb) or (lemma + "s",) in self._generic_nouns or low in self._weapons \
+            or lemma in self._weapons or lemma in _RANKS or lemma in _WAR_MACHINES or low in _QUANTITY_HEADS \
+            or tok.like_num
 
     def _suffers(self, verb: Any) -> bool:
         """The verb's subject suffers what it is told "in": "died", or "killed"/"wounded" with no object of its
@@ -628,7 +627,8 @@ def _direct(tok: Any) -> bool:
 
 def held_responsible(trigger: Any) -> list[tuple[Any, str]]:
     """Who the sentence holds responsible for the event its noun trigger names, with how: "X claimed the attack",
-    "blamed X for the murder", "X were implicated in (or involved in, arrested for) the killing", "X is responsible for (or was
+    "blamed X for the murder", "X were implicated in (or involved in, arrested for) the killing", "X is responsible
+    for (or was
     behind) the bombing", "the attack was the work of X"."""
     if trigger.pos_ not in ("NOUN", "PROPN"):
         return []
@@ -679,7 +679,7 @@ def established(participants: Iterable[Participant], attribution: str | None) ->
 def _counted(tok: Any) -> bool:
     """The noun phrase gives a number of people ("300 people", "as many as 2,000 villagers", "dozens of men")."""
     return tok.like_num or any(c.dep_ == "nummod" for c in tok.children) or (
-        tok.lower_ in ("dozens", "scores", "hundreds", "thousands") and any(c.dep_ == "prep" for c in tok.children))
+        tok.lower_ in _COUNT_NOUNS and any(c.dep_ == "prep" for c in tok.children))
 
 
 def _says_did(trigger: Any, agent: Any) -> bool:
@@ -743,7 +743,8 @@ _STRIKE_NOUNS = frozenset({"strike", "airstrike", "bombardment", "shelling", "as
 # what a force fights with, and a head that only counts ("hundreds of Taliban forces")
 _WAR_MACHINES = frozenset({"jet", "fighter", "warplane", "plane", "aircraft", "helicopter", "gunship", "bomber",
                            "tank", "artillery", "warship", "vessel", "boat", "convoy", "patrol", "vehicle", "unit"})
-_QUANTITY_HEADS = frozenset({"hundreds", "dozens", "scores", "thousands", "some", "many", "several", "most", "all"})
+_COUNT_NOUNS = frozenset({"hundreds", "dozens", "scores", "thousands"})
+_QUANTITY_HEADS = _COUNT_NOUNS | {"some", "many", "several", "most", "all"}
 # ranks, posts and ruling bodies of a group or a force: the group is named in their modifier ("Abu Sayyaf leader
 # X", "the military council's air bombardment")
 _RANKS = frozenset({"leader", "commander", "chief", "founder", "emir", "deputy", "official", "operative",

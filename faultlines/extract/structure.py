@@ -174,7 +174,8 @@ def _specific(e: Event) -> bool:
     """The mention says when (finer than a year), where (finer than a country) or how many of its own."""
     place = own_place(e)
     when = own_date(e)
-    return (when.start is not None and when.precision != "year") or (place is not None and _rank(place) <= PLACE_RANK["admin1"]) or \
+    return (when.start is not None and when.precision != "year") or \
+        (place is not None and _rank(place) <= PLACE_RANK["admin1"]) or \
         e.killed.known or e.injured.known or e.casualties.known or e.abducted.known
 
 
