@@ -255,6 +255,10 @@ def test_every_conflict_country_has_a_state_and_its_forces(iso2):
     ("Jama'at Nasr al-Islam wal Muslimin", "jnim"),
     ("Cartel Jalisco Nueva Generacion", "cjng"),
     ("Operation Dignity", "libyan-national-army"),
+    # the izafat connector spelled either way, with hyphens or a space after it
+    ("Tehreek-i-Taliban Pakistan", "ttp"),
+    ("Jaish-i-Muhammad", "jaish-e-mohammed"),
+    ("Hizb-i Islami", "hezb-e-islami"),
 ])
 def test_lookups(name, actor_id):
     assert ActorKB.load().lookup(name).id == actor_id
@@ -324,6 +328,8 @@ def mentions(nlp):
     ("Viv Ansanm gangs attacked the police station.", "Viv Ansanm", "viv-ansanm", "political militia"),
     ("Abu Sayyaf militants abducted three fishermen.", "Abu Sayyaf militants", "abu-sayyaf", "rebel group"),
     ("The TTP claimed a suicide attack on a police post.", "TTP", "ttp", "rebel group"),
+    ("Fighters of Tehreek-i-Taliban Pakistan stormed a checkpoint in Bannu.", "Tehreek-i-Taliban Pakistan", "ttp",
+     "rebel group"),
     ("ISWAP fighters overran the garrison at Marte.", "ISWAP fighters", "iswap", "rebel group"),
     ("Houthi forces fired a missile at a tanker.", "Houthi forces", "houthis", "rebel group"),
     ("The Qassam Brigades said it fired rockets.", "Qassam Brigades", "qassam-brigades", "rebel group"),

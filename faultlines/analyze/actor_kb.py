@@ -37,6 +37,10 @@ _WORD_RE = re.compile(
 )
 _DROP_ALWAYS = frozenset({"the", "al", "el"})
 _DROP_BEFORE_HYPHEN = frozenset({"ad", "as", "an", "ar", "ash", "at", "az", "adh", "ath", "ed", "es", "en", "er"})
+# The Persian/Urdu izafat joining two words of a name is spelled "-e-" or "-i-" ("Tehrik-e-Taliban",
+# "Tehreek-i-Taliban", "Hizb-e Islami"): a one-letter connector next to a hyphen is dropped, so every spelling
+# of the connector meets the same alias.
+_IZAFAT = frozenset({"e", "i"})
 _HYPHENS = "-‐‑‒–—"
 _STRIP_TABLE = str.maketrans("", "", _APOSTROPHES + ".")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the actor files are large
@@ -75,7 +79,8 @@ _new_word = tuple.__new__  # builds a Word without NamedTuple.__new__'s keyword 
 
 
 def iter_words(text: str) -> Iterator[Word]:
-    """The words of ``text`` with offsets; article "the" and Arabic "al-"/"el-" get an empty normalized form."""
+    """The words of ``text`` with offsets; article "the", Arabic "al-"/"el-" and the izafat "-e-"/"-i-" get an empty
+    normalized form."""
     for m in _WORD_RE.finditer(text):
         word = m.group()
         start, end = m.span()
@@ -84,6 +89,8 @@ def iter_words(text: str) -> Iterator[Word]:
         surface, low = _forms(word)
         if low in _DROP_ALWAYS or (low in _DROP_BEFORE_HYPHEN and (nxt := text[end : end + 1]) and nxt in _HYPHENS):
             low = ""
+        elif low in _IZAFAT and start and (text[start - 1] in _HYPHENS or text[end : end + 1] in _HYPHENS):
+            low = ""  # the connector of "Tehrik-i-Taliban"; not a name's first word
         yield _new_word(Word, (start, end, surface, low))
 
 
