@@ -294,3 +294,16 @@ def test_an_unlisted_village_near_a_border_stays_in_its_district_s_country(analy
     analysis = analyzer(make_document(raw_text=text, clean_text=text, name="t.txt"))
     kolongo = next(p for p in analysis.places if p.text == "Kolongo")
     assert kolongo.place.country_code == "ML"
+
+
+@pytest.mark.parametrize(("text", "name", "country"), [
+    ("Rebels raided a village in eastern Congo on Friday.", "Congo", "CD"),
+    ("Militiamen burned homes in the Democratic Republic of Congo last week.", "Democratic Republic of Congo", "CD"),
+    ("ADF fighters kill nine farmers in DRC", "DRC", "CD"),
+    ("Gunmen shot four people in the Republic of Congo on Monday.", "Republic of Congo", "CG"),
+    ("Junta jets bombed a school in Burma on Tuesday.", "Burma", "MM"),
+])
+def test_countries_by_the_names_the_news_uses(nlp, resolver: PlaceResolver, text, name, country) -> None:
+    """Countries under the names reports give them, not only GeoNames' own ("Congo" is not El Congo, El Salvador)."""
+    found = by_text(places(nlp, resolver, text))
+    assert found[name].place.country_code == country and found[name].place.precision == "country", found
