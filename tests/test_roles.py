@@ -491,3 +491,32 @@ def test_an_actor_after_a_collective_noun_stays(events_of, text, kind) -> None:
     _, events = events_of(text)
     targets = [p for e in events for p in e.targets]
     assert targets and (kind is None or kind in {p.actor.type for p in targets})
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said 12 people were killed and 20 hurt in air strikes on Abs district by a Saudi-led coalition "
+    "fighting the Iran-aligned Houthi movement.",
+    "Nine villagers were killed in a raid by Russian-backed separatists fighting Ukrainian troops near Donetsk.",
+])
+def test_the_enemy_of_a_group_s_war_is_not_the_target(events_of, text) -> None:
+    """"A coalition fighting the Houthis" says who the coalition is: the Houthis are not whom the strike hit, and
+    the strike on villagers is no clash."""
+    _, events = events_of(text)
+    assert events
+    assert not any(p.actor.type in ("rebel group", "state forces") for e in events for p in e.targets), [
+        (e.sub_event_type, _names(e.targets)) for e in events]
+    assert all(e.event_type != "Battles" for e in events), [e.sub_event_type for e in events]
+    assert any(p.actor.type == "civilians" for e in events for p in e.targets)
+
+
+@pytest.mark.parametrize("text", [
+    "Rebels attacked a school in Mpondwe on Friday night. They abducted six pupils and retreated back into the "
+    "Democratic Republic of Congo.",
+    "Gunmen raided a market in Mpondwe on Friday. The attackers shot dead four traders before fleeing into the "
+    "Democratic Republic of Congo, police said.",
+])
+def test_where_attackers_fled_is_not_where_they_struck(events_of, text) -> None:
+    _, events = events_of(text)
+    assert events
+    assert all(e.location is None or e.location.place.country_code != "CD" for e in events), [
+        (e.trigger, e.location and e.location.text) for e in events]

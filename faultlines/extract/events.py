@@ -215,7 +215,7 @@ class EventExtractor:
             for start, end in found:
                 tok = _token_at(sent, start, end)
                 if tok is None or _in_name(analysis, sent.start_char + start, sent.start_char + end) \
-                        or self._names_group(tok):
+                        or self._names_group(tok) or _standing_war(tok):
                     continue  # "the National Liberation Army": a word of a name, not an event
                 seized = self._seized_people(tok) if cue.object == "place" else None
                 if seized == "civilians":  # "21 fishermen seized by the militants": an abduction, not a town taken
@@ -424,8 +424,8 @@ class EventExtractor:
                     continue
                 k = _nearest(told, events, c, sent)
                 event = events[k]
-                if _overlapping(c, event):
-                    continue  # the rules placed it already
+                if _overlapping(c, event) or any(_standing_war(a) for a in c.head.ancestors):
+                    continue  # the rules placed it already; or the enemy in "a coalition battling the Houthis"
                 how = event.attribution or "stated"
                 perps, targets, things = added.setdefault(k, ([], [], []))
                 if perp >= model.perpetrator and perp >= target and (
@@ -598,7 +598,7 @@ class EventExtractor:
         # a dateline ("BAQUBA, Iraq, Aug 22 (Wire) -") says where the reporter files from: a last resort only
         places = [p for p in places if not _dateline(p, text)] or places
         # "close to the Niger border", "near the border with Mali": the country across the border is not where
-        places = [p for p in places if not _across_border(sent, p)]
+        places = [p for p in places if not _across_border(sent, p) and not _escape_route(sent, p)]
         if places and not _earlier_event(trigger):  # not where the event it follows or answers happened
             spans = _earlier_spans(sent)
             places = [p for p in places if not any(a <= p.start < b for a, b in spans)] or \
@@ -675,6 +675,32 @@ def _across_border(sent: Any, p: PlaceMention) -> bool:
     if tok.dep_ in ("compound", "nmod", "amod") and tok.head.lemma_.lower() in _BORDER_NOUNS:
         return not any(c.dep_ in ("compound", "nmod", "amod") and c.i != tok.i for c in tok.head.children)
     return tok.dep_ == "pobj" and tok.head.lower_ == "with" and tok.head.head.lemma_.lower() in _BORDER_NOUNS
+
+
+# verbs of attackers leaving the scene: where they went is not where they struck ("retreated back into the
+# Democratic Republic of Congo", "fled into the bush", "escaped to Niger")
+_ESCAPE_VERBS = frozenset({"flee", "retreat", "escape", "withdraw", "disperse", "vanish", "melt"})
+
+
+def _escape_route(sent: Any, p: PlaceMention) -> bool:
+    """The place is where someone fled or retreated to ("into X", "to X", "towards X", "across X")."""
+    span = sent.doc.char_span(p.start, p.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    tok = span.root
+    for _ in range(4):  # "into various parts of eastern Congo": climb to the preposition's own object
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):
+            tok = tok.head.head
+        elif tok.dep_ in ("conj", "compound", "appos") and tok.head.pos_ in ("NOUN", "PROPN"):
+            tok = tok.head
+        else:
+            break
+    if tok.dep_ != "pobj" or tok.head.lower_ not in ("into", "to", "towards", "toward", "across", "back"):
+        return False
+    verb = tok.head.head
+    if verb.lower_ == "back" and verb.head.i != verb.i:  # "retreated back into"
+        verb = verb.head
+    return verb.pos_ == "VERB" and verb.lemma_.lower() in _ESCAPE_VERBS
 
 
 def _stray_countries(places: list[PlaceMention]) -> set[str]:
@@ -862,6 +888,19 @@ def _named_dead(sent: Any) -> list[str]:
         ent = next((e for e in sent.ents if e.start <= h.i < e.end and e.label_ == "PERSON"), None)
         names.append(ent.text if ent is not None else h.text)
     return list(dict.fromkeys(names))
+
+
+# verbs of a war a group wages, told as who the group is: "a Saudi-led coalition battling the Houthis", "the
+# coalition, which is fighting the rebels"
+_WAR_VERBS = frozenset({"fight", "battle", "combat"})
+
+
+def _standing_war(tok: Any) -> bool:
+    """A participle or relative clause of a war verb on a noun ("the coalition battling rebels in Yemen"): who the
+    noun is, not an event of the sentence; its enemy is neither the target of the sentence's strike nor does it
+    make the strike a clash."""
+    return tok.pos_ == "VERB" and tok.lemma_.lower() in _WAR_VERBS and tok.dep_ in ("acl", "relcl") \
+        and tok.head.pos_ in ("NOUN", "PROPN") and tok.tag_ != "VBN"
 
 
 def _subordinate(tok: Any) -> bool:
