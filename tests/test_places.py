@@ -307,3 +307,17 @@ def test_countries_by_the_names_the_news_uses(nlp, resolver: PlaceResolver, text
     """Countries under the names reports give them, not only GeoNames' own ("Congo" is not El Congo, El Salvador)."""
     found = by_text(places(nlp, resolver, text))
     assert found[name].place.country_code == country and found[name].place.precision == "country", found
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("El-Fasher, the capital of a state in Darfur, has been besieged for months.", "El-Fasher"),
+    ("The paramilitaries shelled El-Obeid overnight, residents said.", "El-Obeid"),
+])
+def test_a_hyphenated_town_name_the_model_calls_an_organisation(nlp, resolver: PlaceResolver, text, name) -> None:
+    found = by_text(places(nlp, resolver, text))
+    assert name in found and found[name].place.country_code == "SD", found
+
+
+def test_a_long_country_name_the_model_splits(nlp, resolver: PlaceResolver) -> None:
+    found = by_text(places(nlp, resolver, "Militiamen burned a church in eastern Democratic Republic of the Congo."))
+    assert found["Democratic Republic of the Congo"].place.country_code == "CD", found

@@ -520,3 +520,28 @@ def test_where_attackers_fled_is_not_where_they_struck(events_of, text) -> None:
     assert events
     assert all(e.location is None or e.location.place.country_code != "CD" for e in events), [
         (e.trigger, e.location and e.location.text) for e in events]
+
+
+def test_a_country_s_short_form_in_parentheses_is_no_actor(events_of) -> None:
+    _, events = events_of("Rebels killed 22 people in eastern Democratic Republic of the Congo (DRC) on Friday.")
+    assert events
+    assert not any(p.actor.type == "state" for e in events for p in (*e.perpetrators, *e.targets)), [
+        (_names(e.perpetrators), _names(e.targets)) for e in events]
+
+
+@pytest.mark.parametrize("text", [
+    "Paramilitary shelling of Al-Nasr Hospital killed nine patients on Monday.",
+    "Gunmen stormed the Kasana Model Secondary School overnight and abducted 30 pupils.",
+])
+def test_a_named_building_is_no_actor(events_of, text) -> None:
+    analysis, events = events_of(text)
+    assert not any(m.actor.name.endswith(("Hospital", "School")) for m in analysis.actors), [
+        m.actor.name for m in analysis.actors]
+
+
+def test_rebel_fighters_are_rebels_only(events_of) -> None:
+    """"rebel fighters" is one phrase: the rebels, not also an unidentified armed group."""
+    _, events = events_of("Nine farmers were killed by rebel fighters near Kalemie on Friday.")
+    assert events
+    assert [_names(e.perpetrators) for e in events if e.perpetrators] == [["Rebels (unspecified)"]], [
+        _names(e.perpetrators) for e in events]

@@ -139,6 +139,9 @@ class ActorRecognizer:
         Never in a dateline ("KABUL, March 3 --" is where the report was filed, whatever the parse makes of it)."""
         if in_dateline(st.text, start, end):
             return False
+        if st.text[end:end + 1] == ")" and st.text[:start].rstrip().endswith("(") \
+                and st.text[:start].rstrip()[:-1].rstrip()[-1:].isalpha():
+            return False  # "eastern Democratic Republic of the Congo (DRC)": the short form of the name before it
         span = st.sdoc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             return False

@@ -108,6 +108,13 @@ def _lower_cased(text: str) -> bool:
 _DATELINE_RE = re.compile(r"(?m)^[ \t]*(" + CAPITALS_NAME + r")(?=,| \(| ?[-\u2013\u2014] )")
 
 
+def _inner_hyphen(tok: Any) -> bool:
+    """A hyphen joining two words with no space ("El-Fasher" tokenized as El / - / Fasher)."""
+    doc = tok.doc
+    return tok.text in "-‐‑" and 0 < tok.i < len(doc) - 1 and not doc[tok.i - 1].whitespace_ \
+        and not tok.whitespace_
+
+
 def _load_lines(path: Path) -> list[str]:
     if not path.exists():
         return []
@@ -384,7 +391,8 @@ class PlaceResolver:
                 cand = self._demonym(sdoc, toks)
             elif label in DEMONYM_LABELS:
                 continue
-            elif all(t.pos_ == "PROPN" for t in toks) and len(toks) <= 3:
+            elif all(t.pos_ == "PROPN" or _inner_hyphen(t) for t in toks) and len(toks) <= 3 + sum(
+                    _inner_hyphen(t) for t in toks):
                 # a place NER gave another label: a metonym ("Tunis said"), or a town tagged as a person
                 cand = self._span_candidate(sdoc, toks, actors, need_cue=True, need_strong=label == "PERSON")
                 if cand is None and not (len(toks) == 1 and toks[0].lower_ in person_words):

@@ -860,7 +860,11 @@ def _unique(items: Iterable[Participant]) -> list[Participant]:
 
 
 def _specific(items: list[Participant]) -> list[Participant]:
-    """Drop generic armed actors ("a suicide bomber") when the same side names a specific one ("ISIS")."""
+    """Drop generic armed actors ("a suicide bomber") when the same side names a specific one ("ISIS"), and an
+    unidentified armed group whose phrase another actor names ("rebel fighters" are rebels)."""
+    items = [p for p in items if p.actor.id != "unidentified-armed-group" or not any(
+        q.actor.id != p.actor.id and q.start <= p.end + 1 and p.start <= q.end + 1 and kind_of(q.actor) != "civilian"
+        for q in items)]
     named = [p for p in items if not p.actor.generic]
     if not named:
         return items
