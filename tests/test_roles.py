@@ -545,3 +545,36 @@ def test_rebel_fighters_are_rebels_only(events_of) -> None:
     assert events
     assert [_names(e.perpetrators) for e in events if e.perpetrators] == [["Rebels (unspecified)"]], [
         _names(e.perpetrators) for e in events]
+
+
+@pytest.mark.parametrize("text", [
+    "Somalia’s Al Shabaab militant group claimed responsibility for the bombing of the hotel in Kismayo.",
+    "The bombing of the hotel in Kismayo was carried out by Somalia's Islamist rebels, al-Shabab, police said.",
+])
+def test_the_country_a_named_group_belongs_to_is_no_party(events_of, text) -> None:
+    _, events = events_of(text)
+    perps = [p.actor for e in events for p in e.perpetrators]
+    assert perps and not any(a.type == "state" for a in perps), [a.name for a in perps]
+
+
+def test_a_country_s_army_next_to_a_named_group_stays(events_of) -> None:
+    _, events = events_of("Iran's army and Hezbollah fighters attacked the town of Qusayr on Monday.")
+    perps = {p.actor.name for e in events for p in e.perpetrators}
+    assert "Hezbollah" in perps and perps & {"Iran", "Military Forces of Iran"}, perps
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Police raided Morro Azul in Rio de Janeiro on Tuesday, killing 14 people.", "Morro Azul"),
+    ("Gunmen attacked Tudun Kaura in Zamfara state overnight, killing nine villagers.", "Tudun Kaura"),
+    ("Israel’s attack on Kfar Deen in Beirut’s southern suburbs killed a senior commander.", "Kfar Deen"),
+])
+def test_an_unknown_name_an_assault_struck_in_a_known_place_is_a_place(events_of, text, name) -> None:
+    _, events = events_of(text)
+    assert events
+    assert not any(name in p.text for e in events for p in (*e.perpetrators, *e.targets)), [
+        (_names(e.perpetrators), _names(e.targets)) for e in events]
+
+
+def test_a_person_shot_in_a_town_stays_a_victim(events_of) -> None:
+    _, events = events_of("Gunmen shot Abdullahi Yusuf in Mogadishu on Friday.")
+    assert any("Abdullahi Yusuf" in p.text for e in events for p in e.targets)

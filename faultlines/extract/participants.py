@@ -99,6 +99,40 @@ def _phrase_text(tok: Any) -> str:
     return doc[left: right + 1].text
 
 
+# words that end a possessive phrase: what follows them is no longer the possessor's own
+_LINKS = frozenset({"on", "in", "at", "against", "by", "of", "for", "to", "from", "with", "and", "or", "near"})
+_JOINED = re.compile(r"\b(?:and|or|with|against|while)\b|[;.]")
+
+
+# verbs and nouns of an assault on a place: an unknown name they strike, told "in" a known place, is a part of it
+_SITE_ASSAULTS = frozenset({"attack", "raid", "storm", "shell", "bomb", "bombard", "overrun", "besiege", "invade",
+                            "loot", "torch", "assault", "strike", "offensive", "airstrike", "incursion"})
+
+
+def _sited(tok: Any, analysis: Analysis) -> bool:
+    """An unknown name struck by an assault and told as lying in a known place: "the attack on Dahieh in Beirut's
+    southern suburbs", "police raided Vila Cruzeiro in Rio de Janeiro", "gunmen attacked Gidan Haliliu in Zamfara
+    state" name a quarter or a village, not a person or a group."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ in ("on", "against", "at", "into"):
+        head = head.head
+    elif tok.dep_ != "dobj":
+        return False
+    if head.lemma_.lower() not in _SITE_ASSAULTS:
+        return False
+    doc = tok.doc
+    right = max([tok.i, *(c.right_edge.i for c in tok.children if c.dep_ in ("compound", "flat"))])
+    if right + 2 >= len(doc) or doc[right + 1].lower_ not in ("in", "near", "outside"):
+        return False
+    after = doc[right + 2].idx
+    return any(p.start == after for p in analysis.places)
+
+
+def _possessor(text: str, end: int) -> bool:
+    """The mention ending at ``end`` is a possessive ("Somalia’s", "Somalia's")."""
+    return text[end:end + 2] in ("'s", "’s") or text[end:end + 1] in ("'", "’")
+
+
 def _coordinated(tok: Any) -> list[Any]:
     """The token and the tokens coordinated with it ("soldiers and policemen")."""
     out = [tok]
@@ -175,7 +209,8 @@ class ParticipantFinder:
         if tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "NORP", "PERSON", "") and tok.lower_ not in self.common_nouns:
             name = _phrase_text(tok)
             start, end = _arg_span(tok)
-            if not _fit(kb, name) or _on_place(analysis, start, end) or _named_place(analysis, name):
+            if not _fit(kb, name) or _on_place(analysis, start, end) or _named_place(analysis, name) \
+                    or _sited(tok, analysis):
                 return None  # an outlet, a number, a hashtag, or a place ("Kunduz" is where, not who)
             weapons: frozenset[str] = getattr(kb, "weapon_words", frozenset())
             if weapons and _names_a_weapon(tok.doc, tok.idx, tok.idx + len(tok.text), weapons):
@@ -193,7 +228,8 @@ class ParticipantFinder:
             if t.pos_ == "PRON" and t.lower_ not in ("they", "them"):
                 continue
             start, end = _arg_span(t)
-            mentions = [m for m in self._mentions(analysis, start, end) if m.actor.known or not _on_place(analysis, m.start, m.end)]
+            mentions = [m for m in self._mentions(analysis, start, end) if m.actor.known or not (
+                _on_place(analysis, m.start, m.end) or _sited(t, analysis))]
             modified = False
             if t.pos_ in ("NOUN", "PROPN") and not any(self._carried(x) for x in (t, *t.lefts)):
                 # a modifier names the phrase's actor only for armed men, a band or a weapon ("Boko Haram fighters",
@@ -213,7 +249,8 @@ class ParticipantFinder:
                 # possessor's named force, told right after it, is the participant
                 owned = [m for m in self._mentions(analysis, end, end + 60)
                          if not m.actor.generic and m.actor.type != "state"
-                         and len(span_text(t.doc)[end:m.start].split()) <= 3]
+                         and len(words := span_text(t.doc)[end:m.start].split()) <= 3
+                         and not any(w.lower() in _LINKS for w in words)]  # not "Israel's attack on Kfar Deen"
                 mentions = owned[:1] or mentions
             if mentions:
                 for m in mentions:
@@ -226,6 +263,13 @@ class ParticipantFinder:
             actor = self._kb_actor(t, analysis)
             if actor is not None:
                 out.append(Participant(_phrase_text(t), actor, how, start, end))
+        named = [p for p in out if not p.actor.generic and p.actor.type != "state"]
+        if named:
+            # "Somalia's Al Shabaab terrorist group", "Somalia's rebels, al-Shabab": the country a named group
+            # belongs to is where it is from, not a party ("Iran's army and Hezbollah" are two)
+            text = span_text(tok.doc)
+            out = [p for p in out if p.actor.type != "state" or not _possessor(text, p.end) or not any(
+                0 <= q.start - p.end <= 60 and not _JOINED.search(text[p.end:q.start]) for q in named)]
         return _unique(out)
 
     def fill(self, tok: Any, analysis: Analysis, perpetrator: bool, how: str = "stated") -> list[Participant]:
