@@ -578,3 +578,14 @@ def test_an_unknown_name_an_assault_struck_in_a_known_place_is_a_place(events_of
 def test_a_person_shot_in_a_town_stays_a_victim(events_of) -> None:
     _, events = events_of("Gunmen shot Abdullahi Yusuf in Mogadishu on Friday.")
     assert any("Abdullahi Yusuf" in p.text for e in events for p in e.targets)
+
+
+@pytest.mark.parametrize("text", [
+    "Three Kukis were shot dead near Churachandpur on Monday.",
+    "The other four Meiteis were killed on Thursday in Bishnupur district.",
+])
+def test_counted_members_of_a_community_are_civilians_not_a_named_actor(events_of, text) -> None:
+    _, events = events_of(text)
+    targets = [p.actor for e in events for p in e.targets]
+    assert targets and all(a.type == "civilians" for a in targets), [(a.name, a.type) for a in targets]
+    assert all(e.killed.low in (None, 3, 4) for e in events), [e.killed for e in events]  # never one per "name"

@@ -23,7 +23,7 @@ import yaml
 
 from faultlines.analyze.datelines import in_dateline
 from faultlines.analyze.parsed import parsed, span_text
-from faultlines.extract.casualties import CasualtyFigures, parse_casualties, victims_noun
+from faultlines.extract.casualties import CasualtyFigures, parse_casualties, parse_quantity, victims_noun
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import (
     ParticipantFinder,
@@ -342,7 +342,10 @@ class EventExtractor:
         if hits and not figures.killed.known:  # a killing verb is itself a trigger: no parse walk elsewhere
             named = _named_dead(sent)
             if named:  # "Mullah Mansoor was killed", "troops killed Hapilon and Maute": one dead per name
-                figures = replace(figures, killed=Count(len(named), len(named), ", ".join(named)))
+                low = sum((c.low or 0) if c else 1 for _, c in named)
+                high = None if any(c and c.high is None for _, c in named) else \
+                    sum((c.high or 0) if c else 1 for _, c in named)
+                figures = replace(figures, killed=Count(low, high, ", ".join(n for n, _ in named)))
         lethal = figures.killed.known and (figures.killed.low or 0) > 0
         if not hits and (lethal or figures.injured.known or figures.casualties.known) and not self._off_topic(sent):
             hits = [_Hit(self._toll_cue, "Attack", sent.root, "")]  # a bare toll ("the dead numbered 70")
@@ -867,11 +870,12 @@ def _place_unplaced(events: list[Event], analysis: Analysis) -> list[Event]:
     return [replace(e, location=where) if vague(e) and fits(e, where) else e for e in events]
 
 
-def _named_dead(sent: Any) -> list[str]:
+def _named_dead(sent: Any) -> list[tuple[str, Count | None]]:
     """The people the sentence names as killed: the object of an active killing verb ("forces killed Hapilon and
     Maute"), the subject of a passive one ("Mansoor was killed") or the name a bare participle follows ("leader
-    Mansoor killed in strike"), with their coordinated names."""
-    heads: dict[int, Any] = {}
+    Mansoor killed in strike"), with their coordinated names; each with its count when the name is counted
+    members of a community ("four Meiteis were killed": four, not one), else None (one person)."""
+    heads: dict[int, tuple[Any, Any]] = {}
     for tok in sent:
         if tok.lemma_.lower() not in _KILL_LEMMAS or tok.pos_ not in ("VERB", "AUX"):
             continue
@@ -881,13 +885,21 @@ def _named_dead(sent: Any) -> list[str]:
             cands.append(tok.head)
         for c in cands:
             for h in (c, *c.conjuncts):
-                if h.ent_type_ == "PERSON":
-                    heads[h.i] = h
-    names = []
-    for h in sorted(heads.values(), key=lambda t: t.i):
+                counted = next((n for n in h.children if n.dep_ == "nummod"), None)
+                if counted is not None and h.pos_ == "PROPN":
+                    heads[h.i] = (h, counted)
+                elif h.ent_type_ == "PERSON":
+                    heads[h.i] = (h, None)
+    names: dict[str, Count | None] = {}
+    for h, counted in sorted(heads.values(), key=lambda x: x[0].i):
+        if counted is not None:
+            count = parse_quantity(h.doc[counted.left_edge.i:counted.i + 1].text)
+            if count is not None:
+                names.setdefault(h.doc[counted.left_edge.i:h.i + 1].text, count)
+            continue
         ent = next((e for e in sent.ents if e.start <= h.i < e.end and e.label_ == "PERSON"), None)
-        names.append(ent.text if ent is not None else h.text)
-    return list(dict.fromkeys(names))
+        names.setdefault(ent.text if ent is not None else h.text, None)
+    return list(names.items())
 
 
 # verbs of a war a group wages, told as who the group is: "a Saudi-led coalition battling the Houthis", "the

@@ -207,6 +207,9 @@ class ParticipantFinder:
         if tok.dep_ == "compound" and not tok.ent_type_ and not any(c.dep_ == "compound" for c in tok.children):
             return None  # "Regime Air Strike" in a headline: a kind of strike, not who struck
         if tok.pos_ == "PROPN" and tok.ent_type_ in ("ORG", "NORP", "PERSON", "") and tok.lower_ not in self.common_nouns:
+            if any(c.dep_ == "nummod" for c in tok.children):
+                # "four Meiteis", "three Kukis": counted members of a community, not a group or a person by name
+                return kb.get("civilians") if hasattr(kb, "get") else None
             name = _phrase_text(tok)
             start, end = _arg_span(tok)
             if not _fit(kb, name) or _on_place(analysis, start, end) or _named_place(analysis, name) \
@@ -338,6 +341,7 @@ class ParticipantFinder:
                 start = first.idx
             if not (t.pos_ == "PROPN" or t.ent_type_ == "PERSON") or not _fit(kb, text):
                 continue  # "the mayor", "three priests": told as people, but no one an analyst can follow up
+
             try:
                 actor = kb.new_actor(text, "person")
             except Exception:  # a KB double
