@@ -589,3 +589,15 @@ def test_counted_members_of_a_community_are_civilians_not_a_named_actor(events_o
     targets = [p.actor for e in events for p in e.targets]
     assert targets and all(a.type == "civilians" for a in targets), [(a.name, a.type) for a in targets]
     assert all(e.killed.low in (None, 3, 4) for e in events), [e.killed for e in events]  # never one per "name"
+
+
+@pytest.mark.parametrize("text", [
+    "Officials in Nigeria said gunmen riding in three trucks killed at least nine farmers in the northern state of "
+    "Zamfara on Sunday.",
+])
+def test_who_says_gunmen_struck_did_not_strike(events_of, text) -> None:
+    _, events = events_of(text)
+    assert events
+    assert not any("officials" in p.actor.name.lower() for e in events for p in e.perpetrators), [
+        _names(e.perpetrators) for e in events]
+    assert any(p.actor.id == "unidentified-armed-group" for e in events for p in e.perpetrators)

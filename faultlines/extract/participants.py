@@ -408,7 +408,11 @@ class ParticipantFinder:
                     # "Mansoor killed in a drone strike", "five soldiers died in the ambush": the victims
                     patients.extend(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
                     return agents, patients
-                if verb.lemma_.lower() not in self._witness_verbs():  # "worshippers heard gunfire": no agent
+                # "worshippers heard gunfire", "authorities said gunmen ...", "the UN condemned the attack": no agent
+                # (the gunmen of "officials said gunmen killed ..." are their own)
+                if verb.lemma_.lower() in _SPEAKING and _armed_noun(trigger, self.kb):
+                    agents.append(trigger)
+                elif verb.lemma_.lower() not in self._witness_verbs() and verb.lemma_.lower() not in _SPEAKING:
                     agents.extend(c for c in verb.children if c.dep_ in _SUBJ)
                     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") \
                             and verb.lemma_.lower() in self.wield_verbs \
