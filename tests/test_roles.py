@@ -601,3 +601,36 @@ def test_who_says_gunmen_struck_did_not_strike(events_of, text) -> None:
     assert not any("officials" in p.actor.name.lower() for e in events for p in e.perpetrators), [
         _names(e.perpetrators) for e in events]
     assert any(p.actor.id == "unidentified-armed-group" for e in events for p in e.perpetrators)
+
+
+def test_a_blame_without_for_names_the_perpetrator_of_the_event_told(events_of) -> None:
+    text = ("The toll from Saturday's lorry bombing in Kismayo has risen to 80, the mayor says. Dozens are still "
+            "missing. Officials have blamed the militant al-Shabaab group, which is linked to al-Qaeda.")
+    _, events = events_of(text)
+    told = [e for e in events if e.is_event]
+    assert told and {e.doc_event for e in told} == {0}
+    assert any(p.actor.id == "al-shabaab" and p.how == "blamed" for e in told for p in e.perpetrators), [
+        (e.quote[:30], [(p.actor.name, p.how) for p in e.perpetrators]) for e in told]
+
+
+@pytest.mark.parametrize("text", [
+    "The opposition blamed the government. Prices rose again.",
+    "Officials have blamed the militant al-Shabaab group.",
+])
+def test_a_blame_alone_is_no_incident(events_of, text) -> None:
+    _, events = events_of(text)
+    assert not [e for e in events if e.is_event]
+
+
+@pytest.mark.parametrize("text", [
+    "There was no immediate claim of responsibility for Saturday's blast in the market, though the Shabaab group "
+    "has recently stepped up attacks.",
+    "There was no immediate claim for Friday's bombing at the port, although al-Shabaab has intensified attacks in "
+    "the city.",
+])
+def test_an_unclaimed_event_borrows_no_perpetrator(events_of, text) -> None:
+    """A sentence saying no one claimed the event does not lend it the group it goes on to speak of."""
+    _, events = events_of(text)
+    assert events
+    assert not any(p.actor.id == "al-shabaab" for e in events for p in e.perpetrators), [
+        _names(e.perpetrators) for e in events]

@@ -349,6 +349,12 @@ class EventExtractor:
         lethal = figures.killed.known and (figures.killed.low or 0) > 0
         if not hits and (lethal or figures.injured.known or figures.casualties.known) and not self._off_topic(sent):
             hits = [_Hit(self._toll_cue, "Attack", sent.root, "")]  # a bare toll ("the dead numbered 70")
+        blamed = self.participants.blamed(sent, analysis) if not hits else []
+        if blamed:  # "Officials have blamed the Islamist al-Shabab group.": of the event the article is telling
+            bare = _Hit(self._toll_cue, "Attack", sent.root, "", "asserted")
+            event = self._event(bare, [bare], sent, analysis, figures)
+            return [replace(event, perpetrators=established(tuple(_unique_new(blamed, set())), "blamed"),
+                            attribution="blamed")] if event is not None else []
         if not hits:
             return []
         if lethal:  # people were killed: a violent cue beats arrests, abductions, looting and the like
@@ -492,6 +498,9 @@ class EventExtractor:
         if hit.text:  # a bare toll has none: its participants come from the event it refers back to
             perps, targets = self.participants(hit.token, analysis)
         if hit.text and (not perps or not targets):  # borrow arguments from other triggers of the same sentence
+            # (a sentence saying no one claimed the event lends it no perpetrator: "there was no immediate claim
+            # of responsibility for the blast, though the Shabab has stepped up attacks")
+            unclaimed = not perps and _NO_CLAIM.search(span_text(sent)) is not None
             seen = {hit.token.i}
             when = time_clauses(hit.token)
             for other in hits:
@@ -501,7 +510,7 @@ class EventExtractor:
                 if time_clauses(other.token) != when:
                     continue  # "... fell to the militants since U.S. forces began withdrawing": another time
                 p2, t2 = self.participants(other.token, analysis)
-                perps = perps or p2
+                perps = perps or (() if unclaimed else p2)
                 taken = {p.actor.id for p in perps}
                 targets = targets or tuple(t for t in t2 if t.actor.id not in taken)
         sub = self._refine(hit, hits, sent, perps, targets, figures)
@@ -907,6 +916,9 @@ def _named_dead(sent: Any) -> list[tuple[str, Count | None]]:
 _WAR_VERBS = frozenset({"fight", "battle", "combat"})
 
 
+_NO_CLAIM = re.compile(r"\b(?:no(?:body| one|\s+group)?|not)\b[^.;]{0,40}\b(?:claim(?:ed)?|responsibility)\b", re.I)
+
+
 def _standing_war(tok: Any) -> bool:
     """A participle or relative clause of a war verb on a noun ("the coalition battling rebels in Yemen"): who the
     noun is, not an event of the sentence; its enemy is neither the target of the sentence's strike nor does it
@@ -1111,7 +1123,7 @@ def _inherit_context(events: list[Event], window: int = 600) -> list[Event]:
     """A bare toll ("the number of dead rose to 70") refers back to the event told just before it."""
     out: list[Event] = []
     for e in events:
-        if e.trigger == "" and e.is_event:
+        if e.trigger == "" and e.is_event and not e.attribution:  # (a bare blame is folded into its event later)
             prev = next((p for p in reversed(out) if p.is_event and p.trigger and 0 <= e.start - p.end <= window), None)
             if prev is not None:
                 e = replace(

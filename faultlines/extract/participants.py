@@ -493,6 +493,17 @@ class ParticipantFinder:
             out.extend(Participant(a.text, a.actor, how, a.start, a.end) for a in picks)
         return out
 
+    def blamed(self, sent: Any, analysis: Analysis) -> list[Participant]:
+        """Armed actors a blame with no "for"/"on" names ("Officials have blamed the Islamist al-Shabab group",
+        "..., officials said, blaming the extremist Boko Haram group"): blamed for the event the sentence tells,
+        or, when it tells none, for the one the article was telling."""
+        out: list[Participant] = []
+        for tok in _bare_blames(sent):
+            out.extend(p for p in self.resolve(tok, analysis, "blamed")  # not "blamed the government"
+                       if p.actor.type in ARMED_TYPES and p.actor.type != "state"
+                       and (not p.actor.generic or p.actor.type in NONSTATE_TYPES))
+        return _specific(_unique(out))
+
     def property_targets(self, trigger: Any, analysis: Analysis, words: frozenset[str],
                          blast: bool = False) -> tuple[PropertyTarget, ...]:
         """Things (not actors) the trigger's patient side names, when their head noun is in ``words``; for a
@@ -532,6 +543,7 @@ class ParticipantFinder:
                  if p.actor.type != "civilians" or (a in said and a.lemma_.lower() not in _ANONYMOUS)]
         targets = [p for a in patients for p in self.resolve(a, analysis)]
         perps.extend(self.attributions(trigger.sent, analysis))
+        perps.extend(self.blamed(trigger.sent, analysis))
         for tok, how in held_responsible(trigger):
             perps.extend(self.resolve(tok, analysis, how) or self._unidentified(tok, how))
         harmed = [a for a in patients if _direct(a)] if trigger.lemma_.lower() in _PERSON_HARM else []
@@ -675,6 +687,19 @@ def _direct(tok: Any) -> bool:
     """The patient is the object itself ("killed the mayor", "the murder of the mayor"), not a place or time
     reached through another preposition ("killed on the highway")."""
     return tok.dep_ in _OBJ or (tok.dep_ == "pobj" and tok.head.lower_ == "of")
+
+
+def _bare_blames(sent: Any) -> list[Any]:
+    """The objects of an active, unnegated "blame" with no "for"/"on" phrase of its own."""
+    out = []
+    for tok in sent:
+        if tok.lemma_.lower() != "blame" or tok.pos_ != "VERB":
+            continue
+        if any(c.dep_ in ("nsubjpass", "auxpass", "neg") or (c.dep_ in ("prep", "dative") and c.lower_ in ("for", "on"))
+               for c in tok.children):
+            continue
+        out.extend(c for c in tok.children if c.dep_ == "dobj")
+    return out
 
 
 def held_responsible(trigger: Any) -> list[tuple[Any, str]]:

@@ -349,6 +349,8 @@ def structure(events: list[Event], cues: StructureCues | None = None,
             frame = prev if prev is not None and 0 <= e.start - prev.end <= ADJACENT_CHARS and (
                 prev in same or not same) else (same[-1] if same else frames[0])
             reason = f"it refers back ({back.group(0)!r})"
+        if frame is None and not e.trigger and e.attribution and prev is not None:
+            frame, reason = prev, "it says who is blamed for the event just told"  # "Officials have blamed X."
         if frame is None and update and frames:
             # a new figure for the article's event, whatever words the sentence uses for it
             frame = next(iter(_at_place(frames, own_place(e))), frames[0])
@@ -388,6 +390,22 @@ def structure(events: list[Event], cues: StructureCues | None = None,
         owner[i] = frame
         sentence_frames.setdefault((e.start, e.end), set()).add(frame.index)
         prev = frame
+    # "Officials have blamed X." names no event of its own: whom it blames goes to the mentions of the event it
+    # was attached to, and the sentence is no mention of its own
+    for f in frames:
+        bare = [i for i in f.members if not out[i].trigger and out[i].attribution]
+        told = [i for i in f.members if i not in bare]
+        if not bare or not told:
+            continue
+        for j in told:
+            have = {p.actor.id for p in out[j].perpetrators}
+            extra = tuple(p for i in bare for p in out[i].perpetrators if p.actor.id not in have)
+            out[j] = replace(out[j], perpetrators=out[j].perpetrators + tuple(dict.fromkeys(extra)))
+        for i in bare:
+            f.members.remove(i)
+            owner.pop(i, None)
+            out[i] = replace(out[i], factuality="attribution")
+            why[i] = f"left out: whom it blames goes to document event {f.index + 1}"
     # an event the article tells only as what someone claimed, was blamed for, is suspected of or denies is not
     # reported by it ("IS claimed responsibility for the Diyarbakir bombing"): the reports of the event are coded
     for f in frames:
