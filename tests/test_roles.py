@@ -634,3 +634,17 @@ def test_an_unclaimed_event_borrows_no_perpetrator(events_of, text) -> None:
     assert events
     assert not any(p.actor.id == "al-shabaab" for e in events for p in e.perpetrators), [
         _names(e.perpetrators) for e in events]
+
+
+@pytest.mark.parametrize("text", [
+    "The alliance has carried out more than 9,000 air strikes against the group since last spring.",
+    "Government jets conducted hundreds of raids on rebel towns over the past year.",
+])
+def test_a_tally_of_attacks_is_no_incident(events_of, text) -> None:
+    _, events = events_of(text)
+    assert not [e for e in events if e.is_event], [(e.sub_event_type, e.factuality) for e in events]
+
+
+def test_many_strikes_on_one_named_day_stay_that_day_s_event(events_of) -> None:
+    _, events = events_of("Russian jets carried out 40 air strikes around Idlib on Tuesday, killing 12 civilians.")
+    assert [e for e in events if e.is_event]

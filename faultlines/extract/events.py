@@ -528,7 +528,9 @@ class EventExtractor:
         if factuality in EVENT_FACTUALITIES:
             specific = place is not None and place.place.precision in ("point", "city", "admin2")
             factuality = _maybe_background(sent, analysis, hit, date, specific) or factuality
-            if factuality in EVENT_FACTUALITIES and _aggregate(date, place, figures):
+            if factuality in EVENT_FACTUALITIES and (_aggregate(date, place, figures) or (
+                    _tally(hit.token) and date.precision != "day" and (
+                        place is None or place.place.precision in ("admin1", "country", "region", "unknown")))):
                 factuality = "aggregate"
         attribution = _attribution(hit.token)
         return Event(
@@ -779,6 +781,27 @@ def _aggregate(date: TimeExpression, place: PlaceMention | None, figures: Casual
         return False
     broad = place is None or place.place.precision in ("country", "region", "unknown")
     return broad and (figures.killed.known or figures.casualties.known)
+
+
+_TALLY_HEADS = frozenset({"dozens", "scores", "hundreds", "thousands", "tens"})
+_MUNITIONS = frozenset({"rocket", "missile", "shell", "mortar", "bomb", "drone", "round", "grenade", "projectile",
+                        "barrel"})
+
+
+def _tally(tok: Any) -> bool:
+    """The trigger is a count of attacks, not one: "more than 4,000 air strikes since last August", "hundreds of
+    raids", "conducted 7,603 airstrikes since operations began" (ten or more of them). Only a tally over a country
+    or a province and no named day is a statistic: "40 air strikes on Tuesday" is that day's event, "some 90
+    airstrikes, the bulk of them around the Mosul dam" a campaign at one site."""
+    if tok.pos_ != "NOUN" or tok.tag_ != "NNS" or tok.lemma_.lower() in _MUNITIONS:
+        return False  # (a count of rockets or shells is one salvo's size, not a count of attacks)
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in _TALLY_HEADS:
+        return True
+    counted = next((c for c in tok.children if c.dep_ == "nummod"), None)
+    if counted is None:
+        return False
+    count = parse_quantity(tok.doc[counted.left_edge.i:counted.i + 1].text)
+    return count is not None and (count.low or 0) >= 10
 
 
 def _maybe_background(sent: Any, analysis: Analysis, hit: _Hit, date: TimeExpression, specific: bool) -> str | None:
