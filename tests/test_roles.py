@@ -648,3 +648,9 @@ def test_a_tally_of_attacks_is_no_incident(events_of, text) -> None:
 def test_many_strikes_on_one_named_day_stay_that_day_s_event(events_of) -> None:
     _, events = events_of("Russian jets carried out 40 air strikes around Idlib on Tuesday, killing 12 civilians.")
     assert [e for e in events if e.is_event]
+
+
+def test_a_country_s_border_guards_are_its_police(events_of) -> None:
+    _, events = events_of("In May, four Iranian border guards died in clashes with an armed group near Saravan.")
+    targets = {p.actor.name for e in events for p in e.targets}
+    assert "Police Forces of Iran" in targets and "Iran" not in targets, targets
