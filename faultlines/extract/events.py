@@ -353,8 +353,8 @@ class EventExtractor:
         if blamed:  # "Officials have blamed the Islamist al-Shabab group.": of the event the article is telling
             bare = _Hit(self._toll_cue, "Attack", sent.root, "", "asserted")
             event = self._event(bare, [bare], sent, analysis, figures)
-            return [replace(event, perpetrators=established(tuple(_unique_new(blamed, set())), "blamed"),
-                            attribution="blamed")] if event is not None else []
+            return [replace(event, perpetrators=established(tuple(blamed), "blamed"), attribution="blamed")
+                    ] if event is not None else []
         if not hits:
             return []
         if lethal:  # people were killed: a violent cue beats arrests, abductions, looting and the like
@@ -528,9 +528,7 @@ class EventExtractor:
         if factuality in EVENT_FACTUALITIES:
             specific = place is not None and place.place.precision in ("point", "city", "admin2")
             factuality = _maybe_background(sent, analysis, hit, date, specific) or factuality
-            if factuality in EVENT_FACTUALITIES and (_aggregate(date, place, figures) or (
-                    _tally(hit.token) and date.precision != "day" and (
-                        place is None or place.place.precision in ("admin1", "country", "region", "unknown")))):
+            if factuality in EVENT_FACTUALITIES and (_aggregate(date, place, figures) or _tally(hit.token, date, place)):
                 factuality = "aggregate"
         attribution = _attribution(hit.token)
         return Event(
@@ -784,17 +782,20 @@ def _aggregate(date: TimeExpression, place: PlaceMention | None, figures: Casual
 
 
 _TALLY_HEADS = frozenset({"dozens", "scores", "hundreds", "thousands", "tens"})
+_BROAD = frozenset({"admin1", "country", "region", "unknown"})
 _MUNITIONS = frozenset({"rocket", "missile", "shell", "mortar", "bomb", "drone", "round", "grenade", "projectile",
                         "barrel"})
 
 
-def _tally(tok: Any) -> bool:
-    """The trigger is a count of attacks, not one: "more than 4,000 air strikes since last August", "hundreds of
-    raids", "conducted 7,603 airstrikes since operations began" (ten or more of them). Only a tally over a country
-    or a province and no named day is a statistic: "40 air strikes on Tuesday" is that day's event, "some 90
-    airstrikes, the bulk of them around the Mosul dam" a campaign at one site."""
+def _tally(tok: Any, date: TimeExpression, place: PlaceMention | None) -> bool:
+    """The trigger is a count of attacks over a country or a province with no named day, a statistic: "more than
+    4,000 air strikes since last August", "hundreds of raids", "conducted 7,603 airstrikes since operations began"
+    (ten or more of them). "40 air strikes on Tuesday" is that day's event, "some 90 airstrikes, the bulk of them
+    around the Mosul dam" a campaign at one site, and a count of rockets or shells one salvo's size."""
+    if date.precision == "day" or (place is not None and place.place.precision not in _BROAD):
+        return False
     if tok.pos_ != "NOUN" or tok.tag_ != "NNS" or tok.lemma_.lower() in _MUNITIONS:
-        return False  # (a count of rockets or shells is one salvo's size, not a count of attacks)
+        return False
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in _TALLY_HEADS:
         return True
     counted = next((c for c in tok.children if c.dep_ == "nummod"), None)
@@ -934,12 +935,12 @@ def _named_dead(sent: Any) -> list[tuple[str, Count | None]]:
     return list(names.items())
 
 
+# a sentence saying no one claimed its event ("there was no immediate claim of responsibility", "no one has
+# claimed the attack", "has not claimed responsibility")
+_NO_CLAIM = re.compile(r"\b(?:no(?:body| one|\s+group)?|not)\b[^.;]{0,40}\b(?:claim(?:ed)?|responsibility)\b", re.I)
 # verbs of a war a group wages, told as who the group is: "a Saudi-led coalition battling the Houthis", "the
 # coalition, which is fighting the rebels"
 _WAR_VERBS = frozenset({"fight", "battle", "combat"})
-
-
-_NO_CLAIM = re.compile(r"\b(?:no(?:body| one|\s+group)?|not)\b[^.;]{0,40}\b(?:claim(?:ed)?|responsibility)\b", re.I)
 
 
 def _standing_war(tok: Any) -> bool:

@@ -271,8 +271,9 @@ class ParticipantFinder:
             # "Somalia's Al Shabaab terrorist group", "Somalia's rebels, al-Shabab": the country a named group
             # belongs to is where it is from, not a party ("Iran's army and Hezbollah" are two)
             text = span_text(tok.doc)
-            out = [p for p in out if p.actor.type != "state" or not _possessor(text, p.end) or not any(
-                0 <= q.start - p.end <= 60 and not _JOINED.search(text[p.end:q.start]) for q in named)]
+            out = [p for p in out if p.actor.type != "state" or p.end is None or not _possessor(text, p.end)
+                   or not any(q.start is not None and 0 <= q.start - p.end <= 60
+                              and not _JOINED.search(text[p.end:q.start]) for q in named)]
         return _unique(out)
 
     def fill(self, tok: Any, analysis: Analysis, perpetrator: bool, how: str = "stated") -> list[Participant]:
@@ -341,7 +342,6 @@ class ParticipantFinder:
                 start = first.idx
             if not (t.pos_ == "PROPN" or t.ent_type_ == "PERSON") or not _fit(kb, text):
                 continue  # "the mayor", "three priests": told as people, but no one an analyst can follow up
-
             try:
                 actor = kb.new_actor(text, "person")
             except Exception:  # a KB double
@@ -691,7 +691,9 @@ def _direct(tok: Any) -> bool:
 
 def _bare_blames(sent: Any) -> list[Any]:
     """The objects of an active, unnegated "blame" with no "for"/"on" phrase of its own."""
-    out = []
+    out: list[Any] = []
+    if "blam" not in span_text(sent).lower():
+        return out  # (most sentences: no token read)
     for tok in sent:
         if tok.lemma_.lower() != "blame" or tok.pos_ != "VERB":
             continue
@@ -936,11 +938,18 @@ def _unique(items: Iterable[Participant]) -> list[Participant]:
     return out
 
 
+def _gap(p: Participant, q: Participant) -> int | None:
+    """Characters between two participants' phrases (0 or less when they touch or overlap); None if unplaced."""
+    if p.start is None or p.end is None or q.start is None or q.end is None:
+        return None
+    return max(p.start, q.start) - min(p.end, q.end)
+
+
 def _specific(items: list[Participant]) -> list[Participant]:
     """Drop generic armed actors ("a suicide bomber") when the same side names a specific one ("ISIS"), and an
     unidentified armed group whose phrase another actor names ("rebel fighters" are rebels)."""
     items = [p for p in items if p.actor.id != "unidentified-armed-group" or not any(
-        q.actor.id != p.actor.id and q.start <= p.end + 1 and p.start <= q.end + 1 and kind_of(q.actor) != "civilian"
+        q.actor.id != p.actor.id and (g := _gap(p, q)) is not None and g <= 1 and kind_of(q.actor) != "civilian"
         for q in items)]
     named = [p for p in items if not p.actor.generic]
     if not named:
