@@ -345,3 +345,13 @@ def test_a_title_case_dateline_is_not_where(events_of) -> None:
     events = [e for e in events_of("New Delhi: As many as 300 people were killed in an attack by gunmen in the "
                                    "village of Tole in Ethiopia's Oromia region, residents said.") if e.is_event]
     assert events and not [e for e in events if e.location is not None and e.location.place.name == "New Delhi"]
+
+
+@pytest.mark.parametrize("text", [
+    "Later the militants fired on a police picket near Anantnag, officers said.",
+    "Militants fired at an army picket near Kupwara on Monday.",
+])
+def test_firing_on_a_police_post_is_an_armed_clash_not_a_protest(events_of, text) -> None:
+    events = events_of(text)
+    assert events and all(e.sub_event_type == "Armed clash" for e in events if e.is_event), [
+        (e.sub_event_type, e.factuality) for e in events]
