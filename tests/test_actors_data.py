@@ -377,3 +377,20 @@ def test_lookup_keeps_the_case_rules_of_short_names_and_place_names():
 ])
 def test_a_capital_or_country_acts_only_in_an_actor_role(mentions, text, expected):
     assert [f[1] for f in mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "short", "other_id"), [
+    ("Members of the United Peoples Democratic Front (UPDF) fired on troops near Rangamati. The UPDF denied it.",
+     "UPDF", "uganda-military"),
+    ("The Australian Defence Force (ADF) said two ADF engineers were hurt by a roadside bomb.", "ADF",
+     "allied-democratic-forces"),
+])
+def test_a_short_name_the_text_spells_out_is_its_own(mentions, text, short, other_id):
+    """A text's own "Long Name (SHORT)" whose initials spell SHORT wins over the base's actor of that short name."""
+    found = [m for m in mentions(text) if m[0] == short]
+    assert found and all(m[1] != other_id for m in found), found
+
+
+def test_a_slip_of_a_known_name_before_its_short_name_is_the_known_actor(mentions):
+    found = mentions("Gunmen believed to be Allied Democratic Front (ADF) rebels attacked a school near Kasese.")
+    assert ("Allied Democratic Front", "allied-democratic-forces", "rebel group") in found, found

@@ -204,7 +204,15 @@ class ActorRecognizer:
                     continue  # "BAMAKO, Mali (AFP) -": the agency that filed it, not a short name of Mali
                 known = self.kb.lookup(piece)
                 if known is not None and not self._related(known.id, owner.actor.id):
-                    continue  # the KB knows this short name as another actor: keep that
+                    long_name = st.text[owner.start:owner.end]
+                    if not _spells(long_name, piece):
+                        continue  # the KB knows this short name as another actor: keep that
+                    if not owner.actor.known and _alike(long_name, known):
+                        # "Allied Democratic Front (ADF)": the base's actor under a slip of its name
+                        st.add(owner.start, owner.end, known, "acronym", replace=True)
+                        continue
+                    # else the text's own long name spells it: "United Peoples Democratic Front (UPDF)" is not
+                    # Uganda's army, "Australian Defence Force (ADF)" not the Congolese rebels
                 if known is None and not _acronym_like(st, piece):
                     continue
                 defined[piece] = owner.actor
@@ -739,6 +747,21 @@ def _arabic_article_start(st: _State, i: int) -> int:
         if not prev.norm and prev.surface.lower() != "the" and not _gap(st.text, prev.end, st.words[i].start):
             return prev.start
     return st.words[i].start
+
+
+def _spells(name: str, short: str) -> bool:
+    """The initials of the content words of ``name`` spell ``short`` ("United Peoples Democratic Front", "UPDF")."""
+    letters = short.replace(".", "").replace("-", "").upper()
+    initials = "".join(w[0] for w in re.findall(r"[^\W\d_][\w'’]*", name) if w.lower() not in _NAME_FUNCTION_WORDS)
+    return len(letters) >= 2 and initials.upper() == letters
+
+
+def _alike(name: str, actor: Actor) -> bool:
+    """``name`` shares most of its words with one of ``actor``'s names ("Allied Democratic Front" and "Allied
+    Democratic Forces")."""
+    words = set(name_key(name))
+    return bool(words) and any(len(words & (other := set(name_key(a)))) * 3 >= 2 * max(len(words), len(other))
+                               for a in (actor.name, *actor.aliases))
 
 
 def _acronym_like(st: _State, piece: str) -> bool:
