@@ -26,6 +26,7 @@ from faultlines.analyze.parsed import parsed, span_text
 from faultlines.extract.casualties import CasualtyFigures, parse_casualties, parse_quantity, victims_noun
 from faultlines.extract.factuality import classify_factuality, is_background
 from faultlines.extract.participants import (
+    COUNT_NOUNS,
     ParticipantFinder,
     acts_around,
     established,
@@ -677,13 +678,18 @@ STRAY_SCORE = 0.75  # a place resolved with less confidence than this, in a coun
 _BORDER_NOUNS = frozenset({"border", "borders", "frontier", "boundary"})
 
 
+def _place_token(sent: Any, p: PlaceMention) -> Any | None:
+    """The head token of a place mention in the parse."""
+    span = sent.doc.char_span(p.start, p.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
 def _across_border(sent: Any, p: PlaceMention) -> bool:
     """The place names the other side of a border the sentence speaks of: "the Niger border", "the border with
     Mali", "the Afghanistan-Pakistan border region" is not."""
-    span = sent.doc.char_span(p.start, p.end, alignment_mode="expand")
-    if span is None or not len(span) or p.place.precision != "country":
+    tok = _place_token(sent, p) if p.place.precision == "country" else None
+    if tok is None:
         return False
-    tok = span.root
     if tok.dep_ in ("compound", "nmod", "amod") and tok.head.lemma_.lower() in _BORDER_NOUNS:
         return not any(c.dep_ in ("compound", "nmod", "amod") and c.i != tok.i for c in tok.head.children)
     return tok.dep_ == "pobj" and tok.head.lower_ == "with" and tok.head.head.lemma_.lower() in _BORDER_NOUNS
@@ -696,10 +702,9 @@ _ESCAPE_VERBS = frozenset({"flee", "retreat", "escape", "withdraw", "disperse", 
 
 def _escape_route(sent: Any, p: PlaceMention) -> bool:
     """The place is where someone fled or retreated to ("into X", "to X", "towards X", "across X")."""
-    span = sent.doc.char_span(p.start, p.end, alignment_mode="expand")
-    if span is None or not len(span):
+    tok = _place_token(sent, p)
+    if tok is None:
         return False
-    tok = span.root
     for _ in range(4):  # "into various parts of eastern Congo": climb to the preposition's own object
         if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "PROPN"):
             tok = tok.head.head
@@ -781,7 +786,7 @@ def _aggregate(date: TimeExpression, place: PlaceMention | None, figures: Casual
     return broad and (figures.killed.known or figures.casualties.known)
 
 
-_TALLY_HEADS = frozenset({"dozens", "scores", "hundreds", "thousands", "tens"})
+_TALLY_HEADS = COUNT_NOUNS | {"tens"}
 _BROAD = frozenset({"admin1", "country", "region", "unknown"})
 _MUNITIONS = frozenset({"rocket", "missile", "shell", "mortar", "bomb", "drone", "round", "grenade", "projectile",
                         "barrel"})
@@ -798,11 +803,14 @@ def _tally(tok: Any, date: TimeExpression, place: PlaceMention | None) -> bool:
         return False
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in _TALLY_HEADS:
         return True
-    counted = next((c for c in tok.children if c.dep_ == "nummod"), None)
-    if counted is None:
-        return False
-    count = parse_quantity(tok.doc[counted.left_edge.i:counted.i + 1].text)
+    count = _number_of(tok)
     return count is not None and (count.low or 0) >= 10
+
+
+def _number_of(tok: Any) -> Count | None:
+    """The number a noun's numeric modifier gives ("more than 4,000 air strikes", "the other four Meiteis")."""
+    counted = next((c for c in tok.children if c.dep_ == "nummod"), None)
+    return parse_quantity(tok.doc[counted.left_edge.i:counted.i + 1].text) if counted is not None else None
 
 
 def _maybe_background(sent: Any, analysis: Analysis, hit: _Hit, date: TimeExpression, specific: bool) -> str | None:
@@ -926,7 +934,7 @@ def _named_dead(sent: Any) -> list[tuple[str, Count | None]]:
     names: dict[str, Count | None] = {}
     for h, counted in sorted(heads.values(), key=lambda x: x[0].i):
         if counted is not None:
-            count = parse_quantity(h.doc[counted.left_edge.i:counted.i + 1].text)
+            count = _number_of(h)
             if count is not None:
                 names.setdefault(h.doc[counted.left_edge.i:h.i + 1].text, count)
             continue

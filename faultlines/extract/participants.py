@@ -231,8 +231,10 @@ class ParticipantFinder:
             if t.pos_ == "PRON" and t.lower_ not in ("they", "them"):
                 continue
             start, end = _arg_span(t)
-            mentions = [m for m in self._mentions(analysis, start, end) if m.actor.known or not (
-                _on_place(analysis, m.start, m.end) or _sited(t, analysis))]
+            mentions = self._mentions(analysis, start, end)
+            if any(not m.actor.known for m in mentions):  # an unknown name may be a place ("X in Beirut")
+                sited = _sited(t, analysis)
+                mentions = [m for m in mentions if m.actor.known or not (sited or _on_place(analysis, m.start, m.end))]
             modified = False
             if t.pos_ in ("NOUN", "PROPN") and not any(self._carried(x) for x in (t, *t.lefts)):
                 # a modifier names the phrase's actor only for armed men, a band or a weapon ("Boko Haram fighters",
@@ -758,7 +760,7 @@ def established(participants: Iterable[Participant], attribution: str | None) ->
 def _counted(tok: Any) -> bool:
     """The noun phrase gives a number of people ("300 people", "as many as 2,000 villagers", "dozens of men")."""
     return tok.like_num or any(c.dep_ == "nummod" for c in tok.children) or (
-        tok.lower_ in _COUNT_NOUNS and any(c.dep_ == "prep" for c in tok.children))
+        tok.lower_ in COUNT_NOUNS and any(c.dep_ == "prep" for c in tok.children))
 
 
 def _says_did(trigger: Any, agent: Any) -> bool:
@@ -822,8 +824,9 @@ _STRIKE_NOUNS = frozenset({"strike", "airstrike", "bombardment", "shelling", "as
 # what a force fights with, and a head that only counts ("hundreds of Taliban forces")
 _WAR_MACHINES = frozenset({"jet", "fighter", "warplane", "plane", "aircraft", "helicopter", "gunship", "bomber",
                            "tank", "artillery", "warship", "vessel", "boat", "convoy", "patrol", "vehicle", "unit"})
-_COUNT_NOUNS = frozenset({"hundreds", "dozens", "scores", "thousands"})
-_QUANTITY_HEADS = _COUNT_NOUNS | {"some", "many", "several", "most", "all"}
+# heads that only count the people or things after them ("hundreds of villagers", "dozens of raids")
+COUNT_NOUNS = frozenset({"hundreds", "dozens", "scores", "thousands"})
+_QUANTITY_HEADS = COUNT_NOUNS | {"some", "many", "several", "most", "all"}
 # ranks, posts and ruling bodies of a group or a force: the group is named in their modifier ("Abu Sayyaf leader
 # X", "the military council's air bombardment")
 _RANKS = frozenset({"leader", "commander", "chief", "founder", "emir", "deputy", "official", "operative",
@@ -969,4 +972,4 @@ def kind_of(actor: Actor) -> str:
     return "other"
 
 
-__all__ = ["ParticipantFinder", "established", "kind_of", "ARMED_TYPES", "CIVILIAN_TYPES", "NONSTATE_TYPES", "STATE_TYPES"]
+__all__ = ["COUNT_NOUNS", "ParticipantFinder", "established", "kind_of", "ARMED_TYPES", "CIVILIAN_TYPES", "NONSTATE_TYPES", "STATE_TYPES"]
